@@ -1,0 +1,69 @@
+/** Node options every operation offers for its requests, and reading them into transport settings. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_RETRY_POLICY } from './retry';
+import type { TransportSettings } from './transport';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 8;
+
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Timeout',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		description: 'How many seconds to wait for each answer before trying again or failing',
+	},
+	{
+		displayName: 'Retry Attempts',
+		name: 'retryAttempts',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description:
+			'How many times to try again after a rate limit (429), a server error (5xx) or a dropped connection. Requests that are not safe to repeat are retried only after a 429.',
+	},
+	{
+		displayName: 'Max Retry Wait',
+		name: 'maxRetryWait',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 60,
+		description:
+			"The longest wait between two attempts, in seconds. The provider's Retry-After is honoured up to this limit.",
+	},
+];
+
+export const concurrencyOptionField: INodeProperties = {
+	displayName: 'Parallel Requests',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+	default: DEFAULT_CONCURRENCY,
+	description: `How many requests may be in flight at once (1–${MAX_CONCURRENCY}). More rarely helps: n8n opens a new connection for every request.`,
+};
+
+type OptionReader = (name: string, fallback: number) => unknown;
+
+function readNumber(read: OptionReader, name: string, fallback: number): number {
+	const value = Number(read(name, fallback));
+	return Number.isFinite(value) ? value : fallback;
+}
+
+/** Reads the request options of one operation, given a reader for its `options` collection. */
+export function readTransportSettings(read: OptionReader): TransportSettings {
+	return {
+		timeoutMs: Math.max(1, readNumber(read, 'timeout', 30)) * 1000,
+		retry: {
+			...DEFAULT_RETRY_POLICY,
+			maxAttempts: Math.max(0, Math.floor(readNumber(read, 'retryAttempts', DEFAULT_RETRY_POLICY.maxAttempts - 1))) + 1,
+			maxWaitMs: Math.max(0, readNumber(read, 'maxRetryWait', DEFAULT_RETRY_POLICY.maxWaitMs / 1000)) * 1000,
+		},
+	};
+}
+
+export function readConcurrency(read: OptionReader): number {
+	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(readNumber(read, 'concurrency', DEFAULT_CONCURRENCY))));
+}

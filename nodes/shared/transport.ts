@@ -1,0 +1,341 @@
+/**
+ * The one HTTP path every provider uses: n8n's own authenticated client (instance proxy,
+ * credential `authenticate`, OAuth2 token handling), plus timeouts, bounded retries that honour
+ * Retry-After, and errors that carry the provider's code, field and message with no secret.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IPollFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { ProviderErrorDetail, ProviderFailure } from './errors';
+import { toNodeApiError } from './errors';
+import type { RetryPolicy } from './retry';
+import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
+
+export type RequestContext = IExecuteFunctions | IPollFunctions;
+
+/** What the shared transport needs to know about a provider. */
+export interface ProviderProfile {
+	/** n8n credential type name. */
+	credentialType: string;
+	/** Shown in error messages, e.g. "Customers Mail Cloud". */
+	displayName: string;
+	/** Credential fields whose values must never appear in an error or item. */
+	secretFields: readonly string[];
+	/**
+	 * Reads the provider's own errors out of a body (already parsed when it was JSON).
+	 * Returns undefined when the body is not an error. Called for every answer, so a provider
+	 * that reports errors with status 200 is caught too.
+	 */
+	readErrors(body: unknown, status: number): ProviderErrorDetail[] | undefined;
+	/** Optional: a clearer message for a status, e.g. 404 on a lookup. */
+	describeStatus?(status: number, details: ProviderErrorDetail[]): string | undefined;
+	/**
+	 * For OAuth2 credentials: a 401 is sent once more with HTTP errors enabled, which is the path
+	 * on which n8n fetches a fresh token and repeats the request.
+	 */
+	refreshTokenOn401?: boolean;
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	/** Form bodies are URL-encoded; JSON is the default. */
+	bodyFormat?: 'json' | 'form';
+	headers?: IDataObject;
+	/** 'binary' returns the body as a Buffer (downloads). */
+	responseFormat?: 'json' | 'binary';
+	/**
+	 * Whether sending it twice does no harm. Only idempotent requests are retried after a
+	 * 5xx or a dropped connection; any request is retried after a 429, which the provider did
+	 * not process.
+	 */
+	idempotent: boolean;
+}
+
+export interface TransportSettings {
+	timeoutMs: number;
+	retry: RetryPolicy;
+}
+
+export interface ApiResponse<T = unknown> {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: T;
+}
+
+const secretCache = new WeakMap<object, Promise<string[]>>();
+
+/** The secret values of the node's credential, for redaction. Read once per execution context. */
+export async function credentialSecrets(ctx: RequestContext, profile: ProviderProfile): Promise<string[]> {
+	let secrets = secretCache.get(ctx);
+	if (!secrets) {
+		secrets = (async () => {
+			try {
+				const credentials = (await ctx.getCredentials(profile.credentialType)) as IDataObject;
+				const values = profile.secretFields.map((field) => credentials[field]);
+				const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+				return [...values, token].filter((value): value is string => typeof value === 'string' && value !== '');
+			} catch {
+				return [];
+			}
+		})();
+		secretCache.set(ctx, secrets);
+	}
+	return await secrets;
+}
+
+interface HttpAnswer {
+	status: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/**
+ * n8n's authenticated helper wraps client errors in a NodeApiError that keeps the HTTP status
+ * (`httpCode`) and a JSON body (`context.data`) but drops the response headers and the original
+ * error. Statuses therefore normally come back as answers (ignoreHttpStatusErrors); this only
+ * reads what the OAuth2 re-send path throws.
+ */
+function answerFromError(error: unknown): HttpAnswer | undefined {
+	const failure = error as { httpCode?: unknown; context?: { data?: unknown }; description?: unknown };
+	const status = Number(failure.httpCode);
+	if (!Number.isInteger(status) || status < 100) return undefined;
+	return { status, headers: {}, body: failure.context?.data ?? failure.description ?? '' };
+}
+
+const NETWORK_MESSAGE_CODES: Array<[RegExp, string]> = [
+	[/timeout|timed out/i, 'ETIMEDOUT'],
+	[/socket hang up|ECONNRESET|aborted/i, 'ECONNRESET'],
+	[/ECONNREFUSED/i, 'ECONNREFUSED'],
+	[/ENOTFOUND|EAI_AGAIN/i, 'ENOTFOUND'],
+];
+
+/** The network error code behind a failure with no HTTP answer (timeout, reset, refused). */
+function networkCodeFromError(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		for (const key of ['code', 'httpCode'] as const) {
+			const code = (current as Record<string, unknown>)[key];
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
+		}
+		const message = String((current as { message?: unknown }).message ?? '');
+		const match = NETWORK_MESSAGE_CODES.find(([pattern]) => pattern.test(message));
+		if (match) return match[1];
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function bodyAsText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (body === undefined || body === null) return '';
+	return JSON.stringify(body);
+}
+
+/** Parses a JSON body that the client left as text or bytes; undefined when it is not JSON. */
+export function parseJsonBody(body: unknown): unknown {
+	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof ArrayBuffer)) {
+		return body;
+	}
+	const text = bodyAsText(body).trim();
+	if (!text) return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** A short, readable excerpt of a body that is not JSON (an HTML error page, a truncated answer). */
+export function excerptOf(body: unknown): string {
+	const text = bodyAsText(body)
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	if (!text) return 'an empty body';
+	return text.length > 200 ? `"${text.slice(0, 200)}…"` : `"${text}"`;
+}
+
+function failureFromAnswer(profile: ProviderProfile, answer: HttpAnswer, attempts: number): ProviderFailure {
+	const parsed = parseJsonBody(answer.body);
+	const details = parsed !== undefined ? (profile.readErrors(parsed, answer.status) ?? []) : [];
+	const summary =
+		profile.describeStatus?.(answer.status, details) ??
+		(details.length
+			? details.map((detail) => detail.message).join('; ')
+			: `${profile.displayName} answered HTTP ${answer.status}`);
+	const lines: string[] = [];
+	if (details.length) {
+		for (const detail of details) {
+			lines.push(
+				[detail.code && `code ${detail.code}`, detail.field && `field "${detail.field}"`, detail.message]
+					.filter(Boolean)
+					.join(' · '),
+			);
+		}
+	} else if (parsed === undefined) {
+		lines.push(`The answer was not valid JSON: ${excerptOf(answer.body)}.`);
+	}
+	if (answer.status === 429 || answer.status >= 500) {
+		lines.push(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; try again later or raise "Retry Attempts".`);
+	}
+	return { httpCode: answer.status, message: summary, description: lines.join('\n'), details };
+}
+
+function failureFromNetwork(
+	profile: ProviderProfile,
+	code: string | undefined,
+	settings: TransportSettings,
+	attempts: number,
+): ProviderFailure {
+	const timedOut = code === 'ETIMEDOUT';
+	const message = timedOut
+		? `${profile.displayName} did not answer within ${settings.timeoutMs / 1000} s`
+		: `The connection to ${profile.displayName} failed${code ? ` (${code})` : ''}`;
+	const hint = timedOut
+		? 'Raise "Timeout" in the node options, or try again later.'
+		: 'Check the host in the credential and the network, or try again later.';
+	return {
+		message,
+		description: `${hint} Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
+		networkCode: code,
+	};
+}
+
+/**
+ * Sends one request with retries. Resolves with the answer, or rejects with a NodeApiError that
+ * names the provider's error and carries no secret.
+ */
+export async function sendRequest<T = unknown>(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+	request: ApiRequest,
+	settings: TransportSettings,
+	itemIndex?: number,
+): Promise<ApiResponse<T>> {
+	const maxAttempts = Math.max(1, Math.floor(settings.retry.maxAttempts));
+	for (let attempt = 1; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			qs: request.qs,
+			headers: {
+				...(request.bodyFormat === 'form' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+				...request.headers,
+			},
+			body: request.body === undefined ? undefined : request.bodyFormat === 'form' ? { ...request.body } : request.body,
+			json: request.responseFormat !== 'binary',
+			encoding: request.responseFormat === 'binary' ? 'arraybuffer' : undefined,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: settings.timeoutMs,
+		};
+		let answer: HttpAnswer | undefined;
+		let networkCode: string | undefined;
+		try {
+			const full = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				profile.credentialType,
+				options,
+			)) as IN8nHttpFullResponse;
+			answer = { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
+			if (answer.status === 401 && profile.refreshTokenOn401) {
+				const renewed = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
+					...options,
+					ignoreHttpStatusErrors: false,
+				})) as IN8nHttpFullResponse;
+				answer = { status: renewed.statusCode, headers: renewed.headers as HttpAnswer['headers'], body: renewed.body };
+			}
+		} catch (error) {
+			answer = answerFromError(error);
+			if (!answer) {
+				networkCode = networkCodeFromError(error);
+				if (!networkCode) {
+					// Neither an answer nor a network fault: e.g. the OAuth2 token request failed.
+					throw toNodeApiError(
+						ctx.getNode(),
+						{
+							message: `The request to ${profile.displayName} could not be sent`,
+							description: `${(error as Error).message ?? String(error)}. Check the credential.`,
+						},
+						await credentialSecrets(ctx, profile),
+						itemIndex,
+					);
+				}
+			}
+		}
+
+		if (answer) {
+			const parsed = request.responseFormat === 'binary' ? undefined : parseJsonBody(answer.body);
+			const providerErrors = parsed !== undefined ? profile.readErrors(parsed, answer.status) : undefined;
+			const ok = answer.status < 400 && !providerErrors?.length;
+			if (ok) {
+				if (request.responseFormat === 'binary') {
+					const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body as ArrayBuffer);
+					// A download that answers JSON is an error report, not a file.
+					const asJson = looksLikeJson(bytes) ? parseJsonBody(bytes) : undefined;
+					const errorsInFile = asJson !== undefined ? profile.readErrors(asJson, answer.status) : undefined;
+					if (!errorsInFile?.length) return { status: answer.status, headers: answer.headers, body: bytes as T };
+					answer = { ...answer, body: bytes };
+				} else if (parsed === undefined) {
+					// 2xx but not JSON: a truncated answer (worth another try) or a proxy's HTML page.
+					if (attempt < maxAttempts && request.idempotent) {
+						await sleep(retryDelayMs(attempt, settings.retry));
+						continue;
+					}
+					throw toNodeApiError(
+						ctx.getNode(),
+						{
+							httpCode: answer.status,
+							message: `${profile.displayName} sent an answer that is not valid JSON`,
+							description: `Expected JSON, got ${excerptOf(answer.body)}. Check the host in the credential. Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
+						},
+						await credentialSecrets(ctx, profile),
+						itemIndex,
+					);
+				} else {
+					return { status: answer.status, headers: answer.headers, body: parsed as T };
+				}
+			}
+			if (attempt < maxAttempts && isRetryableStatus(answer.status, request.idempotent)) {
+				const retryAfter = parseRetryAfter(answer.headers['retry-after']);
+				await sleep(retryDelayMs(attempt, settings.retry, retryAfter));
+				continue;
+			}
+			throw toNodeApiError(
+				ctx.getNode(),
+				failureFromAnswer(profile, answer, attempt),
+				await credentialSecrets(ctx, profile),
+				itemIndex,
+			);
+		}
+
+		if (attempt < maxAttempts && isRetryableNetworkError(networkCode, request.idempotent)) {
+			await sleep(retryDelayMs(attempt, settings.retry));
+			continue;
+		}
+		throw toNodeApiError(
+			ctx.getNode(),
+			failureFromNetwork(profile, networkCode, settings, attempt),
+			await credentialSecrets(ctx, profile),
+			itemIndex,
+		);
+	}
+}
+
+function looksLikeJson(bytes: Buffer): boolean {
+	const first = bytes.subarray(0, 16).toString('utf8').trimStart();
+	return first.startsWith('{') || first.startsWith('[');
+}
+

@@ -1,0 +1,154 @@
+/**
+ * The credentials side of the engine, as n8n's server does it: decrypted data with the type's
+ * defaults applied, generic `authenticate` resolved with n8n's own expression engine, function
+ * `authenticate` called as is, OAuth2 token data stored back (and counted, for tests).
+ */
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeParameters,
+	INodeProperties,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { cachedCredentialType } from './node-types';
+
+export interface StoredCredential {
+	type: string;
+	data: ICredentialDataDecryptedObject;
+	/** How many times n8n saved new OAuth2 token data for it. */
+	tokenUpdates?: number;
+}
+
+/** Credentials by name, as nodes reference them. */
+export type CredentialStore = Record<string, StoredCredential>;
+
+function propertiesOf(type: ICredentialType | undefined): INodeProperties[] {
+	return type?.properties ?? [];
+}
+
+/**
+ * As n8n's server does on decryption: the type's defaults (through `extends` too) fill in what
+ * the stored data lacks, then expressions in the result resolve with `$self` = the credential.
+ */
+export function withDefaults(typeName: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	const properties = allPropertiesOf(typeName);
+	const filled = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+	if (data.oauthTokenData !== undefined) filled.oauthTokenData = data.oauthTokenData;
+	const workflow = new Workflow({
+		nodes: [{ id: 'cred', name: 'Credential', type: 'cred', typeVersion: 1, position: [0, 0], parameters: {} }],
+		connections: {},
+		active: false,
+		nodeTypes: {
+			getByName: () => ({}) as never,
+			getByNameAndVersion: () => ({ description: { properties: [] } }) as never,
+			getKnownTypes: () => ({}),
+		},
+	});
+	return workflow.expression.getParameterValue(
+		filled as unknown as INodeParameters,
+		null,
+		0,
+		0,
+		'Credential',
+		[],
+		'internal',
+		{},
+		undefined,
+		false,
+		filled,
+	) as unknown as ICredentialDataDecryptedObject;
+}
+
+function allPropertiesOf(typeName: string): INodeProperties[] {
+	const type = cachedCredentialType(typeName);
+	const inherited = (type?.extends ?? []).flatMap((parent) => allPropertiesOf(parent));
+	const own = propertiesOf(type);
+	const ownNames = new Set(own.map((property) => property.name));
+	return [...inherited.filter((property) => !ownNames.has(property.name)), ...own];
+}
+
+export class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly store: CredentialStore) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		const parents = cachedCredentialType(name)?.extends ?? [];
+		return parents.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = cachedCredentialType(typeName)?.authenticate;
+		if (!authenticate) return requestOptions;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		const resolve = (value: unknown) =>
+			workflow.expression.getParameterValue(
+				value as string,
+				null,
+				0,
+				0,
+				node.name,
+				[],
+				'internal',
+				{ $credentials: credentials } as never,
+				undefined,
+				false,
+			);
+		for (const [section, entries] of Object.entries(authenticate.properties) as Array<[string, IDataObject]>) {
+			const target = ((requestOptions as unknown as Record<string, IDataObject | undefined>)[section] ??= {});
+			for (const [key, value] of Object.entries(entries)) {
+				target[resolve(key) as string] = resolve(value) as string;
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not used by nodes');
+	}
+
+	async getDecrypted(
+		_additionalData: unknown,
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const stored = this.store[nodeCredentials.name];
+		if (!stored || stored.type !== type) {
+			throw new Error(`No test credential "${nodeCredentials.name}" of type ${type}`);
+		}
+		return withDefaults(type, structuredClone(stored.data));
+	}
+
+	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+		this.store[nodeCredentials.name].data = structuredClone(data);
+	}
+
+	async updateCredentialsOauthTokenData(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
+		const stored = this.store[nodeCredentials.name];
+		stored.data = { ...stored.data, oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject };
+		stored.tokenUpdates = (stored.tokenUpdates ?? 0) + 1;
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return propertiesOf(cachedCredentialType(type));
+	}
+}

@@ -1,0 +1,20 @@
+import { redactText, redactValue } from '../../nodes/shared/redact';
+
+describe('redaction', () => {
+	it('removes known secret values, raw and URL-encoded', () => {
+		expect(redactText('key is ab+c/d=e here', ['ab+c/d=e'])).toBe('key is [redacted] here');
+		expect(redactText('api_key%3Dab%2Bc%2Fd%3De', ['ab+c/d=e'])).not.toContain('ab%2Bc');
+	});
+	it('removes values of secret-named fields and authorization headers even when the value is unknown', () => {
+		const text = 'api_key=zzz&password: "p4ss" {"client_secret":"s3"} Authorization: Bearer eyJ.abc Basic dXNlcjpwYXNz';
+		const result = redactText(text, []);
+		for (const secret of ['zzz', 'p4ss', 's3', 'eyJ.abc', 'dXNlcjpwYXNz']) expect(result).not.toContain(secret);
+	});
+	it('redacts every string inside nested values', () => {
+		expect(redactValue({ a: ['x secret1 y'], b: { c: 'secret1' }, n: 3 }, ['secret1'])).toEqual({
+			a: ['x [redacted] y'],
+			b: { c: '[redacted]' },
+			n: 3,
+		});
+	});
+});
