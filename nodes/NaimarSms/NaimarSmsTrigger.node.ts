@@ -1,0 +1,118 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { PUSH_STATUS_NAMES, UNKNOWN_STATUS, readPushReport, secretMatches } from './helpers/pushReport';
+
+const STATUS_OPTIONS = [
+	...Object.entries(PUSH_STATUS_NAMES).map(([code, name]) => ({
+		name: `${name.charAt(0).toUpperCase()}${name.slice(1)} (${code})`,
+		value: name,
+	})),
+	{ name: 'Unknown (Any Other Code)', value: UNKNOWN_STATUS },
+];
+
+/** The gateway retries for 24 hours unless it gets exactly HTTP 200 with the body "OK". */
+function answer(ctx: IWebhookFunctions, status: number, body: string): void {
+	ctx.getResponseObject().status(status).type('text/plain').send(body);
+}
+
+export class NaimarSmsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Naimar SMS Trigger',
+		name: 'naimarSmsTrigger',
+		icon: { light: 'file:naimarSms.svg', dark: 'file:naimarSms.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: 'Push delivery reports',
+		description: 'Starts the workflow when the Naimar SMS gateway pushes a delivery report',
+		defaults: { name: 'Naimar SMS Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'GET',
+				responseMode: 'onReceived',
+				path: 'naimar-sms',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Give this node\'s Production URL to Naimar SMS as your delivery report URL. If you set a Shared Secret, add it as "?secret=…" to that URL.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Shared Secret',
+						name: 'secret',
+						type: 'string',
+						typeOptions: { password: true },
+						default: '',
+						description:
+							'A value the URL must carry as "?secret=…". Calls without it are answered 403 and start nothing.',
+					},
+					{
+						displayName: 'Statuses',
+						name: 'statuses',
+						type: 'multiOptions',
+						options: STATUS_OPTIONS,
+						default: [],
+						description:
+							'Start the workflow only for these statuses (all when empty). Other reports are still acknowledged, so the gateway does not resend them.',
+					},
+				],
+			},
+		],
+	};
+
+	// Naimar SMS has no API to register a report URL (it is set in the customer portal), so there
+	// is nothing to create or delete on the gateway's side.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const options = this.getNodeParameter('options', {}) as IDataObject;
+		const query = this.getQueryData() as Record<string, unknown>;
+		const secret = typeof options.secret === 'string' ? options.secret : '';
+		if (secret && !secretMatches(query.secret, secret)) {
+			answer(this, 403, 'Forbidden');
+			return { noWebhookResponse: true };
+		}
+		const report = readPushReport(query);
+		if (!report) {
+			answer(this, 400, 'Not a delivery report: the query needs "id" and "status"');
+			return { noWebhookResponse: true };
+		}
+		answer(this, 200, 'OK');
+		const statuses = Array.isArray(options.statuses) ? (options.statuses as string[]) : [];
+		if (statuses.length && !statuses.includes(report.status as string)) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([report])] };
+	}
+}

@@ -1,0 +1,185 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { errorItem } from '../../../shared/items';
+import { invalidInput } from '../../../shared/errors';
+import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
+import { readMessageIds } from '../../helpers/messageIds';
+import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
+import { askInBatches } from '../../helpers/reportBatches';
+import { deliveryUrl, loginProblem } from '../../transport/login';
+import { naimarProfile } from '../../transport/profile';
+
+export const DEFAULT_BATCH_SIZE = 100;
+export const MAX_BATCH_SIZE = 1000;
+
+const show = { resource: ['deliveryReport'], operation: ['get'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Message IDs',
+		name: 'messageIds',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 12345678901234, abcdefghijklab',
+		description:
+			'The ID of each SMS to check (at most 14 characters each): one ID, several separated by commas, spaces or new lines, or an array from an expression. IDs from all input items are checked together in a few requests.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_BATCH_SIZE },
+				default: DEFAULT_BATCH_SIZE,
+				description: `How many IDs to ask for in one request (1–${MAX_BATCH_SIZE})`,
+			},
+			concurrencyOptionField,
+			{
+				displayName: 'Max Wait',
+				name: 'maxWait',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description:
+					'With "Wait for Final Status": the longest time to keep asking, in seconds. IDs still waiting then are output with a note.',
+			},
+			{
+				displayName: 'Poll Interval',
+				name: 'pollInterval',
+				type: 'number',
+				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				default: 30,
+				description: 'With "Wait for Final Status": how many seconds to wait before asking again',
+			},
+			...requestOptionFields,
+			{
+				displayName: 'Wait for Final Status',
+				name: 'waitForFinal',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to ask again for the IDs still "waiting", every Poll Interval, until all are final or Max Wait has passed',
+			},
+		],
+	},
+];
+
+interface ItemIds {
+	itemIndex: number;
+	ids: string[];
+}
+
+function readOptions(ctx: IExecuteFunctions) {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const read = (name: string, fallback: number) => options[name] ?? fallback;
+	const batchSize = Math.floor(Number(options.batchSize ?? DEFAULT_BATCH_SIZE));
+	return {
+		batchSize,
+		concurrency: readConcurrency(read),
+		settings: readTransportSettings(read),
+		waitForFinal: options.waitForFinal === true,
+		pollIntervalMs: Math.max(0, Number(options.pollInterval ?? 30)) * 1000,
+		maxWaitMs: Math.max(0, Number(options.maxWait ?? 300)) * 1000,
+	};
+}
+
+/** Re-asks the ids still waiting until none is, or the next round would start after Max Wait. */
+async function waitForFinalStatuses(
+	ctx: IExecuteFunctions,
+	plan: BatchPlan,
+	book: ReportBook,
+	pollIntervalMs: number,
+	maxWaitMs: number,
+): Promise<boolean> {
+	const deadline = Date.now() + maxWaitMs;
+	for (;;) {
+		const waiting = [...book.answers.values()]
+			.filter((answer) => answer.status === WAITING && !book.failures.has(answer.id))
+			.map((answer) => answer.id);
+		if (!waiting.length) return false;
+		if (Date.now() + pollIntervalMs > deadline) return true;
+		await sleep(pollIntervalMs);
+		await askInBatches(ctx, plan, waiting, book);
+	}
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	const { batchSize, concurrency, settings, waitForFinal, pollIntervalMs, maxWaitMs } = readOptions(this);
+	if (!Number.isFinite(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+		throw invalidInput(
+			this.getNode(),
+			`"Batch Size" must be between 1 and ${MAX_BATCH_SIZE}`,
+			`Set "Batch Size" in the options to a whole number from 1 to ${MAX_BATCH_SIZE} (default ${DEFAULT_BATCH_SIZE}).`,
+		);
+	}
+	const credentials = await this.getCredentials(naimarProfile.credentialType);
+	const problem = loginProblem(credentials);
+	if (problem) throw invalidInput(this.getNode(), problem, 'Open the Naimar SMS credential and correct the field.');
+
+	// Read and check every item's ids before any request, so bad input costs nothing.
+	const invalid = new Map<number, INodeExecutionData>();
+	const requests: ItemIds[] = [];
+	const firstItemOf = new Map<string, number>();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const read = readMessageIds(this.getNodeParameter('messageIds', itemIndex, ''));
+		if ('problem' in read) {
+			const error = invalidInput(this.getNode(), read.problem, read.hint, itemIndex);
+			if (!continueOnFail) throw error;
+			invalid.set(itemIndex, errorItem(error, itemIndex));
+			continue;
+		}
+		requests.push({ itemIndex, ids: read.ids });
+		for (const id of read.ids) if (!firstItemOf.has(id)) firstItemOf.set(id, itemIndex);
+	}
+
+	const plan: BatchPlan = { url: deliveryUrl(credentials.baseUrl), batchSize, concurrency, settings, firstItemOf };
+	const book: ReportBook = { answers: new Map(), failures: new Map() };
+	await askInBatches(this, plan, [...firstItemOf.keys()], book);
+	// Without Continue On Fail a failed batch ends the run: no point waiting for the others.
+	if (!continueOnFail) throwFirstFailure(requests, book);
+	const timedOut = waitForFinal ? await waitForFinalStatuses(this, plan, book, pollIntervalMs, maxWaitMs) : false;
+	if (!continueOnFail) throwFirstFailure(requests, book);
+	const stillWaitingNote = timedOut
+		? `Still waiting after the Max Wait of ${maxWaitMs / 1000} s; check again later`
+		: undefined;
+
+	const outputs = new Map<number, INodeExecutionData[]>();
+	for (const [itemIndex, item] of invalid) outputs.set(itemIndex, [item]);
+	for (const { itemIndex, ids } of requests) {
+		const failedId = ids.find((id) => book.failures.has(id));
+		if (failedId !== undefined) {
+			outputs.set(itemIndex, [errorItem(book.failures.get(failedId), itemIndex)]);
+			continue;
+		}
+		outputs.set(
+			itemIndex,
+			ids.map((id) => {
+				const answer = book.answers.get(id);
+				const note = answer?.status === WAITING ? stillWaitingNote : undefined;
+				return { json: deliveryReportItem(id, answer, note), pairedItem: { item: itemIndex } };
+			}),
+		);
+	}
+	return [...outputs.keys()].sort((a, b) => a - b).flatMap((index) => outputs.get(index) ?? []);
+}
+
+/** Throws the error of the first input item (in input order) whose ids were in a failed batch. */
+function throwFirstFailure(requests: readonly ItemIds[], book: ReportBook): void {
+	if (!book.failures.size) return;
+	for (const { ids } of requests) {
+		const failedId = ids.find((id) => book.failures.has(id));
+		if (failedId !== undefined) throw book.failures.get(failedId);
+	}
+}

@@ -1,0 +1,44 @@
+/** Reading one push delivery report (`GET ?id=&rcv_msg_id=&time=&status=`) from the gateway. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+/** The gateway's numeric push statuses and their names. */
+export const PUSH_STATUS_NAMES: Readonly<Record<string, string>> = {
+	'2': 'delivered',
+	'3': 'expired',
+	'5': 'failed',
+	'8': 'rejected',
+	'127': 'error',
+};
+
+export const UNKNOWN_STATUS = 'unknown';
+
+type Query = Record<string, unknown>;
+
+function first(value: unknown): string | undefined {
+	const single = Array.isArray(value) ? value[0] : value;
+	return typeof single === 'string' || typeof single === 'number' ? String(single) : undefined;
+}
+
+/** The report as the trigger emits it, or undefined when the call is not a report at all. */
+export function readPushReport(query: Query): IDataObject | undefined {
+	const id = first(query.id);
+	const rawStatus = first(query.status)?.trim();
+	if (!id || !rawStatus) return undefined;
+	const statusCode = /^\d+$/.test(rawStatus) ? Number(rawStatus) : rawStatus;
+	return {
+		id,
+		receivedMessageId: first(query.rcv_msg_id) ?? null,
+		time: first(query.time) ?? null,
+		statusCode,
+		status: PUSH_STATUS_NAMES[String(statusCode)] ?? UNKNOWN_STATUS,
+	};
+}
+
+/** Constant-time comparison, so the secret cannot be guessed character by character. */
+export function secretMatches(given: unknown, expected: string): boolean {
+	const value = first(given);
+	if (value === undefined) return false;
+	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+	return timingSafeEqual(digest(value), digest(expected));
+}

@@ -1,0 +1,61 @@
+/**
+ * Asking for many ids at once: unique ids in batches, a few batches in flight, answers joined to
+ * ids (never to positions: the gateway answers out of order and may add ids nobody asked for).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { settleWithConcurrency } from '../../shared/limiter';
+import type { TransportSettings } from '../../shared/transport';
+import type { DeliveryAnswer } from '../transport/deliveryApi';
+import { fetchDeliveryReports } from '../transport/deliveryApi';
+
+export interface BatchPlan {
+	url: string;
+	batchSize: number;
+	concurrency: number;
+	settings: TransportSettings;
+	/** The first input item that asked for each id, so a batch's error names an item. */
+	firstItemOf: ReadonlyMap<string, number>;
+}
+
+export interface ReportBook {
+	/** The latest answer per id; an id without an entry got none. */
+	answers: Map<string, DeliveryAnswer>;
+	/** The error of the batch each failed id was in. */
+	failures: Map<string, unknown>;
+}
+
+export function chunk<T>(values: readonly T[], size: number): T[][] {
+	const chunks: T[][] = [];
+	for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+	return chunks;
+}
+
+/**
+ * Asks for `ids` and records the outcome in `book`. Later answers replace earlier ones (for
+ * re-asking waiting ids); an id missing from a later answer keeps its earlier one.
+ */
+export async function askInBatches(
+	ctx: IExecuteFunctions,
+	plan: BatchPlan,
+	ids: readonly string[],
+	book: ReportBook,
+): Promise<void> {
+	const batches = chunk(ids, plan.batchSize);
+	const outcomes = await settleWithConcurrency(batches, plan.concurrency, async (batch) => {
+		const firstItem = Math.min(...batch.map((id) => plan.firstItemOf.get(id) ?? 0));
+		return await fetchDeliveryReports(ctx, plan.url, batch, plan.settings, firstItem);
+	});
+	outcomes.forEach((outcome, index) => {
+		const batch = batches[index];
+		if (outcome.status === 'rejected') {
+			for (const id of batch) book.failures.set(id, outcome.reason);
+			return;
+		}
+		const asked = new Set(batch);
+		for (const answer of outcome.value) {
+			// An id nobody asked for in this batch is ignored.
+			if (asked.has(answer.id)) book.answers.set(answer.id, answer);
+		}
+	});
+}

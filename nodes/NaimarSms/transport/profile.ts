@@ -1,0 +1,39 @@
+/** How Naimar SMS reports errors, for the shared transport. */
+import type { ProviderErrorDetail } from '../../shared/errors';
+import type { ProviderProfile } from '../../shared/transport';
+
+/** The gateway's documented error statuses and what they mean, for bodies we cannot read. */
+const DOCUMENTED_ERRORS: Record<number, string> = {
+	400: 'missing parameter',
+	401: 'unknown username/password',
+	500: 'unknown error',
+};
+
+/** `{"response":{"status":400,"description":"missing parameter"}}`, possibly with HTTP 200. */
+function readNaimarErrors(body: unknown): ProviderErrorDetail[] | undefined {
+	if (body === null || typeof body !== 'object') return undefined;
+	const response = (body as { response?: unknown }).response;
+	if (response === null || typeof response !== 'object') return undefined;
+	const { status, description } = response as { status?: unknown; description?: unknown };
+	const code = Number(status);
+	if (!Number.isFinite(code) || code < 400) return undefined;
+	const text = typeof description === 'string' && description.trim() ? description.trim() : DOCUMENTED_ERRORS[code];
+	return [{ code: String(code), message: text ?? `error ${code}` }];
+}
+
+export const naimarProfile: ProviderProfile = {
+	credentialType: 'naimarSmsApi',
+	displayName: 'Naimar SMS',
+	secretFields: ['password'],
+	readErrors: readNaimarErrors,
+	describeStatus(status, details) {
+		if (status === 401) {
+			const said = details[0]?.message ?? DOCUMENTED_ERRORS[401];
+			return `Naimar SMS refused the login (${said}): check Username and Password in the credential`;
+		}
+		if (details.length) return undefined;
+		// The body was not readable (the API's own sample error is invalid JSON): name the documented meaning.
+		const documented = DOCUMENTED_ERRORS[status];
+		return documented ? `Naimar SMS answered HTTP ${status} (${documented})` : undefined;
+	},
+};
