@@ -1,0 +1,86 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../shared/options';
+import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './actions/delivery/statusOptions';
+import { ceilToMinute, floorToMinute } from './helpers/japanTime';
+import { collectPeriod } from './helpers/period';
+import { detectChanges, type KnownStatuses } from './helpers/statusChanges';
+
+export class AraraMessageTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Arara Message Trigger',
+		name: 'araraMessageTrigger',
+		icon: { light: 'file:araraMessage.svg', dark: 'file:araraMessage.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Deliveries of the last " + $parameter["lookBackHours"] + " h"}}',
+		description: 'Starts the workflow when the status of an Arara Message delivery changes',
+		defaults: { name: 'Arara Message Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'araraMessageApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Checks the deliveries reserved during the look-back period on every poll and emits each one whose status changed since the previous poll. The first poll only records the statuses.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Look Back (Hours)',
+				name: 'lookBackHours',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 768 },
+				default: 24,
+				description:
+					'Watch the deliveries reserved during this many hours before each poll. Make it longer than a delivery takes from reservation to its final status.',
+			},
+			{
+				displayName: 'Only On Statuses',
+				name: 'statuses',
+				type: 'multiOptions',
+				options: DELIVERY_STATUS_OPTIONS,
+				default: [],
+				description: 'Emit a delivery only when it reaches one of these statuses. Leave empty for every change.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [concurrencyOptionField, ...requestOptionFields],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const lookBackHours = Math.max(1, Number(this.getNodeParameter('lookBackHours', 24)));
+		const statuses = readStatusFilter(this.getNodeParameter('statuses', []));
+		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
+		const read = (name: string, fallback: number) => options[name] ?? fallback;
+		const nowMs = Date.now();
+		const { deliveries } = await collectPeriod(this, {
+			fromMs: floorToMinute(nowMs - lookBackHours * 3_600_000),
+			toMs: ceilToMinute(nowMs + 1),
+			settings: readTransportSettings(read),
+			concurrency: readConcurrency(read),
+		});
+		const wanted = (delivery: IDataObject) => !statuses.size || statuses.has(String(delivery.status));
+
+		if (this.getMode() === 'manual') {
+			// "Fetch Test Event": the newest delivery, so the user sees what the trigger emits.
+			const newest = deliveries.filter(wanted).pop();
+			return newest ? [[{ json: { ...newest, previous_status: null } }]] : null;
+		}
+
+		const staticData = this.getWorkflowStaticData('node');
+		const { changed, current } = detectChanges(staticData.statuses as KnownStatuses | undefined, deliveries);
+		staticData.statuses = current;
+		const emitted = changed.filter(wanted);
+		return emitted.length ? [emitted.map((json) => ({ json }))] : null;
+	}
+}

@@ -1,0 +1,77 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from '../../../shared/errors';
+import { forEachItem } from '../../../shared/items';
+import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { handleStatuses, withMessage } from '../../transport/client';
+import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
+import { concurrencyOf, readOptions, settingsFrom } from './options';
+
+const showFor = { resource: ['delivery'], operation: ['cancel'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 1000123',
+		description:
+			'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [concurrencyOptionField, ...requestOptionFields],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(
+		this,
+		items,
+		async (itemIndex) => {
+			const deliveryId = String(this.getNodeParameter('deliveryId', itemIndex, '') ?? '').trim();
+			if (!deliveryId) {
+				throw invalidInput(
+					this.getNode(),
+					'The "Delivery ID" is empty',
+					'Enter the ID Arara Message issued when the delivery was reserved.',
+					itemIndex,
+				);
+			}
+			const answer = await handleStatuses(
+				() => cancelDelivery(this, deliveryId, settingsFrom(readOptions(this, itemIndex)), itemIndex),
+				{
+					409: async (error) => {
+						throw await withMessage(
+							this,
+							error,
+							`Delivery "${deliveryId}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
+							'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
+							itemIndex,
+						);
+					},
+					404: async (error) => {
+						throw await withMessage(
+							this,
+							error,
+							`No delivery with id "${deliveryId}"`,
+							'Arara Message has no delivery with this ID. Check the ID.',
+							itemIndex,
+						);
+					},
+				},
+			);
+			const cancelled = Array.isArray(answer.items) ? (answer.items as IDataObject[]).map(normalizeDelivery) : [];
+			return { delivery_id: deliveryId, cancelled: true, ...(cancelled[0] ?? {}) };
+		},
+		concurrencyOf(this, items.length),
+	);
+}

@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from '../../../shared/errors';
+import { forEachItem } from '../../../shared/items';
+import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { handleStatuses, withMessage } from '../../transport/client';
+import { getDeliveryById } from '../../transport/deliveries';
+import { concurrencyOf, readOptions, settingsFrom } from './options';
+
+const showFor = { resource: ['delivery'], operation: ['get'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 1000123',
+		description: 'The ID Arara Message issued when the delivery was reserved',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [
+			{
+				displayName: 'Output Nothing If Not Found',
+				name: 'ignoreNotFound',
+				type: 'boolean',
+				default: false,
+				description: 'Whether an unknown delivery ID outputs nothing instead of failing the item',
+			},
+			concurrencyOptionField,
+			...requestOptionFields,
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(
+		this,
+		items,
+		async (itemIndex) => {
+			const deliveryId = String(this.getNodeParameter('deliveryId', itemIndex, '') ?? '').trim();
+			if (!deliveryId) {
+				throw invalidInput(
+					this.getNode(),
+					'The "Delivery ID" is empty',
+					'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
+					itemIndex,
+				);
+			}
+			const options = readOptions(this, itemIndex);
+			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settingsFrom(options), itemIndex), {
+				404: async (error) => {
+					if (options.ignoreNotFound === true) return undefined;
+					throw await withMessage(
+						this,
+						error,
+						`No delivery with id "${deliveryId}"`,
+						'Arara Message has no delivery with this ID. Check the ID, or turn on "Output Nothing If Not Found".',
+						itemIndex,
+					);
+				},
+			});
+			return answer?.items ?? [];
+		},
+		concurrencyOf(this, items.length),
+	);
+}

@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from '../../../shared/errors';
+import { forEachItem } from '../../../shared/items';
+import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { getDeliveriesByRequestId } from '../../transport/deliveries';
+import { concurrencyOf, readOptions, settingsFrom } from './options';
+
+const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Request ID',
+		name: 'requestId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. newsletter202405',
+		description: 'The request ID you chose when reserving the delivery (lowercase letters and digits)',
+		displayOptions: { show: showFor },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: showFor },
+		options: [concurrencyOptionField, ...requestOptionFields],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(
+		this,
+		items,
+		async (itemIndex) => {
+			const requestId = String(this.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
+			if (!requestId) {
+				throw invalidInput(
+					this.getNode(),
+					'The "Request ID" is empty',
+					'Enter the request ID chosen when the delivery was reserved.',
+					itemIndex,
+				);
+			}
+			const answer = await getDeliveriesByRequestId(this, requestId, settingsFrom(readOptions(this, itemIndex)), itemIndex);
+			return answer.items;
+		},
+		concurrencyOf(this, items.length),
+	);
+}

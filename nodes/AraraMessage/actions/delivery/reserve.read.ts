@@ -1,0 +1,211 @@
+/** Reading one item's recipient, contents and settings for "Send", with the documented limits checked. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { invalidInput } from '../../../shared/errors';
+import { floorToMinute, parseDateTime, toJapanMinute } from '../../helpers/japanTime';
+import {
+	checkAddress,
+	checkLines,
+	checkRequestId,
+	checkSendTime,
+	checkSubject,
+	checkSubstitutionKey,
+	japanClock,
+} from '../../helpers/reservation';
+
+export interface ReadContext {
+	ctx: IExecuteFunctions;
+	/** One clock reading for the whole execution, so every item is judged alike. */
+	nowMs: number;
+}
+
+function text(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+	return String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+}
+
+function additional(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return (ctx.getNodeParameter('additionalFields', itemIndex, {}) ?? {}) as IDataObject;
+}
+
+function fieldError(ctx: IExecuteFunctions, field: string, problem: string, hint: string, itemIndex: number) {
+	return invalidInput(ctx.getNode(), `"${field}" ${problem}`, hint, itemIndex);
+}
+
+function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, itemIndex: number): string {
+	const problem = checkAddress(address);
+	if (problem) {
+		throw fieldError(ctx, field, problem, `Give one e-mail address of at most 256 bytes in "${field}".`, itemIndex);
+	}
+	return address;
+}
+
+/** One mailing-list entry: address, device, substitutions, unsubscribe URL. */
+export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObject {
+	const address = checkedAddress(ctx, 'To', text(ctx, 'toAddress', itemIndex), itemIndex);
+	const extra = additional(ctx, itemIndex);
+	const to: IDataObject = { address };
+	if (extra.device !== undefined) to.device = Number(extra.device);
+	const entry: IDataObject = { to };
+
+	const pairs = ((ctx.getNodeParameter('substitutions', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
+	if (pairs.length) {
+		const substitutions: IDataObject = {};
+		for (const pair of pairs) {
+			const key = String(pair.key ?? '').trim();
+			const problem = checkSubstitutionKey(key);
+			if (problem) {
+				throw fieldError(ctx, 'Substitutions', `key ${problem}`, 'Rename the key, e.g. first_name.', itemIndex);
+			}
+			substitutions[key] = String(pair.value ?? '');
+		}
+		entry.substitutions = substitutions;
+	}
+	const unsubscribeUrl = String(extra.unsubscribeUrl ?? '').trim();
+	if (unsubscribeUrl) entry.unsubscribe_url = unsubscribeUrl;
+	return entry;
+}
+
+/** Subject, body, encoding, attachments, cc and bcc. */
+export async function readContents({ ctx }: ReadContext, itemIndex: number): Promise<IDataObject> {
+	const subject = String(ctx.getNodeParameter('subject', itemIndex, '') ?? '');
+	const subjectProblem = checkSubject(subject.trim());
+	if (subjectProblem) {
+		throw fieldError(ctx, 'Subject', subjectProblem, 'Shorten the subject to at most 500 bytes (about 166 Japanese characters).', itemIndex);
+	}
+	const body: IDataObject = {};
+	for (const [name, label] of [
+		['text', 'Text'],
+		['html', 'HTML'],
+	] as const) {
+		const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '');
+		if (!value.trim()) continue;
+		const problem = checkLines(value);
+		if (problem) throw fieldError(ctx, label, problem, 'Break long lines.', itemIndex);
+		body[name] = value;
+	}
+	if (!Object.keys(body).length) {
+		throw invalidInput(ctx.getNode(), 'The mail has no body', 'Fill in "Text", "HTML" or both.', itemIndex);
+	}
+	const extra = additional(ctx, itemIndex);
+	const contents: IDataObject = { subject, body };
+	const encode = String(extra.encode ?? '').trim();
+	if (encode) contents.encode = encode;
+	for (const [name, label] of [
+		['cc', 'CC'],
+		['bcc', 'BCC'],
+	] as const) {
+		const value = String(extra[name] ?? '').trim();
+		if (value) contents[name] = checkedAddress(ctx, label, value, itemIndex);
+	}
+	const attachments = await readAttachments(ctx, String(extra.attachments ?? ''), itemIndex);
+	if (attachments.length) contents['attachments-list'] = attachments;
+	return contents;
+}
+
+async function readAttachments(ctx: IExecuteFunctions, names: string, itemIndex: number): Promise<IDataObject[]> {
+	const properties = names
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	const attachments: IDataObject[] = [];
+	for (const property of properties) {
+		const item = ctx.getInputData()[itemIndex];
+		if (!item?.binary?.[property]) {
+			throw invalidInput(
+				ctx.getNode(),
+				`"Attachments": the item has no binary property "${property}"`,
+				`Name binary properties the input item carries${item?.binary ? ` (it has: ${Object.keys(item.binary).join(', ')})` : ' (it has none)'}.`,
+				itemIndex,
+			);
+		}
+		const binary = ctx.helpers.assertBinaryData(itemIndex, property);
+		const data = await ctx.helpers.getBinaryDataBuffer(itemIndex, property);
+		attachments.push({
+			filename: binary.fileName ?? property,
+			mimetype: binary.mimeType ?? 'application/octet-stream',
+			data: data.toString('base64'),
+		});
+	}
+	return attachments;
+}
+
+/** send_time, request_id, from, reply_to, tc_option, throttle, error_count. */
+export function readSettings({ ctx, nowMs }: ReadContext, itemIndex: number): IDataObject {
+	const extra = additional(ctx, itemIndex);
+	const settings: IDataObject = { send_time: readSendTime(ctx, nowMs, itemIndex) };
+
+	const requestId = String(extra.requestId ?? '').trim();
+	if (requestId) {
+		const problem = checkRequestId(requestId);
+		if (problem) throw fieldError(ctx, 'Request ID', problem, 'Use e.g. "newsletter202405".', itemIndex);
+		settings.request_id = requestId;
+	}
+
+	const fromAddress = text(ctx, 'fromAddress', itemIndex);
+	const fromName = text(ctx, 'fromName', itemIndex);
+	if (fromAddress || fromName) {
+		settings.from = {
+			...(fromName ? { name: fromName } : {}),
+			...(fromAddress ? { address: checkedAddress(ctx, 'From Address', fromAddress, itemIndex) } : {}),
+		};
+	}
+	const replyTo = String(extra.replyTo ?? '').trim();
+	if (replyTo) settings.reply_to = { address: checkedAddress(ctx, 'Reply-To', replyTo, itemIndex) };
+
+	const tcOption = readTransmissionControl(ctx, extra, itemIndex);
+	if (tcOption) settings.tc_option = tcOption;
+	if (extra.throttle !== undefined) settings.throttle = Number(extra.throttle);
+	if (extra.errorCount !== undefined) settings.error_count = Number(extra.errorCount);
+	if (extra.ignoreAttachmentsSize !== undefined) settings.ignore_attachments_size = extra.ignoreAttachmentsSize === true;
+	return settings;
+}
+
+function readSendTime(ctx: IExecuteFunctions, nowMs: number, itemIndex: number): string {
+	if (ctx.getNodeParameter('sendTime', itemIndex, 'now') !== 'at') return 'now';
+	const value = ctx.getNodeParameter('sendAt', itemIndex, '');
+	const ms = parseDateTime(value, ctx.getTimezone());
+	if (ms === undefined) {
+		throw fieldError(ctx, 'Send At', 'is not a date and time', 'Pick a date and time, or choose "Now" under "Send Time".', itemIndex);
+	}
+	const minute = floorToMinute(ms);
+	const problem = checkSendTime(minute, nowMs);
+	if (problem) {
+		throw fieldError(
+			ctx,
+			'Send At',
+			`(${toJapanMinute(minute)}) ${problem}`,
+			'Choose a time in the future and less than 32 days ahead, or "Now" under "Send Time".',
+			itemIndex,
+		);
+	}
+	return toJapanMinute(minute);
+}
+
+function readTransmissionControl(ctx: IExecuteFunctions, extra: IDataObject, itemIndex: number): IDataObject | undefined {
+	const tcOption: IDataObject = {};
+	const from = String(extra.stopSendFrom ?? '').trim();
+	const until = String(extra.stopSendUntil ?? '').trim();
+	if (from || until) {
+		const timemin = japanClock(from);
+		const timemax = japanClock(until);
+		if (!timemin || !timemax) {
+			throw fieldError(
+				ctx,
+				timemin ? 'Stop Sending Until' : 'Stop Sending From',
+				'must be a time of day as hh:mm (Japan time)',
+				'Set both "Stop Sending From" and "Stop Sending Until", e.g. 22:00 and 07:00.',
+				itemIndex,
+			);
+		}
+		tcOption.stop_send = { timemin, timemax };
+	}
+	if (extra.lifetime !== undefined) {
+		const lifetime = Number(extra.lifetime);
+		if (!(lifetime >= 3600 && lifetime <= 86400)) {
+			throw fieldError(ctx, 'Lifetime (Seconds)', `is ${extra.lifetime}`, 'Use 3600 to 86400 seconds.', itemIndex);
+		}
+		tcOption.lifetime = lifetime;
+	}
+	if (extra.retryInterval !== undefined) tcOption.retry_interval = Number(extra.retryInterval);
+	return Object.keys(tcOption).length ? tcOption : undefined;
+}

@@ -1,0 +1,78 @@
+/** Shared setup for the Arara Message engine tests: the fake, a credential store and a runner. */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { runNode, runPoll, type RunResult } from '../harness/engine';
+import type { CredentialStore } from '../harness/credentials';
+import { startAraraMessageFake, type AraraFake, type AraraFakeOptions } from '../fakes/arara-message';
+
+export const CRED_TYPE = 'araraMessageApi';
+export const CRED_NAME = 'Arara test';
+
+export async function startFake(options: AraraFakeOptions = {}): Promise<AraraFake> {
+	return await startAraraMessageFake(options);
+}
+
+/** Host and client only: the access token URL comes from the credential's default expression. */
+export function credentialStore(fake: AraraFake, overrides: IDataObject = {}): CredentialStore {
+	return {
+		[CRED_NAME]: {
+			type: CRED_TYPE,
+			data: { host: fake.url, clientId: fake.credentials.clientId, clientSecret: fake.credentials.clientSecret, ...overrides },
+		},
+	};
+}
+
+export interface RunArara {
+	parameters: IDataObject;
+	input?: Array<IDataObject | INodeExecutionData>;
+	credentials: CredentialStore;
+	continueOnFail?: boolean;
+	timezone?: string;
+}
+
+export async function runArara(options: RunArara): Promise<RunResult> {
+	return await runNode({
+		node: {
+			type: 'araraMessage',
+			parameters: { resource: 'delivery', ...options.parameters },
+			credentials: { [CRED_TYPE]: CRED_NAME },
+			continueOnFail: options.continueOnFail,
+		},
+		input: options.input ?? [{}],
+		credentials: options.credentials,
+		timezone: options.timezone,
+	});
+}
+
+export async function pollArara(options: {
+	parameters: IDataObject;
+	credentials: CredentialStore;
+	staticData: IDataObject;
+	mode?: 'trigger' | 'manual';
+}) {
+	return await runPoll({
+		node: {
+			type: 'araraMessageTrigger',
+			parameters: options.parameters,
+			credentials: { [CRED_TYPE]: CRED_NAME },
+		},
+		credentials: options.credentials,
+		staticData: options.staticData,
+		mode: options.mode,
+	});
+}
+
+/** Everything an error can carry once serialized, to grep for secrets. */
+export function serializeError(error: unknown): string {
+	if (!error) return '';
+	const value = error as Record<string, unknown> & { toJSON?: () => unknown };
+	return JSON.stringify({
+		message: value.message,
+		description: value.description,
+		context: value.context,
+		cause: value.cause,
+		stack: value.stack,
+		json: typeof value.toJSON === 'function' ? value.toJSON() : undefined,
+		all: value,
+	});
+}

@@ -1,0 +1,93 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { AraraFake } from '../fakes/arara-message';
+import { credentialStore, pollArara, startFake } from './setup';
+
+const HOUR = 3_600_000;
+
+describe('Arara Message Trigger', () => {
+	let fake: AraraFake;
+	beforeEach(async () => {
+		fake = await startFake();
+		const now = Date.now();
+		fake.seed(40, now - 20 * HOUR, now - HOUR, 3);
+		// Outside a 24-hour look-back: never emitted.
+		fake.seed(10, now - 72 * HOUR, now - 48 * HOUR, 4);
+	});
+	afterEach(async () => await fake.close());
+
+	it('records statuses on the first poll without emitting, then emits only changes (and new deliveries)', async () => {
+		const credentials = credentialStore(fake);
+		const staticData: IDataObject = {};
+		const parameters = { lookBackHours: 24 };
+		const first = await pollArara({ parameters, credentials, staticData });
+		expect(first.error).toBeUndefined();
+		expect(first.items).toBeNull();
+		const known = (staticData['node:Node Under Test'] as IDataObject).statuses;
+		expect(Object.keys(known as IDataObject)).toHaveLength(40);
+
+		expect((await pollArara({ parameters, credentials, staticData })).items).toBeNull();
+
+		const recent = fake.store.all().filter((delivery) => delivery.reservedAt > Date.now() - 24 * HOUR);
+		const changed = recent[5];
+		const before = changed.status;
+		fake.setStatus(changed.delivery_id, before === 'failed' ? 'finished' : 'failed');
+		const old = fake.store.all().find((delivery) => delivery.reservedAt < Date.now() - 48 * HOUR)!;
+		fake.setStatus(old.delivery_id, 'failed');
+		const [added] = fake.seed(1, Date.now() - 2 * HOUR, Date.now() - HOUR, 9);
+
+		const third = await pollArara({ parameters, credentials, staticData });
+		expect(third.error).toBeUndefined();
+		const emitted = (third.items ?? []).map((item) => item.json);
+		expect(emitted.map((json) => json.delivery_id).sort()).toEqual([changed.delivery_id, added.delivery_id].sort());
+		expect(emitted.find((json) => json.delivery_id === changed.delivery_id)).toMatchObject({
+			status: changed.status,
+			previous_status: before,
+		});
+		expect(emitted.find((json) => json.delivery_id === added.delivery_id)?.previous_status).toBeNull();
+		expect((await pollArara({ parameters, credentials, staticData })).items).toBeNull();
+		// One token for all polls.
+		expect(fake.tokenRequests()).toHaveLength(1);
+	});
+
+	it('emits only the chosen statuses', async () => {
+		const credentials = credentialStore(fake);
+		const staticData: IDataObject = {};
+		const parameters = { lookBackHours: 24, statuses: ['failed'] };
+		await pollArara({ parameters, credentials, staticData });
+		const recent = fake.store.all().filter((delivery) => delivery.reservedAt > Date.now() - 24 * HOUR);
+		const toFailed = recent.find((delivery) => delivery.status !== 'failed')!;
+		const toFinished = recent.find((delivery) => delivery.status !== 'finished' && delivery !== toFailed)!;
+		fake.setStatus(toFailed.delivery_id, 'failed');
+		fake.setStatus(toFinished.delivery_id, 'finished');
+		const { items } = await pollArara({ parameters, credentials, staticData });
+		expect((items ?? []).map((item) => item.json.delivery_id)).toEqual([toFailed.delivery_id]);
+	});
+
+	it('manual test returns the newest delivery and keeps no state', async () => {
+		const staticData: IDataObject = {};
+		const { items, error } = await pollArara({
+			parameters: { lookBackHours: 24 },
+			credentials: credentialStore(fake),
+			staticData,
+			mode: 'manual',
+		});
+		expect(error).toBeUndefined();
+		const recent = fake.store.all().filter((delivery) => delivery.reservedAt > Date.now() - 24 * HOUR);
+		const newest = recent.reduce((a, b) => (b.sendAt > a.sendAt || (b.sendAt === a.sendAt && b.delivery_id > a.delivery_id) ? b : a));
+		expect(items).toHaveLength(1);
+		expect(items![0].json.delivery_id).toBe(newest.delivery_id);
+		expect(JSON.stringify(staticData)).not.toContain('statuses');
+	});
+
+	it('a failing poll throws and keeps the previous statuses', async () => {
+		const credentials = credentialStore(fake);
+		const staticData: IDataObject = {};
+		await pollArara({ parameters: { lookBackHours: 24 }, credentials, staticData });
+		const saved = JSON.stringify(staticData);
+		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send', times: 10 });
+		const failed = await pollArara({ parameters: { lookBackHours: 24, options: { retryAttempts: 0 } }, credentials, staticData });
+		expect(failed.error?.message).toContain('HTTP 500');
+		expect(JSON.stringify(staticData)).toBe(saved);
+	});
+});
