@@ -7,6 +7,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
@@ -146,6 +147,19 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const stored = this.store[nodeCredentials.name];
 		stored.data = { ...stored.data, oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject };
 		stored.tokenUpdates = (stored.tokenUpdates ?? 0) + 1;
+	}
+
+	/** Asked by newer n8n before every getCredentials; none of our types restrict nodes. */
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	/** Called by newer n8n after an OAuth2 token refresh. */
+	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string) {
+		const preAuthentication = cachedCredentialType(typeName)?.preAuthentication;
+		return preAuthentication
+			? ((await preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject)
+			: undefined;
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {
