@@ -1,0 +1,95 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CustomersMailCloudApi implements ICredentialType {
+	name = 'customersMailCloudApi';
+
+	displayName = 'Customers Mail Cloud API';
+
+	icon: Icon = {
+		light: 'file:../nodes/CustomersMailCloud/customersMailCloud.svg',
+		dark: 'file:../nodes/CustomersMailCloud/customersMailCloud.dark.svg',
+	};
+
+	documentationUrl = 'https://smtps.jp/docs/en/api/transaction/v2/blocks.html';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API User',
+			name: 'apiUser',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'The API user ID from the Customers Mail Cloud console',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The secret key of that API user',
+		},
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'string',
+			default: 'https://api.smtps.jp',
+			description: 'Base URL of the management API, without a trailing slash',
+		},
+		{
+			displayName: 'Language',
+			name: 'language',
+			type: 'options',
+			options: [
+				{ name: 'English', value: 'en' },
+				{ name: 'Japanese', value: 'ja' },
+			],
+			default: 'en',
+			description: 'Language of the error messages the API returns (sent as Accept-Language)',
+		},
+		{
+			displayName: 'Default Server Composition',
+			name: 'serverComposition',
+			type: 'string',
+			default: '',
+			required: true,
+			description:
+				'Name of a server composition (sending environment) of this account. The API cannot check a key without one; the node uses it when its own Server Composition field is empty.',
+		},
+	];
+
+	// The API reads the credentials from the form body of every request.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			body: {
+				api_user: '={{$credentials.apiUser}}',
+				api_key: '={{$credentials.apiKey}}',
+			},
+			headers: {
+				'Accept-Language': '={{$credentials.language || "en"}}',
+			},
+		},
+	};
+
+	// A one-record list is the cheapest call that fails for a wrong key.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.host.replace(/\\/+$/, "")}}',
+			url: '/transaction/v2/blocks/list.json',
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: {
+				server_composition: '={{$credentials.serverComposition}}',
+				r: 1,
+			},
+		},
+	};
+}

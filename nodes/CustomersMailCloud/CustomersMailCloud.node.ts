@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { routeOperation } from '../shared/router';
+import * as block from './actions/block';
+
+export class CustomersMailCloud implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Customers Mail Cloud',
+		name: 'customersMailCloud',
+		icon: { light: 'file:customersMailCloud.svg', dark: 'file:customersMailCloud.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'List, download and lift blocked addresses (suppression list) in Customers Mail Cloud',
+		defaults: { name: 'Customers Mail Cloud' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'customersMailCloudApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Block', value: 'block', description: 'An address the service stopped delivering to' }],
+				default: 'block',
+			},
+			...block.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await routeOperation.call(this, { block: block.operations });
+	}
+}

@@ -1,0 +1,179 @@
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { invalidInput } from '../shared/errors';
+import { readConcurrency, readTransportSettings, requestOptionFields } from '../shared/options';
+import { fetchPagesUntilShort } from '../shared/paging';
+import type { TransportSettings } from '../shared/transport';
+import { toBlockItem } from './helpers/blockStatus';
+import type { WatchEvent, WatchState } from './helpers/blockWatch';
+import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
+import { addDays } from './helpers/dates';
+import type { BlockFilters } from './transport/blocks';
+import { MAX_PAGE_SIZE, listBlocksPage } from './transport/blocks';
+import { CREDENTIAL_TYPE } from './transport/profile';
+
+async function listAll(
+	ctx: IPollFunctions,
+	serverComposition: string,
+	filters: BlockFilters,
+	settings: TransportSettings,
+	concurrency: number,
+): Promise<IDataObject[]> {
+	const pages = await fetchPagesUntilShort(
+		{ pageSize: MAX_PAGE_SIZE, concurrency },
+		async (page) => await listBlocksPage(ctx, serverComposition, filters, page, MAX_PAGE_SIZE, settings),
+	);
+	return pages.flat();
+}
+
+/** "Fetch Test Event": the newest entry, reading recent days first so a long history costs little. */
+async function newestForTest(
+	ctx: IPollFunctions,
+	event: WatchEvent,
+	serverComposition: string,
+	base: BlockFilters,
+	settings: TransportSettings,
+	concurrency: number,
+): Promise<IDataObject | undefined> {
+	if (event === 'blockRemoved') {
+		// No removal date exists: the last listed entry is the most recently lifted one.
+		const removed = await listAll(ctx, serverComposition, base, settings, concurrency);
+		return removed[removed.length - 1];
+	}
+	const today = new Date().toISOString().slice(0, 10);
+	for (const startDate of [addDays(today, -1), addDays(today, -30), undefined]) {
+		const blocks = await listAll(ctx, serverComposition, { ...base, startDate }, settings, concurrency);
+		const newest = newestBlock(blocks);
+		if (newest) return newest;
+	}
+	return undefined;
+}
+
+export class CustomersMailCloudTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Customers Mail Cloud Trigger',
+		name: 'customersMailCloudTrigger',
+		icon: { light: 'file:customersMailCloud.svg', dark: 'file:customersMailCloud.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when an address is blocked, or when a block is lifted, in Customers Mail Cloud',
+		defaults: { name: 'Customers Mail Cloud Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'customersMailCloudApi', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				options: [
+					{
+						name: 'New Block',
+						value: 'newBlock',
+						description: 'An address was blocked after send errors',
+					},
+					{
+						name: 'Block Removed',
+						value: 'blockRemoved',
+						description: 'The block on an address was lifted (it reads the whole list of lifted blocks on every poll)',
+					},
+				],
+				default: 'newBlock',
+			},
+			{
+				displayName: 'Server Composition',
+				name: 'serverComposition',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. testcomp',
+				description:
+					"Name of the server composition (sending environment) to watch. Leave empty to use the credential's Default Server Composition.",
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Email Contains',
+						name: 'email',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. example.com',
+						description: 'Only addresses that contain this text',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: requestOptionFields,
+			},
+			{
+				displayName:
+					'The first poll only records what is already there; later polls emit each new entry once. The provider asks to poll rarely (about once a day).',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
+		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
+		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
+		const read = (name: string, fallback: number) => options[name] ?? fallback;
+		const settings = readTransportSettings(read);
+		const concurrency = readConcurrency(read);
+		let serverComposition = String(this.getNodeParameter('serverComposition', '') ?? '').trim();
+		if (!serverComposition) {
+			const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+			serverComposition = String(credentials.serverComposition ?? '').trim();
+		}
+		if (!serverComposition) {
+			throw invalidInput(
+				this.getNode(),
+				'Server Composition is empty',
+				'Enter the name of a server composition in "Server Composition", or set "Default Server Composition" in the credential.',
+			);
+		}
+		const email = String(filters.email ?? '').trim() || undefined;
+		const base: BlockFilters = { email, removed: event === 'blockRemoved' ? true : undefined };
+		const emit = (blocks: IDataObject[]) => [
+			blocks.map((block) => ({ json: { event, ...toBlockItem(block) } })),
+		];
+
+		if (this.getMode() === 'manual') {
+			const newest = await newestForTest(this, event, serverComposition, base, settings, concurrency);
+			return newest ? emit([newest]) : null;
+		}
+
+		const staticData = this.getWorkflowStaticData('node') as { watch?: WatchState };
+		const key = JSON.stringify([event, serverComposition, email ?? '']);
+		const firstRun = staticData.watch?.key !== key;
+		const state: WatchState = firstRun
+			? { key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(new Date()) : undefined }
+			: staticData.watch!;
+		const query = event === 'newBlock' ? { ...base, startDate: state.windowStart } : base;
+		const blocks = await listAll(this, serverComposition, query, settings, concurrency);
+		const { fresh, next } = diffBlocks(event, state, blocks);
+		staticData.watch = next;
+		if (firstRun || fresh.length === 0) return null;
+		return emit(fresh);
+	}
+}

@@ -1,0 +1,57 @@
+/** Parameters several Block operations share. */
+import type { INodeProperties } from 'n8n-workflow';
+
+export function serverCompositionField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Server Composition',
+		name: 'serverComposition',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. testcomp',
+		description:
+			"Name of the server composition (sending environment) to act on. Leave empty to use the credential's Default Server Composition.",
+		displayOptions: { show: { resource: ['block'], operation: operations } },
+	};
+}
+
+export function filtersField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show: { resource: ['block'], operation: operations } },
+		options: [
+			{
+				displayName: 'Email Contains',
+				name: 'email',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. example.com',
+				description: 'Only addresses that contain this text',
+			},
+			{
+				displayName: 'End Date',
+				name: 'endDate',
+				type: 'dateTime',
+				default: '',
+				description: 'Only blocks that started on this day or earlier',
+			},
+			{
+				displayName: 'Removed Blocks Only',
+				name: 'removed',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to list addresses whose block was lifted instead of blocked ones',
+			},
+			{
+				displayName: 'Start Date',
+				name: 'startDate',
+				type: 'dateTime',
+				default: '',
+				description: 'Only blocks that started on this day or later',
+			},
+		],
+	};
+}

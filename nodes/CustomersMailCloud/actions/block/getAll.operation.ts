@@ -1,0 +1,71 @@
+import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem } from '../../../shared/items';
+import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { fetchPagesUntilShort } from '../../../shared/paging';
+import { toBlockItem } from '../../helpers/blockStatus';
+import { optionsReader, readFilters, readLimit, readServerComposition } from '../../helpers/input';
+import { MAX_PAGE_SIZE, listBlocksPage } from '../../transport/blocks';
+import { filtersField, serverCompositionField } from './fields';
+
+const show = { resource: ['block'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	serverCompositionField(['getAll']),
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	filtersField(['getAll']),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [concurrencyOptionField, ...requestOptionFields],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items, async (itemIndex) => {
+		const serverComposition = await readServerComposition(this, itemIndex);
+		const filters = readFilters(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
+		const { read } = optionsReader(this, itemIndex);
+		const settings = readTransportSettings(read);
+		// Below one full page, ask for exactly the limit: same single request, smaller answer.
+		const pageSize = limit !== undefined && limit < MAX_PAGE_SIZE ? limit : MAX_PAGE_SIZE;
+		const pages = await fetchPagesUntilShort(
+			{
+				pageSize,
+				concurrency: readConcurrency(read),
+				maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize),
+			},
+			async (page) => await listBlocksPage(this, serverComposition, filters, page, pageSize, settings, itemIndex),
+		);
+		const blocks: IDataObject[] = [];
+		for (const page of pages) {
+			for (const block of page) {
+				if (limit !== undefined && blocks.length >= limit) return blocks;
+				blocks.push(toBlockItem(block));
+			}
+		}
+		return blocks;
+	});
+}

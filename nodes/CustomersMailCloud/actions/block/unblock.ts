@@ -1,0 +1,82 @@
+/** What Unblock Permanently (delete) and Unblock Once (cancel) share: one request per address. */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem } from '../../../shared/items';
+import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { optionsReader, readEmail, readServerComposition } from '../../helpers/input';
+import { unblockAddress } from '../../transport/blocks';
+import { serverCompositionField } from './fields';
+
+/** The provider's code for "that address is not in the block list". */
+const NOT_FOUND_CODE = '12-001';
+
+export function unblockDescription(operation: 'delete' | 'cancel'): INodeProperties[] {
+	const show = { resource: ['block'], operation: [operation] };
+	return [
+		serverCompositionField([operation]),
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			placeholder: 'name@email.com',
+			default: '',
+			required: true,
+			description: 'The blocked address (matched exactly, ignoring case)',
+			hint: 'Runs once per input item, e.g. {{ $json.email }}',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			displayOptions: { show },
+			options: [
+				{
+					displayName: 'Output Not Found Instead of Failing',
+					name: 'returnNotFound',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether an address that is not in the block list (error 12-001) gives an item with result "notFound" instead of an error',
+				},
+				concurrencyOptionField,
+				...requestOptionFields,
+			],
+		},
+	];
+}
+
+function isNotFound(error: unknown): boolean {
+	const providerErrors = (error as { context?: { providerErrors?: Array<{ code?: string }> } }).context?.providerErrors;
+	return providerErrors?.some((detail) => detail.code === NOT_FOUND_CODE) ?? false;
+}
+
+export async function executeUnblock(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	kind: 'delete' | 'cancel',
+): Promise<INodeExecutionData[]> {
+	const concurrency = readConcurrency(optionsReader(this, 0).read);
+	return await forEachItem(
+		this,
+		items,
+		async (itemIndex) => {
+			const serverComposition = await readServerComposition(this, itemIndex);
+			const email = readEmail(this, itemIndex);
+			const { options, read } = optionsReader(this, itemIndex);
+			const settings = readTransportSettings(read);
+			const result = await unblockAddress(this, kind, serverComposition, email, settings, itemIndex).then(
+				() => 'success',
+				(error: unknown) => {
+					if (options.returnNotFound === true && isNotFound(error)) return 'notFound';
+					// already a NodeApiError from the shared transport, with code, field and message
+					throw error;
+				},
+			);
+			return { email, result };
+		},
+		concurrency,
+	);
+}

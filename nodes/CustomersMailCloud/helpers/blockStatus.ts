@@ -1,0 +1,26 @@
+/** Readable names for a block's `status` code (the provider's "error status" values). */
+import type { IDataObject } from 'n8n-workflow';
+
+const STATUS_TEXT: Record<string, string> = {
+	'1': 'unknown host',
+	'2': 'unknown user',
+	'3': 'retransmission timeout',
+	'4': 'rejection',
+	'5': 'over capacity',
+	'6': 'forward error',
+	'7': 'receiving server error',
+	'8': 'oversized',
+	'9': 'address format error',
+	'10': 'blocked address',
+	'11': 'unsubscribed address',
+	'99': 'others',
+};
+
+export function statusTextOf(status: unknown): string {
+	return STATUS_TEXT[String(status ?? '').trim()] ?? 'unknown status';
+}
+
+/** One output item per block: the API's fields as given, plus `statusText`. */
+export function toBlockItem(block: IDataObject): IDataObject {
+	return { ...block, statusText: statusTextOf(block.status) };
+}

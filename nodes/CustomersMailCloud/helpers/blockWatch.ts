@@ -1,0 +1,69 @@
+/**
+ * What the trigger remembers between polls, and how it decides what is new. Pure functions over
+ * the blocks one poll fetched, so they are tested without a server.
+ *
+ * - New blocks: the API can filter by the day a block started, so each poll reads only from the
+ *   day before the newest block seen (one day of overlap for late writes and time zones) and
+ *   remembers the ids in that window: memory stays the size of about two days of blocks.
+ * - Lifted blocks: the removed list has no date of removal, so each poll reads the whole list
+ *   and remembers its ids.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { addDays } from './dates';
+
+export type WatchEvent = 'newBlock' | 'blockRemoved';
+
+export interface WatchState {
+	/** Parameters the state belongs to: when they change, the trigger starts over. */
+	key: string;
+	/** newBlock: the first day the next poll asks for (start_date). */
+	windowStart?: string;
+	/** Ids already seen (newBlock: id → day; blockRemoved: id → ''). */
+	seen: Record<string, string>;
+}
+
+export function dayOf(block: IDataObject): string {
+	return String(block.created ?? '').slice(0, 10);
+}
+
+/** Where a first poll starts: the day before today in UTC (the provider's clock is ahead of UTC or on it). */
+export function initialWindowStart(now: Date): string {
+	return addDays(now.toISOString().slice(0, 10), -1);
+}
+
+/** Splits one poll's blocks into the new ones and the next state. */
+export function diffBlocks(
+	event: WatchEvent,
+	state: WatchState,
+	blocks: IDataObject[],
+): { fresh: IDataObject[]; next: WatchState } {
+	const fresh = blocks.filter((block) => !(String(block.id) in state.seen));
+	if (event === 'blockRemoved') {
+		const seen: Record<string, string> = {};
+		for (const block of blocks) seen[String(block.id)] = '';
+		return { fresh, next: { key: state.key, seen } };
+	}
+	let newestDay = '';
+	for (const block of blocks) if (dayOf(block) > newestDay) newestDay = dayOf(block);
+	const windowStart = [state.windowStart ?? '', newestDay ? addDays(newestDay, -1) : ''].sort().pop() || undefined;
+	const seen: Record<string, string> = {};
+	for (const block of blocks) {
+		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = dayOf(block);
+	}
+	return { fresh: sortByCreated(fresh), next: { key: state.key, windowStart, seen } };
+}
+
+/** Oldest first; blocks with the same time keep the API's order. */
+export function sortByCreated(blocks: IDataObject[]): IDataObject[] {
+	return blocks
+		.map((block, index) => ({ block, index }))
+		.sort((a, b) => String(a.block.created).localeCompare(String(b.block.created)) || a.index - b.index)
+		.map(({ block }) => block);
+}
+
+/** The block a "Fetch Test Event" shows: the newest by start time (the last listed among equals). */
+export function newestBlock(blocks: IDataObject[]): IDataObject | undefined {
+	const sorted = sortByCreated(blocks);
+	return sorted[sorted.length - 1];
+}

@@ -1,0 +1,93 @@
+/** Reading and checking the node's parameters before any request is sent. */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { invalidInput } from '../../shared/errors';
+import type { BlockFilters } from '../transport/blocks';
+import { CREDENTIAL_TYPE } from '../transport/profile';
+import { toApiDate } from './dates';
+
+/** The node's Server Composition, or the credential's default when the field is empty. */
+export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const own = String(ctx.getNodeParameter('serverComposition', itemIndex, '') ?? '').trim();
+	if (own) return own;
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const fallback = String(credentials.serverComposition ?? '').trim();
+	if (fallback) return fallback;
+	throw invalidInput(
+		ctx.getNode(),
+		'Server Composition is empty',
+		'Enter the name of a server composition in "Server Composition", or set "Default Server Composition" in the credential.',
+		itemIndex,
+	);
+}
+
+function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const day = toApiDate(value);
+	if (!day) {
+		throw invalidInput(
+			ctx.getNode(),
+			`${label} is not a valid date: "${String(value)}"`,
+			`Pick a day in "${label}" or give one as yyyy-mm-dd, e.g. 2024-05-01.`,
+			itemIndex,
+		);
+	}
+	return day;
+}
+
+/** The Filters collection, with dates as yyyy-mm-dd and the start checked against the end. */
+export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFilters {
+	const raw = (ctx.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
+	const filters: BlockFilters = {};
+	const email = String(raw.email ?? '').trim();
+	if (email) filters.email = email;
+	filters.startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
+	filters.endDate = readDate(ctx, raw.endDate, 'End Date', itemIndex);
+	if (filters.startDate && filters.endDate && filters.startDate > filters.endDate) {
+		throw invalidInput(
+			ctx.getNode(),
+			`Start Date (${filters.startDate}) is after End Date (${filters.endDate})`,
+			'The start date must be the same day as the end date or earlier. Swap or correct them.',
+			itemIndex,
+		);
+	}
+	if (raw.removed === true || raw.removed === 'true') filters.removed = true;
+	return filters;
+}
+
+/** Limit for Return All = false: a whole number of at least 1. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw invalidInput(
+			ctx.getNode(),
+			`Limit must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('limit', itemIndex, ''))})`,
+			'Set "Limit" to 1 or more, or turn on "Return All".',
+			itemIndex,
+		);
+	}
+	return limit;
+}
+
+/** The address for Unblock: required, one address. */
+export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
+	const email = String(ctx.getNodeParameter('email', itemIndex, '') ?? '').trim();
+	if (!email) {
+		throw invalidInput(
+			ctx.getNode(),
+			'Email is empty',
+			'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
+			itemIndex,
+		);
+	}
+	return email;
+}
+
+/** The operation's Options collection as a reader for the shared option helpers. */
+export function optionsReader(ctx: IExecuteFunctions, itemIndex: number) {
+	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	return {
+		options,
+		read: (name: string, fallback: number) => options[name] ?? fallback,
+	};
+}

@@ -1,0 +1,122 @@
+/** Block → Download: the ZIP as binary data, or unzipped into items (plain, ZipCrypto, AES). */
+import { startCustomersMailCloudFake, type CustomersMailCloudFake, type ZipEncryption } from '../fakes/customers-mail-cloud';
+import { formsTo, runCmc, serializeError } from './setup';
+
+let fake: CustomersMailCloudFake;
+beforeAll(async () => {
+	fake = await startCustomersMailCloudFake();
+});
+afterAll(async () => await fake.close());
+beforeEach(() => {
+	fake.reset();
+	fake.server.resetLog();
+	fake.server.clearFaults();
+	fake.setDownload({ encryption: { kind: 'none' }, dataDescriptor: false, omitFileName: false, truncateTo: undefined });
+});
+
+describe('binary output', () => {
+	it('returns the ZIP as binary data named as the API names it, in the chosen field', async () => {
+		fake.seed(500);
+		const { items, error } = await runCmc(fake, {
+			operation: 'download',
+			output: 'binary',
+			binaryPropertyName: 'zip',
+			filters: { email: 'example', startDate: '2024-01-01', removed: true },
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(1);
+		const binary = items[0].binary!.zip;
+		expect(binary.fileName).toMatch(/^blocks-\d{8}_\d{6}\.zip$/);
+		expect(binary.mimeType).toBe('application/zip');
+		expect(items[0].json.fileName).toBe(binary.fileName);
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(formsTo(fake, 'download')[0]).toMatchObject({ email: 'example', start_date: '2024-01-01', removed: 'true' });
+	});
+
+	it('names the file blocks-yyyyMMdd_HHmmss.zip when the API sends no name', async () => {
+		fake.seed(5);
+		fake.setDownload({ omitFileName: true });
+		const { items } = await runCmc(fake, { operation: 'download' });
+		expect(items[0].binary!.data.fileName).toMatch(/^blocks-\d{8}_\d{6}\.zip$/);
+	});
+});
+
+describe('items output', () => {
+	it('gives one item per CSV row, the same items as Get Many Return All', async () => {
+		fake.seed(1234);
+		const downloaded = await runCmc(fake, { operation: 'download', output: 'items' });
+		const listed = await runCmc(fake, { operation: 'getAll', returnAll: true });
+		expect(downloaded.items).toHaveLength(1234);
+		expect(downloaded.items.map((item) => item.json)).toEqual(listed.items.map((item) => item.json));
+		expect(downloaded.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	const encrypted: Array<[string, ZipEncryption, boolean]> = [
+		['ZipCrypto', { kind: 'zipcrypto', password: 'zip-pass-1' }, false],
+		['ZipCrypto with data descriptor', { kind: 'zipcrypto', password: 'zip-pass-1' }, true],
+		['AES-128 (AE-1)', { kind: 'aes', password: 'zip-pass-1', strength: 1, version: 1 }, false],
+		['AES-256 (AE-2)', { kind: 'aes', password: 'zip-pass-1', strength: 3, version: 2 }, false],
+	];
+
+	it.each(encrypted)('decrypts a %s ZIP with the ZIP Password option', async (_name, encryption, dataDescriptor) => {
+		const blocks = fake.seed(300);
+		fake.setDownload({ encryption, dataDescriptor });
+		const { items, error } = await runCmc(fake, { operation: 'download', output: 'items', options: { zipPassword: 'zip-pass-1' } });
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(blocks.map((block) => block.id));
+	});
+
+	it.each(encrypted)('a wrong or missing password on a %s ZIP is a clear error, never garbage', async (_name, encryption) => {
+		fake.seed(300);
+		fake.setDownload({ encryption });
+		const wrong = await runCmc(fake, { operation: 'download', output: 'items', options: { zipPassword: 'not-it-987' } });
+		expect(wrong.items).toHaveLength(0);
+		expect(wrong.error?.message).toMatch(/password is wrong|authentication check/);
+		expect(String(wrong.error?.description)).toContain('ZIP Password');
+		expect(serializeError(wrong.error)).not.toContain('not-it-987');
+		const missing = await runCmc(fake, { operation: 'download', output: 'items' });
+		expect(missing.error?.message).toBe('The ZIP file is encrypted and no password was given');
+		expect(String(missing.error?.description)).toContain('data encryption');
+	});
+
+	it('a truncated ZIP is a clear error', async () => {
+		fake.seed(2000);
+		fake.setDownload({ truncateTo: 5000 });
+		const { error, items } = await runCmc(fake, { operation: 'download', output: 'items' });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toMatch(/The ZIP file is damaged or incomplete/);
+	});
+
+	it('with Continue On Fail a wrong password fails only its own item', async () => {
+		const blocks = fake.seed(10);
+		fake.setDownload({ encryption: { kind: 'aes', password: 'right-pass' } });
+		const { items, error } = await runCmc(
+			fake,
+			{ operation: 'download', output: 'items', options: { zipPassword: '={{ $json.pw }}' } },
+			{ continueOnFail: true, input: [{ pw: 'wrong-pass' }, { pw: 'right-pass' }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items[0]).toEqual({ json: expect.objectContaining({ error: expect.stringMatching(/password/) }), pairedItem: { item: 0 } });
+		expect(items.slice(1).map((item) => item.json.id)).toEqual(blocks.map((block) => block.id));
+		expect(items.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+	});
+
+	it('provider errors and local validation work as for Get Many', async () => {
+		const unknown = await runCmc(fake, { operation: 'download', serverComposition: 'nope' });
+		expect(unknown.error?.message).toBe('Specified server composition, nope, was not found.');
+		const denied = await runCmc(fake, { operation: 'download', serverComposition: 'denied-comp' });
+		expect(denied.error?.message).toBe('Access to the specified data was denied.');
+		fake.server.resetLog();
+		const dates = await runCmc(fake, { operation: 'download', filters: { startDate: '2024-03-02', endDate: '2024-03-01' } });
+		expect(dates.error?.message).toMatch(/is after End Date/);
+		expect(fake.server.requests).toHaveLength(0);
+	});
+
+	it('retries a 500 on the download (safe to repeat)', async () => {
+		fake.seed(10);
+		fake.server.inject({ kind: 'status', status: 500 }, { times: 1 });
+		const { items, error } = await runCmc(fake, { operation: 'download', output: 'items', options: { maxRetryWait: 0 } });
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(10);
+	});
+});

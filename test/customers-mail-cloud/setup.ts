@@ -1,0 +1,62 @@
+/** Shared test setup: the fake, the credential store and a one-call runner for the node. */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { runNode, type RunResult } from '../harness/engine';
+import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+
+export const CREDENTIAL_NAME = 'cmc';
+export const CREDENTIAL_TYPE = 'customersMailCloudApi';
+
+export function credentialStore(fake: CustomersMailCloudFake, overrides: IDataObject = {}) {
+	return { [CREDENTIAL_NAME]: { type: CREDENTIAL_TYPE, data: { ...fake.credentials, ...overrides } } };
+}
+
+export interface RunCmcOptions {
+	input?: Array<IDataObject | INodeExecutionData>;
+	continueOnFail?: boolean;
+	credentials?: IDataObject;
+}
+
+export async function runCmc(
+	fake: CustomersMailCloudFake,
+	parameters: IDataObject,
+	options: RunCmcOptions = {},
+): Promise<RunResult> {
+	return await runNode({
+		node: {
+			type: 'customersMailCloud',
+			parameters: { resource: 'block', ...parameters },
+			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+			continueOnFail: options.continueOnFail,
+		},
+		input: options.input ?? [{}],
+		credentials: credentialStore(fake, options.credentials),
+	});
+}
+
+/** Everything an error can carry, serialized, to grep for secrets. */
+export function serializeError(error: unknown): string {
+	if (!error) return '';
+	const value = error as Record<string, unknown> & { toJSON?: () => unknown };
+	return JSON.stringify({
+		message: value.message,
+		description: value.description,
+		context: value.context,
+		cause: value.cause,
+		stack: value.stack,
+		messages: value.messages,
+		errorResponse: value.errorResponse,
+		json: typeof value.toJSON === 'function' ? value.toJSON() : undefined,
+		all: Object.fromEntries(Object.entries(value)),
+	});
+}
+
+/** Form bodies the fake received at a path. */
+export function formsTo(fake: CustomersMailCloudFake, operation: string): Array<Record<string, string>> {
+	return fake.server
+		.requestsTo(`/transaction/v2/blocks/${operation}.json`)
+		.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
+}
+
+/** Fast retries for tests: no waits unless a Retry-After says so. */
+export const FAST_RETRY = { retryAttempts: 3, maxRetryWait: 0 };

@@ -1,0 +1,122 @@
+/** Block → Unblock Permanently (delete) and Unblock Once (cancel). */
+import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import { formsTo, runCmc, serializeError } from './setup';
+
+let fake: CustomersMailCloudFake;
+beforeAll(async () => {
+	fake = await startCustomersMailCloudFake();
+});
+afterAll(async () => await fake.close());
+beforeEach(() => {
+	fake.reset();
+	fake.server.resetLog();
+	fake.server.clearFaults();
+});
+
+describe.each(['delete', 'cancel'])('%s', (operation) => {
+	it('lifts the block of each input item, matching the address ignoring case, and moves it to the removed list', async () => {
+		const blocks = fake.seed(5);
+		const emails = [blocks[1].email.toUpperCase(), blocks[3].email];
+		const { items, error } = await runCmc(fake, { operation, email: '={{ $json.address }}' }, { input: emails.map((address) => ({ address })) });
+		expect(error).toBeUndefined();
+		expect(items).toEqual([
+			{ json: { email: emails[0], result: 'success' }, pairedItem: { item: 0 } },
+			{ json: { email: emails[1], result: 'success' }, pairedItem: { item: 1 } },
+		]);
+		expect(fake.blocks().map((block) => block.id)).toEqual([blocks[0].id, blocks[2].id, blocks[4].id]);
+		expect(fake.removedBlocks().map((block) => block.id)).toEqual(expect.arrayContaining([blocks[1].id, blocks[3].id]));
+		expect(formsTo(fake, operation).map((form) => form.email)).toEqual(expect.arrayContaining(emails));
+	});
+
+	it('12-001 (not in the list) is an error by default, with code, field and message', async () => {
+		const { error } = await runCmc(fake, { operation, email: 'nobody@example.com' });
+		expect(error?.message).toBe('It does not exist the data specified in the email.');
+		expect(String(error?.description)).toContain('code 12-001');
+		expect(String(error?.description)).toContain('field "email"');
+	});
+
+	it('Output Not Found Instead of Failing gives result "notFound"', async () => {
+		const [block] = fake.seed(1);
+		const { items } = await runCmc(
+			fake,
+			{ operation, email: '={{ $json.e }}', options: { returnNotFound: true } },
+			{ input: [{ e: 'nobody@example.com' }, { e: block.email }] },
+		);
+		expect(items.map((item) => item.json)).toEqual([
+			{ email: 'nobody@example.com', result: 'notFound' },
+			{ email: block.email, result: 'success' },
+		]);
+		const other = await runCmc(fake, { operation, email: 'x@y.z', serverComposition: 'nope', options: { returnNotFound: true } });
+		expect(other.error?.message).toMatch(/server composition, nope/);
+	});
+
+	it('an empty email is refused before any request; with Continue On Fail the other items still run', async () => {
+		const blocks = fake.seed(3);
+		// A literal empty value is caught by n8n itself (Email is required); an expression by the node.
+		await expect(runCmc(fake, { operation, email: '' })).rejects.toThrow(/workflow has issues/);
+		const alone = await runCmc(fake, { operation, email: '={{ "" }}' });
+		expect(alone.error?.message).toBe('Email is empty');
+		expect(String(alone.error?.description)).toContain('{{ $json.email }}');
+		expect(fake.server.requests).toHaveLength(0);
+		const { items, error } = await runCmc(
+			fake,
+			{ operation, email: '={{ $json.e }}' },
+			{ continueOnFail: true, input: [{ e: blocks[0].email }, { e: '  ' }, { e: 'missing@example.com' }, { e: blocks[2].email }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.pairedItem, item.json.result ?? item.json.code ?? item.json.error])).toEqual([
+			[{ item: 0 }, 'success'],
+			[{ item: 1 }, 'Email is empty'],
+			[{ item: 2 }, '12-001'],
+			[{ item: 3 }, 'success'],
+		]);
+		expect(formsTo(fake, operation)).toHaveLength(3);
+	});
+
+	it('is not repeated after a 500 (it changes data) but is after a 429', async () => {
+		const blocks = fake.seed(2);
+		fake.server.inject({ kind: 'status', status: 500, body: '{}' });
+		const failed = await runCmc(fake, { operation, email: blocks[0].email, options: { maxRetryWait: 0 } });
+		expect(failed.error?.httpCode).toBe('500');
+		expect(formsTo(fake, operation)).toHaveLength(1);
+		fake.server.resetLog();
+		fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 0 });
+		const retried = await runCmc(fake, { operation, email: blocks[1].email });
+		expect(retried.items[0].json.result).toBe('success');
+		expect(formsTo(fake, operation)).toHaveLength(2);
+	});
+
+	it('never leaks the API key, whatever fails', async () => {
+		const apiKey = fake.credentials.apiKey;
+		fake.server.inject({ kind: 'status', status: 400, body: `{"errors":[{"code":"99","field":"api_key","message":"bad key ${apiKey}"}]}` });
+		const echoed = await runCmc(fake, { operation, email: 'a@b.c' }, { continueOnFail: true });
+		expect(JSON.stringify(echoed.items)).not.toContain(apiKey);
+		expect(JSON.stringify(echoed.items)).toContain('[redacted]');
+		fake.server.inject({ kind: 'dropConnection' });
+		const dropped = await runCmc(fake, { operation, email: 'a@b.c' });
+		for (const failing of [
+			dropped.error,
+			(await runCmc(fake, { operation, email: 'a@b.c' }, { credentials: { apiKey: 'other-key-777' } })).error,
+			(await runCmc(fake, { operation, email: 'a@b.c', serverComposition: 'nope' })).error,
+		]) {
+			expect(failing).toBeDefined();
+			const text = serializeError(failing);
+			expect(text).not.toContain(apiKey);
+			expect(text).not.toContain('other-key-777');
+		}
+	});
+});
+
+it('the two operations explain their difference', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { CustomersMailCloud } = require('../../dist/nodes/CustomersMailCloud/CustomersMailCloud.node.js');
+	const node = new CustomersMailCloud();
+	const operation = node.description.properties.find((property: { name: string }) => property.name === 'operation');
+	const byValue = Object.fromEntries(operation.options.map((option: { value: string }) => [option.value, option]));
+	expect(byValue.delete.name).toBe('Unblock Permanently');
+	expect(byValue.delete.description).toMatch(/never blocked again/);
+	expect(byValue.cancel.name).toBe('Unblock Once');
+	expect(byValue.cancel.description).toMatch(/blocked again if send errors recur/);
+	expect(node.description.usableAsTool).toBe(true);
+	expect(node.description.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+});
