@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../shared/options';
+import { concurrencyOptionField, readTriggerOptions, requestOptionFields } from '../shared/options';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './actions/delivery/statusOptions';
 import { ceilToMinute, floorToMinute } from './helpers/japanTime';
 import { collectPeriod } from './helpers/period';
@@ -60,14 +60,13 @@ export class AraraMessageTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const lookBackHours = Math.max(1, Number(this.getNodeParameter('lookBackHours', 24)));
 		const statuses = readStatusFilter(this.getNodeParameter('statuses', []));
-		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
-		const read = (name: string, fallback: number) => options[name] ?? fallback;
+		const { settings, concurrency } = readTriggerOptions(this);
 		const nowMs = Date.now();
 		const { deliveries } = await collectPeriod(this, {
 			fromMs: floorToMinute(nowMs - lookBackHours * 3_600_000),
 			toMs: ceilToMinute(nowMs + 1),
-			settings: readTransportSettings(read),
-			concurrency: readConcurrency(read),
+			settings,
+			concurrency,
 		});
 		const wanted = (delivery: IDataObject) => !statuses.size || statuses.has(String(delivery.status));
 

@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { invalidInput } from '../shared/errors';
-import { readConcurrency, readTransportSettings, requestOptionFields } from '../shared/options';
+import { readTriggerOptions, requestOptionFields } from '../shared/options';
 import { fetchPagesUntilShort } from '../shared/paging';
 import type { TransportSettings } from '../shared/transport';
 import { toBlockItem } from './helpers/blockStatus';
@@ -136,10 +136,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
-		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
-		const read = (name: string, fallback: number) => options[name] ?? fallback;
-		const settings = readTransportSettings(read);
-		const concurrency = readConcurrency(read);
+		const { settings, concurrency } = readTriggerOptions(this);
 		let serverComposition = String(this.getNodeParameter('serverComposition', '') ?? '').trim();
 		if (!serverComposition) {
 			const credentials = await this.getCredentials(CREDENTIAL_TYPE);

@@ -1,5 +1,5 @@
 /** Node options every operation offers for its requests, and reading them into transport settings. */
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from './retry';
 import type { TransportSettings } from './transport';
@@ -66,4 +66,31 @@ export function readTransportSettings(read: OptionReader): TransportSettings {
 
 export function readConcurrency(read: OptionReader): number {
 	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(readNumber(read, 'concurrency', DEFAULT_CONCURRENCY))));
+}
+
+/** An `options` collection as read: the raw values (for an operation's own options) and the shared ones. */
+export interface OperationOptions {
+	options: IDataObject;
+	settings: TransportSettings;
+	concurrency: number;
+}
+
+function operationOptionsFrom(options: IDataObject): OperationOptions {
+	const read: OptionReader = (name, fallback) => options[name] ?? fallback;
+	return { options, settings: readTransportSettings(read), concurrency: readConcurrency(read) };
+}
+
+/** One item's `options` collection. */
+export function readOperationOptions(ctx: IExecuteFunctions, itemIndex: number): OperationOptions {
+	return operationOptionsFrom((ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject);
+}
+
+/** A polling trigger's `options` collection. */
+export function readTriggerOptions(ctx: IPollFunctions): OperationOptions {
+	return operationOptionsFrom((ctx.getNodeParameter('options', {}) ?? {}) as IDataObject);
+}
+
+/** Parallel requests come from the first item: the node runs one pool for all items. */
+export function itemPoolConcurrency(ctx: IExecuteFunctions, itemCount: number): number {
+	return itemCount ? readOperationOptions(ctx, 0).concurrency : 1;
 }

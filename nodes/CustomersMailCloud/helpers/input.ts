@@ -82,12 +82,3 @@ export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
 	}
 	return email;
 }
-
-/** The operation's Options collection as a reader for the shared option helpers. */
-export function optionsReader(ctx: IExecuteFunctions, itemIndex: number) {
-	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-	return {
-		options,
-		read: (name: string, fallback: number) => options[name] ?? fallback,
-	};
-}

@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
-import { concurrencyOf, readOptions, settingsFrom } from './options';
 
 const showFor = { resource: ['delivery'], operation: ['cancel'] };
 
@@ -47,7 +46,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				);
 			}
 			const answer = await handleStatuses(
-				() => cancelDelivery(this, deliveryId, settingsFrom(readOptions(this, itemIndex)), itemIndex),
+				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
 				{
 					409: async (error) => {
 						throw await withMessage(
@@ -72,6 +71,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const cancelled = Array.isArray(answer.items) ? (answer.items as IDataObject[]).map(normalizeDelivery) : [];
 			return { delivery_id: deliveryId, cancelled: true, ...(cancelled[0] ?? {}) };
 		},
-		concurrencyOf(this, items.length),
+		itemPoolConcurrency(this, items.length),
 	);
 }

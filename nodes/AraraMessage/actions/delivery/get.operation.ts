@@ -2,10 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { getDeliveryById } from '../../transport/deliveries';
-import { concurrencyOf, readOptions, settingsFrom } from './options';
 
 const showFor = { resource: ['delivery'], operation: ['get'] };
 
@@ -55,8 +54,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					itemIndex,
 				);
 			}
-			const options = readOptions(this, itemIndex);
-			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settingsFrom(options), itemIndex), {
+			const { options, settings } = readOperationOptions(this, itemIndex);
+			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settings, itemIndex), {
 				404: async (error) => {
 					if (options.ignoreNotFound === true) return undefined;
 					throw await withMessage(
@@ -70,6 +69,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			});
 			return answer?.items ?? [];
 		},
-		concurrencyOf(this, items.length),
+		itemPoolConcurrency(this, items.length),
 	);
 }

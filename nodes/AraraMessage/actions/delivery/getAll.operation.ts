@@ -2,10 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, readConcurrency, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { ceilToMinute, floorToMinute, parseDateTime } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
-import { readOptions, settingsFrom } from './options';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './statusOptions';
 
 const showFor = { resource: ['delivery'], operation: ['getAll'] };
@@ -99,12 +98,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
 		const statuses = readStatusFilter(this.getNodeParameter('status', itemIndex, []));
-		const options = readOptions(this, itemIndex);
+		const { settings, concurrency } = readOperationOptions(this, itemIndex);
 		const result = await collectPeriod(this, {
 			fromMs,
 			toMs,
-			settings: settingsFrom(options),
-			concurrency: readConcurrency((name, fallback) => options[name] ?? fallback),
+			settings,
+			concurrency,
 			limit,
 			keep: statuses.size ? (delivery: IDataObject) => statuses.has(String(delivery.status)) : undefined,
 		});

@@ -2,9 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
-import { concurrencyOf, readOptions, settingsFrom } from './options';
 
 const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
 
@@ -44,9 +43,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					itemIndex,
 				);
 			}
-			const answer = await getDeliveriesByRequestId(this, requestId, settingsFrom(readOptions(this, itemIndex)), itemIndex);
+			const answer = await getDeliveriesByRequestId(this, requestId, readOperationOptions(this, itemIndex).settings, itemIndex);
 			return answer.items;
 		},
-		concurrencyOf(this, items.length),
+		itemPoolConcurrency(this, items.length),
 	);
 }

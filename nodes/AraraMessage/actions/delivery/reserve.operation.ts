@@ -7,10 +7,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { errorItem } from '../../../shared/items';
 import { mapWithConcurrency } from '../../../shared/limiter';
+import { itemPoolConcurrency, readOperationOptions } from '../../../shared/options';
 import { invalidInput } from '../../../shared/errors';
 import { reserveDeliveries, normalizeDelivery } from '../../transport/deliveries';
 import { LIMITS, deliveryBytes, packRequests, requestBytes, splitMailingList } from '../../helpers/reservation';
-import { concurrencyOf, readOptions, settingsFrom } from './options';
 import { reserveFields } from './reserve.fields';
 import { readContents, readRecipient, readSettings, type ReadContext } from './reserve.read';
 
@@ -72,13 +72,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	const requests = packRequests(valid);
 	let stopped = false;
-	const answers = await mapWithConcurrency(requests, concurrencyOf(this, items.length), async (request) => {
+	const answers = await mapWithConcurrency(requests, itemPoolConcurrency(this, items.length), async (request) => {
 		// Without Continue On Fail, nothing more is reserved once a request has failed.
 		if (stopped) return undefined;
 		const firstItem = request[0].itemIndexes[0];
 		try {
-			const options = readOptions(this, firstItem);
-			const answer = await reserveDeliveries(this, request.map((entry) => entry.delivery), settingsFrom(options), firstItem);
+			const { settings } = readOperationOptions(this, firstItem);
+			const answer = await reserveDeliveries(this, request.map((entry) => entry.delivery), settings, firstItem);
 			return { answer } as const;
 		} catch (error) {
 			if (!continueOnFail) stopped = true;

@@ -2,10 +2,10 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/items';
-import { readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { readBlocksFromZip } from '../../helpers/blocksFromZip';
 import { defaultDownloadName } from '../../helpers/fileName';
-import { optionsReader, readFilters, readServerComposition } from '../../helpers/input';
+import { readFilters, readServerComposition } from '../../helpers/input';
 import { ZipError } from '../../helpers/zip';
 import { downloadBlocks } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
@@ -80,7 +80,7 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 	const serverComposition = await readServerComposition(ctx, itemIndex);
 	const filters = readFilters(ctx, itemIndex);
 	const mode = ctx.getNodeParameter('output', itemIndex, 'binary') as string;
-	const { options, read } = optionsReader(ctx, itemIndex);
+	const { options, settings } = readOperationOptions(ctx, itemIndex);
 	const binaryPropertyName = mode === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '';
 	if (mode === 'binary' && !binaryPropertyName) {
 		throw new NodeOperationError(ctx.getNode(), 'Put Output File in Field is empty', {
@@ -88,7 +88,7 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 			itemIndex,
 		});
 	}
-	const file = await downloadBlocks(ctx, serverComposition, filters, readTransportSettings(read), itemIndex);
+	const file = await downloadBlocks(ctx, serverComposition, filters, settings, itemIndex);
 	const pairedItem = { item: itemIndex };
 	if (mode === 'binary') {
 		const fileName = file.fileName ?? defaultDownloadName(new Date(), ctx.getTimezone());

@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
-import { optionsReader, readFilters, readLimit, readServerComposition } from '../../helpers/input';
+import { readFilters, readLimit, readServerComposition } from '../../helpers/input';
 import { MAX_PAGE_SIZE, listBlocksPage } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
 
@@ -47,14 +47,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const filters = readFilters(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : readLimit(this, itemIndex);
-		const { read } = optionsReader(this, itemIndex);
-		const settings = readTransportSettings(read);
+		const { settings, concurrency } = readOperationOptions(this, itemIndex);
 		// Below one full page, ask for exactly the limit: same single request, smaller answer.
 		const pageSize = limit !== undefined && limit < MAX_PAGE_SIZE ? limit : MAX_PAGE_SIZE;
 		const pages = await fetchPagesUntilShort(
 			{
 				pageSize,
-				concurrency: readConcurrency(read),
+				concurrency,
 				maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize),
 			},
 			async (page) => await listBlocksPage(this, serverComposition, filters, page, pageSize, settings, itemIndex),

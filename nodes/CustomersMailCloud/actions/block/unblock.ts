@@ -2,8 +2,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
-import { optionsReader, readEmail, readServerComposition } from '../../helpers/input';
+import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { readEmail, readServerComposition } from '../../helpers/input';
 import { unblockAddress } from '../../transport/blocks';
 import { serverCompositionField } from './fields';
 
@@ -58,15 +58,14 @@ export async function executeUnblock(
 	items: INodeExecutionData[],
 	kind: 'delete' | 'cancel',
 ): Promise<INodeExecutionData[]> {
-	const concurrency = readConcurrency(optionsReader(this, 0).read);
+	const concurrency = itemPoolConcurrency(this, items.length);
 	return await forEachItem(
 		this,
 		items,
 		async (itemIndex) => {
 			const serverComposition = await readServerComposition(this, itemIndex);
 			const email = readEmail(this, itemIndex);
-			const { options, read } = optionsReader(this, itemIndex);
-			const settings = readTransportSettings(read);
+			const { options, settings } = readOperationOptions(this, itemIndex);
 			const result = await unblockAddress(this, kind, serverComposition, email, settings, itemIndex).then(
 				() => 'success',
 				(error: unknown) => {

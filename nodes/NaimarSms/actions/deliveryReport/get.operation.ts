@@ -1,9 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/items';
 import { invalidInput } from '../../../shared/errors';
-import { concurrencyOptionField, readConcurrency, readTransportSettings, requestOptionFields } from '../../../shared/options';
+import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
 import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
 import { readMessageIds } from '../../helpers/messageIds';
 import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
@@ -81,13 +81,12 @@ interface ItemIds {
 }
 
 function readOptions(ctx: IExecuteFunctions) {
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
-	const read = (name: string, fallback: number) => options[name] ?? fallback;
+	const { options, settings, concurrency } = readOperationOptions(ctx, 0);
 	const batchSize = Math.floor(Number(options.batchSize ?? DEFAULT_BATCH_SIZE));
 	return {
 		batchSize,
-		concurrency: readConcurrency(read),
-		settings: readTransportSettings(read),
+		concurrency,
+		settings,
 		waitForFinal: options.waitForFinal === true,
 		pollIntervalMs: Math.max(0, Number(options.pollInterval ?? 30)) * 1000,
 		maxWaitMs: Math.max(0, Number(options.maxWait ?? 300)) * 1000,
