@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyOptionField, readTriggerOptions, requestOptionFields } from '../shared/options';
+import { optionsCollection, readTriggerOptions } from '../shared/options';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './actions/delivery/statusOptions';
 import { ceilToMinute, floorToMinute } from './helpers/japanTime';
 import { collectPeriod } from './helpers/period';
@@ -46,14 +46,7 @@ export class AraraMessageTrigger implements INodeType {
 				default: [],
 				description: 'Emit a delivery only when it reaches one of these statuses. Leave empty for every change.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [concurrencyOptionField, ...requestOptionFields],
-			},
+			optionsCollection({ withConcurrency: true }),
 		],
 	};
 

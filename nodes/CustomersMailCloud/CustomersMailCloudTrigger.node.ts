@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { invalidInput } from '../shared/errors';
-import { readTriggerOptions, requestOptionFields } from '../shared/options';
+import { optionsCollection, readTriggerOptions } from '../shared/options';
 import { fetchPagesUntilShort } from '../shared/paging';
 import type { TransportSettings } from '../shared/transport';
 import { toBlockItem } from './helpers/blockStatus';
@@ -115,14 +115,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 					},
 				],
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: requestOptionFields,
-			},
+			optionsCollection({ withConcurrency: false }),
 			{
 				displayName:
 					'The first poll only records what is already there; later polls emit each new entry once. The provider asks to poll rarely (about once a day).',

@@ -1,5 +1,5 @@
 /** Node options every operation offers for its requests, and reading them into transport settings. */
-import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from './retry';
 import type { TransportSettings } from './transport';
@@ -44,6 +44,28 @@ export const concurrencyOptionField: INodeProperties = {
 	default: DEFAULT_CONCURRENCY,
 	description: `How many requests may be in flight at once (1–${MAX_CONCURRENCY}). More rarely helps: n8n opens a new connection for every request.`,
 };
+
+export interface OptionsCollectionSpec {
+	/** When the collection shows (an operation's resource and operation); always when undefined. */
+	show?: IDisplayOptions['show'];
+	/** The operation's own options, listed first. */
+	own?: INodeProperties[];
+	/** Whether to offer "Parallel Requests": only where requests can run side by side. */
+	withConcurrency: boolean;
+}
+
+/** The "Options" collection of an operation or trigger: its own options, then the shared request options. */
+export function optionsCollection({ show, own = [], withConcurrency }: OptionsCollectionSpec): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		...(show ? { displayOptions: { show } } : {}),
+		options: [...own, ...(withConcurrency ? [concurrencyOptionField] : []), ...requestOptionFields],
+	};
+}
 
 type OptionReader = (name: string, fallback: number) => unknown;
 

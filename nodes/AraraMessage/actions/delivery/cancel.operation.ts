@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
 
@@ -20,15 +20,7 @@ export const description: INodeProperties[] = [
 			'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [concurrencyOptionField, ...requestOptionFields],
-	},
+	optionsCollection({ show: showFor, withConcurrency: true }),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

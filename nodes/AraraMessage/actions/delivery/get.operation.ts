@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { getDeliveryById } from '../../transport/deliveries';
 
@@ -19,14 +19,9 @@ export const description: INodeProperties[] = [
 		description: 'The ID Arara Message issued when the delivery was reserved',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [
+	optionsCollection({
+		show: showFor,
+		own: [
 			{
 				displayName: 'Output Nothing If Not Found',
 				name: 'ignoreNotFound',
@@ -34,10 +29,9 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether an unknown delivery ID outputs nothing instead of failing the item',
 			},
-			concurrencyOptionField,
-			...requestOptionFields,
 		],
-	},
+		withConcurrency: true,
+	}),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { ceilToMinute, floorToMinute, parseDateTime } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './statusOptions';
@@ -56,15 +56,7 @@ export const description: INodeProperties[] = [
 		description: 'Only deliveries with one of these statuses. Leave empty for every status.',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [concurrencyOptionField, ...requestOptionFields],
-	},
+	optionsCollection({ show: showFor, withConcurrency: true }),
 ];
 
 function readPeriodEdge(ctx: IExecuteFunctions, name: 'timeMin' | 'timeMax', itemIndex: number): number {

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
 
 const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
@@ -18,15 +18,7 @@ export const description: INodeProperties[] = [
 		description: 'The request ID you chose when reserving the delivery (lowercase letters and digits)',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [concurrencyOptionField, ...requestOptionFields],
-	},
+	optionsCollection({ show: showFor, withConcurrency: true }),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

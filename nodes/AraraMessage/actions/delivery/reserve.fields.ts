@@ -1,7 +1,7 @@
 /** The parameters of "Send" (reserve): recipients, contents, sender, send time and delivery settings. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { concurrencyOptionField, requestOptionFields } from '../../../shared/options';
+import { optionsCollection } from '../../../shared/options';
 
 const showFor = { resource: ['delivery'], operation: ['reserve'] };
 
@@ -265,13 +265,5 @@ export const reserveFields: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show: showFor },
-		options: [concurrencyOptionField, ...requestOptionFields],
-	},
+	optionsCollection({ show: showFor, withConcurrency: true }),
 ];

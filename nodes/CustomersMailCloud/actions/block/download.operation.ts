@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodePr
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/items';
-import { readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readBlocksFromZip } from '../../helpers/blocksFromZip';
 import { defaultDownloadName } from '../../helpers/fileName';
 import { readFilters, readServerComposition } from '../../helpers/input';
@@ -43,14 +43,9 @@ export const description: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the file in',
 		displayOptions: { show: { ...show, output: ['binary'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
+	optionsCollection({
+		show,
+		own: [
 			{
 				displayName: 'ZIP Password',
 				name: 'zipPassword',
@@ -60,9 +55,10 @@ export const description: INodeProperties[] = [
 				description:
 					'Password of the ZIP file, for accounts with data encryption turned on. Only needed when Output is One Item per Block.',
 			},
-			...requestOptionFields,
 		],
-	},
+		// One download at a time: each may be large.
+		withConcurrency: false,
+	}),
 ];
 
 function zipFailure(ctx: IExecuteFunctions, error: ZipError, itemIndex: number): NodeOperationError {

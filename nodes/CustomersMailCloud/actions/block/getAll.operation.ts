@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
 import { readFilters, readLimit, readServerComposition } from '../../helpers/input';
@@ -30,15 +30,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, returnAll: [false] } },
 	},
 	filtersField(['getAll']),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [concurrencyOptionField, ...requestOptionFields],
-	},
+	optionsCollection({ show, withConcurrency: true }),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

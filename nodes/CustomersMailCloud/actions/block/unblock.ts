@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { concurrencyOptionField, itemPoolConcurrency, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readEmail, readServerComposition } from '../../helpers/input';
 import { unblockAddress } from '../../transport/blocks';
 import { serverCompositionField } from './fields';
@@ -25,14 +25,9 @@ export function unblockDescription(operation: 'delete' | 'cancel'): INodePropert
 			hint: 'Runs once per input item, e.g. {{ $json.email }}',
 			displayOptions: { show },
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: { show },
-			options: [
+		optionsCollection({
+			show,
+			own: [
 				{
 					displayName: 'Output Not Found Instead of Failing',
 					name: 'returnNotFound',
@@ -41,10 +36,9 @@ export function unblockDescription(operation: 'delete' | 'cancel'): INodePropert
 					description:
 						'Whether an address that is not in the block list (error 12-001) gives an item with result "notFound" instead of an error',
 				},
-				concurrencyOptionField,
-				...requestOptionFields,
 			],
-		},
+			withConcurrency: true,
+		}),
 	];
 }
 
