@@ -2,13 +2,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInput } from '../../shared/errors';
+import { readRequiredText, readText } from '../../shared/parameters';
 import type { BlockFilters } from '../transport/blocks';
 import { CREDENTIAL_TYPE } from '../transport/profile';
 import { toApiDate } from './dates';
 
 /** The node's Server Composition, or the credential's default when the field is empty. */
 export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const own = String(ctx.getNodeParameter('serverComposition', itemIndex, '') ?? '').trim();
+	const own = readText(ctx, 'serverComposition', itemIndex);
 	if (own) return own;
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const fallback = String(credentials.serverComposition ?? '').trim();
@@ -71,14 +72,8 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 
 /** The address for Unblock: required, one address. */
 export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
-	const email = String(ctx.getNodeParameter('email', itemIndex, '') ?? '').trim();
-	if (!email) {
-		throw invalidInput(
-			ctx.getNode(),
-			'Email is empty',
-			'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
-			itemIndex,
-		);
-	}
-	return email;
+	return readRequiredText(ctx, 'email', itemIndex, {
+		message: 'Email is empty',
+		hint: 'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
+	});
 }

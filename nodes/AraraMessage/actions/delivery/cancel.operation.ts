@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
+import { readRequiredText } from '../../../shared/parameters';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
 
@@ -28,15 +28,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		this,
 		items,
 		async (itemIndex) => {
-			const deliveryId = String(this.getNodeParameter('deliveryId', itemIndex, '') ?? '').trim();
-			if (!deliveryId) {
-				throw invalidInput(
-					this.getNode(),
-					'The "Delivery ID" is empty',
-					'Enter the ID Arara Message issued when the delivery was reserved.',
-					itemIndex,
-				);
-			}
+			const deliveryId = readRequiredText(this, 'deliveryId', itemIndex, {
+				message: 'The "Delivery ID" is empty',
+				hint: 'Enter the ID Arara Message issued when the delivery was reserved.',
+			});
 			const answer = await handleStatuses(
 				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
 				{

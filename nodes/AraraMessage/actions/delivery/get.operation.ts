@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
+import { readRequiredText } from '../../../shared/parameters';
 import { handleStatuses, withMessage } from '../../transport/client';
 import { getDeliveryById } from '../../transport/deliveries';
 
@@ -39,15 +39,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		this,
 		items,
 		async (itemIndex) => {
-			const deliveryId = String(this.getNodeParameter('deliveryId', itemIndex, '') ?? '').trim();
-			if (!deliveryId) {
-				throw invalidInput(
-					this.getNode(),
-					'The "Delivery ID" is empty',
-					'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
-					itemIndex,
-				);
-			}
+			const deliveryId = readRequiredText(this, 'deliveryId', itemIndex, {
+				message: 'The "Delivery ID" is empty',
+				hint: 'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
+			});
 			const { options, settings } = readOperationOptions(this, itemIndex);
 			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settings, itemIndex), {
 				404: async (error) => {

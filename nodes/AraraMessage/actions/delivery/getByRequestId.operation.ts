@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
+import { readRequiredText } from '../../../shared/parameters';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
 
 const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
@@ -26,15 +26,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		this,
 		items,
 		async (itemIndex) => {
-			const requestId = String(this.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
-			if (!requestId) {
-				throw invalidInput(
-					this.getNode(),
-					'The "Request ID" is empty',
-					'Enter the request ID chosen when the delivery was reserved.',
-					itemIndex,
-				);
-			}
+			const requestId = readRequiredText(this, 'requestId', itemIndex, {
+				message: 'The "Request ID" is empty',
+				hint: 'Enter the request ID chosen when the delivery was reserved.',
+			});
 			const answer = await getDeliveriesByRequestId(this, requestId, readOperationOptions(this, itemIndex).settings, itemIndex);
 			return answer.items;
 		},

@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/errors';
+import { readText } from '../../../shared/parameters';
 import { floorToMinute, parseDateTime, toJapanMinute } from '../../helpers/japanTime';
 import {
 	checkAddress,
@@ -17,10 +18,6 @@ export interface ReadContext {
 	ctx: IExecuteFunctions;
 	/** One clock reading for the whole execution, so every item is judged alike. */
 	nowMs: number;
-}
-
-function text(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
-	return String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
 }
 
 function additional(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -41,7 +38,7 @@ function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, 
 
 /** One mailing-list entry: address, device, substitutions, unsubscribe URL. */
 export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObject {
-	const address = checkedAddress(ctx, 'To', text(ctx, 'toAddress', itemIndex), itemIndex);
+	const address = checkedAddress(ctx, 'To', readText(ctx, 'toAddress', itemIndex), itemIndex);
 	const extra = additional(ctx, itemIndex);
 	const to: IDataObject = { address };
 	if (extra.device !== undefined) to.device = Number(extra.device);
@@ -141,8 +138,8 @@ export function readSettings({ ctx, nowMs }: ReadContext, itemIndex: number): ID
 		settings.request_id = requestId;
 	}
 
-	const fromAddress = text(ctx, 'fromAddress', itemIndex);
-	const fromName = text(ctx, 'fromName', itemIndex);
+	const fromAddress = readText(ctx, 'fromAddress', itemIndex);
+	const fromName = readText(ctx, 'fromName', itemIndex);
 	if (fromAddress || fromName) {
 		settings.from = {
 			...(fromName ? { name: fromName } : {}),
