@@ -15,6 +15,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { ProviderErrorDetail, ProviderFailure } from './errors';
 import { toNodeApiError } from './errors';
+import { oneTokenPerExecution, tokenRefusal } from './oauth2';
 import type { RetryPolicy } from './retry';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
 
@@ -37,10 +38,12 @@ export interface ProviderProfile {
 	/** Optional: a clearer message for a status, e.g. 404 on a lookup. */
 	describeStatus?(status: number, details: ProviderErrorDetail[]): string | undefined;
 	/**
-	 * For OAuth2 credentials: a 401 is sent once more with HTTP errors enabled, which is the path
-	 * on which n8n fetches a fresh token and repeats the request.
+	 * For OAuth2 client-credentials credentials: a 401 is sent once more with HTTP errors enabled,
+	 * which is the path on which n8n fetches a fresh token and repeats the request; the first
+	 * request of an execution runs alone, so parallel requests share one token; and a refused
+	 * token request reads as such, not as a connection failure.
 	 */
-	refreshTokenOn401?: boolean;
+	oauth2ClientCredentials?: boolean;
 }
 
 export interface ApiRequest {
@@ -199,6 +202,8 @@ function failureFromNetwork(
 	settings: TransportSettings,
 	attempts: number,
 ): ProviderFailure {
+	const refused = profile.oauth2ClientCredentials ? tokenRefusal(profile.displayName, code) : undefined;
+	if (refused) return refused;
 	const timedOut = code === 'ETIMEDOUT';
 	const message = timedOut
 		? `${profile.displayName} did not answer within ${settings.timeoutMs / 1000} s`
@@ -218,6 +223,17 @@ function failureFromNetwork(
  * names the provider's error and carries no secret.
  */
 export async function sendRequest<T = unknown>(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+	request: ApiRequest,
+	settings: TransportSettings,
+	itemIndex?: number,
+): Promise<ApiResponse<T>> {
+	const send = async () => await sendWithRetries<T>(ctx, profile, request, settings, itemIndex);
+	return profile.oauth2ClientCredentials ? await oneTokenPerExecution(ctx, profile.credentialType, send) : await send();
+}
+
+async function sendWithRetries<T>(
 	ctx: RequestContext,
 	profile: ProviderProfile,
 	request: ApiRequest,
@@ -250,7 +266,7 @@ export async function sendRequest<T = unknown>(
 				options,
 			)) as IN8nHttpFullResponse;
 			answer = { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
-			if (answer.status === 401 && profile.refreshTokenOn401) {
+			if (answer.status === 401 && profile.oauth2ClientCredentials) {
 				const renewed = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
 					...options,
 					ignoreHttpStatusErrors: false,

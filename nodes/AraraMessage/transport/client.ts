@@ -1,7 +1,6 @@
 /**
- * Arara Message requests: the base URL from the credential, and one gate per execution so the
- * OAuth2 token is fetched (or refreshed after it expired) by one request, not by every request
- * that starts at the same moment.
+ * Arara Message requests: the base URL from the credential. The OAuth2 token (one per execution,
+ * a refused token request) is the shared transport's business, switched on by the profile.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -36,14 +35,6 @@ export async function apiBaseUrl(ctx: RequestContext): Promise<string> {
 	return await url;
 }
 
-/**
- * n8n fetches a client-credentials token when the stored one is missing and fetches a new one
- * when a request answers 401; each request in flight would do so on its own. The first request
- * of an execution therefore runs alone; the others start once it has settled (and the token is
- * stored with the credential, where they read it).
- */
-const firstRequests = new WeakMap<object, Promise<unknown>>();
-
 export async function araraRequest<T = unknown>(
 	ctx: RequestContext,
 	request: Omit<ApiRequest, 'url'> & { path: string },
@@ -52,43 +43,7 @@ export async function araraRequest<T = unknown>(
 ): Promise<ApiResponse<T>> {
 	const { path, ...rest } = request;
 	const url = (await apiBaseUrl(ctx)) + path;
-	const send = async () => {
-		try {
-			return await sendRequest<T>(ctx, araraProfile, { ...rest, url }, settings, itemIndex);
-		} catch (error) {
-			throw await clarifyTokenFailure(ctx, error, itemIndex);
-		}
-	};
-	const first = firstRequests.get(ctx);
-	if (!first) {
-		const attempt = send();
-		firstRequests.set(
-			ctx,
-			attempt.catch(() => undefined),
-		);
-		return await attempt;
-	}
-	await first;
-	return await send();
-}
-
-/**
- * n8n's OAuth2 client reports a refused token request as an error with code EAUTH (no HTTP
- * answer), which would otherwise read as a connection failure.
- */
-async function clarifyTokenFailure(ctx: RequestContext, error: unknown, itemIndex?: number): Promise<unknown> {
-	const networkCode = (error as { context?: { networkCode?: unknown } }).context?.networkCode;
-	if (networkCode !== 'EAUTH') return error;
-	return toNodeApiError(
-		ctx.getNode(),
-		{
-			message: 'Arara Message refused the token request',
-			description:
-				'The token endpoint did not accept the client ID and secret key. Check them and the access token URL in the credential.',
-		},
-		await credentialSecrets(ctx, araraProfile),
-		itemIndex,
-	);
+	return await sendRequest<T>(ctx, araraProfile, { ...rest, url }, settings, itemIndex);
 }
 
 /** Re-throws an API error with a clearer message (e.g. a 404 that names the delivery id). */

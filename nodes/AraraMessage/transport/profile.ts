@@ -17,8 +17,8 @@ export const araraProfile: ProviderProfile = {
 	credentialType: ARARA_CREDENTIAL_TYPE,
 	displayName: 'Arara Message',
 	secretFields: ['clientSecret'],
-	// The token lives one hour: a 401 goes once more through n8n's OAuth2 path, which fetches a new one.
-	refreshTokenOn401: true,
+	// Client credentials; the token lives one hour: a 401 goes once more through n8n's OAuth2 path, which fetches a new one.
+	oauth2ClientCredentials: true,
 	// Errors come as `{"message": "..."}` with a 4xx/5xx status; a 2xx answer is never an error.
 	readErrors(body, status): ProviderErrorDetail[] | undefined {
 		if (status < 400) return undefined;
