@@ -77,19 +77,46 @@ export function invalidInput(node: INode, message: string, hint: string, itemInd
 	return new NodeOperationError(node, message, { description: hint, itemIndex });
 }
 
+/** The HTTP status a transport error carries; undefined when no answer came. */
+export function httpCodeOf(error: unknown): number | undefined {
+	const code = (error as { httpCode?: string | null } | undefined)?.httpCode;
+	return code ? Number(code) : undefined;
+}
+
+/** The provider's own errors a transport error carries (code, field, message); none for other errors. */
+export function providerErrorsOf(error: unknown): ProviderErrorDetail[] {
+	return (error as { context?: { providerErrors?: ProviderErrorDetail[] } } | undefined)?.context?.providerErrors ?? [];
+}
+
+/**
+ * Runs a request and lets the operation answer chosen HTTP statuses itself (e.g. 404 → output
+ * nothing, 409 → a clearer error). Other failures pass on unchanged: the shared transport has
+ * already made them NodeApiErrors without secrets.
+ */
+export async function handleStatuses<T>(
+	request: () => Promise<T>,
+	handlers: Partial<Record<number, (error: unknown) => Promise<T>>>,
+): Promise<T> {
+	return await request().catch(async (error: unknown) => {
+		const handler = handlers[httpCodeOf(error) ?? 0];
+		if (handler) return await handler(error);
+		throw error;
+	});
+}
+
 /** The fields a Continue On Fail item carries: enough to branch on, never a secret. */
 export function errorToJson(error: unknown): JsonObject {
 	const failure = error as {
 		message?: string;
 		description?: string | null;
 		httpCode?: string | null;
-		context?: { providerErrors?: ProviderErrorDetail[]; networkCode?: string };
+		context?: { networkCode?: string };
 	};
 	const json: JsonObject = { error: failure.message ?? String(error) };
 	if (failure.description) json.description = failure.description;
 	if (failure.httpCode) json.httpCode = failure.httpCode;
-	const provider = failure.context?.providerErrors;
-	if (provider?.length) {
+	const provider = providerErrorsOf(error);
+	if (provider.length) {
 		json.code = provider[0].code ?? null;
 		json.field = provider[0].field ?? null;
 		if (provider.length > 1) json.errors = provider as unknown as JsonObject[];

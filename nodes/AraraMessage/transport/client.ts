@@ -4,9 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { toNodeApiError, type ProviderErrorDetail } from '../../shared/errors';
 import {
-	credentialSecrets,
 	sendRequest,
 	type ApiRequest,
 	type ApiResponse,
@@ -44,49 +42,4 @@ export async function araraRequest<T = unknown>(
 	const { path, ...rest } = request;
 	const url = (await apiBaseUrl(ctx)) + path;
 	return await sendRequest<T>(ctx, araraProfile, { ...rest, url }, settings, itemIndex);
-}
-
-/** Re-throws an API error with a clearer message (e.g. a 404 that names the delivery id). */
-export async function withMessage(
-	ctx: RequestContext,
-	error: unknown,
-	message: string,
-	description: string,
-	itemIndex?: number,
-): Promise<Error> {
-	const failed = error as { httpCode?: string | null; context?: { providerErrors?: ProviderErrorDetail[] } };
-	const details = failed.context?.providerErrors ?? [];
-	const said = details.map((detail) => detail.message).join('; ');
-	return toNodeApiError(
-		ctx.getNode(),
-		{
-			httpCode: failed.httpCode ? Number(failed.httpCode) : undefined,
-			message,
-			description: said ? `${description} Arara Message said: ${said}` : description,
-			details,
-		},
-		await credentialSecrets(ctx, araraProfile),
-		itemIndex,
-	);
-}
-
-export function httpCodeOf(error: unknown): number | undefined {
-	const code = (error as { httpCode?: string | null }).httpCode;
-	return code ? Number(code) : undefined;
-}
-
-/**
- * Runs a request and lets the operation answer chosen HTTP statuses itself (e.g. 404 → output
- * nothing, 409 → a clearer error). Other failures pass on unchanged: the shared transport has
- * already made them NodeApiErrors without secrets.
- */
-export async function handleStatuses<T>(
-	request: () => Promise<T>,
-	handlers: Partial<Record<number, (error: unknown) => Promise<T>>>,
-): Promise<T> {
-	return await request().catch(async (error: unknown) => {
-		const handler = handlers[httpCodeOf(error) ?? 0];
-		if (handler) return await handler(error);
-		throw error;
-	});
 }

@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { handleStatuses } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readRequiredText } from '../../../shared/parameters';
-import { handleStatuses, withMessage } from '../../transport/client';
+import { rephraseError } from '../../../shared/rephrase';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
+import { araraProfile } from '../../transport/profile';
 
 const showFor = { resource: ['delivery'], operation: ['cancel'] };
 
@@ -36,20 +38,24 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
 				{
 					409: async (error) => {
-						throw await withMessage(
+						throw await rephraseError(
 							this,
+							araraProfile,
 							error,
-							`Delivery "${deliveryId}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
-							'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
+							{
+								message: `Delivery "${deliveryId}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
+								description:
+									'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
+							},
 							itemIndex,
 						);
 					},
 					404: async (error) => {
-						throw await withMessage(
+						throw await rephraseError(
 							this,
+							araraProfile,
 							error,
-							`No delivery with id "${deliveryId}"`,
-							'Arara Message has no delivery with this ID. Check the ID.',
+							{ message: `No delivery with id "${deliveryId}"`, description: 'Arara Message has no delivery with this ID. Check the ID.' },
 							itemIndex,
 						);
 					},

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { handleStatuses } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readRequiredText } from '../../../shared/parameters';
-import { handleStatuses, withMessage } from '../../transport/client';
+import { rephraseError } from '../../../shared/rephrase';
 import { getDeliveryById } from '../../transport/deliveries';
+import { araraProfile } from '../../transport/profile';
 
 const showFor = { resource: ['delivery'], operation: ['get'] };
 
@@ -47,11 +49,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settings, itemIndex), {
 				404: async (error) => {
 					if (options.ignoreNotFound === true) return undefined;
-					throw await withMessage(
+					throw await rephraseError(
 						this,
+						araraProfile,
 						error,
-						`No delivery with id "${deliveryId}"`,
-						'Arara Message has no delivery with this ID. Check the ID, or turn on "Output Nothing If Not Found".',
+						{
+							message: `No delivery with id "${deliveryId}"`,
+							description:
+								'Arara Message has no delivery with this ID. Check the ID, or turn on "Output Nothing If Not Found".',
+						},
 						itemIndex,
 					);
 				},

@@ -1,6 +1,7 @@
 /** What Unblock Permanently (delete) and Unblock Once (cancel) share: one request per address. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { providerErrorsOf } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readEmail, readServerComposition } from '../../helpers/input';
@@ -43,8 +44,7 @@ export function unblockDescription(operation: 'delete' | 'cancel'): INodePropert
 }
 
 function isNotFound(error: unknown): boolean {
-	const providerErrors = (error as { context?: { providerErrors?: Array<{ code?: string }> } }).context?.providerErrors;
-	return providerErrors?.some((detail) => detail.code === NOT_FOUND_CODE) ?? false;
+	return providerErrorsOf(error).some((detail) => detail.code === NOT_FOUND_CODE);
 }
 
 export async function executeUnblock(
