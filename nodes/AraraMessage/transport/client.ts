@@ -2,8 +2,7 @@
  * Arara Message requests: the base URL from the credential. The OAuth2 token (one per execution,
  * a refused token request) is the shared transport's business, switched on by the profile.
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import { credentialBaseUrl } from '../../shared/baseUrl';
 import {
 	sendRequest,
 	type ApiRequest,
@@ -13,24 +12,10 @@ import {
 } from '../../shared/transport';
 import { ARARA_CREDENTIAL_TYPE, araraProfile } from './profile';
 
-/** `https://<host>` for a host name; the URL itself (without trailing slashes) for a full URL. */
-export function baseUrlOf(host: string): string {
-	const trimmed = host.trim().replace(/\/+$/, '');
-	return /^https?:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
-}
-
-const baseUrls = new WeakMap<object, Promise<string>>();
-
+/** The credential's Host: `https://<host>` for a host name; a full URL (sandbox, proxy) as it is. */
 export async function apiBaseUrl(ctx: RequestContext): Promise<string> {
-	let url = baseUrls.get(ctx);
-	if (!url) {
-		url = (async () => {
-			const credentials = (await ctx.getCredentials(ARARA_CREDENTIAL_TYPE)) as IDataObject;
-			return baseUrlOf(String(credentials.host ?? ''));
-		})();
-		baseUrls.set(ctx, url);
-	}
-	return await url;
+	const host = await credentialBaseUrl(ctx, ARARA_CREDENTIAL_TYPE, 'host');
+	return /^https?:\/\//i.test(host) ? host : `https://${host}`;
 }
 
 export async function araraRequest<T = unknown>(

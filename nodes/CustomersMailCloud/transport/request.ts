@@ -1,25 +1,14 @@
-/** Sending one Blocks API call: URL building, the form body, and the credential's host. */
+/** Sending one Blocks API call: URL building and the form body. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { credentialBaseUrl } from '../../shared/baseUrl';
 import type { ApiResponse, RequestContext, TransportSettings } from '../../shared/transport';
 import { sendRequest } from '../../shared/transport';
 import { CREDENTIAL_TYPE, customersMailCloudProfile } from './profile';
 
 export type BlocksOperation = 'list' | 'download' | 'delete' | 'cancel';
 
-const hostCache = new WeakMap<object, Promise<string>>();
-
-/** The credential's host without trailing slashes; read once per execution context. */
-async function hostOf(ctx: RequestContext): Promise<string> {
-	let host = hostCache.get(ctx);
-	if (!host) {
-		host = ctx.getCredentials(CREDENTIAL_TYPE).then((credentials) =>
-			String(credentials.host || 'https://api.smtps.jp').trim().replace(/\/+$/, ''),
-		);
-		hostCache.set(ctx, host);
-	}
-	return await host;
-}
+const DEFAULT_HOST = 'https://api.smtps.jp';
 
 export function blocksPath(operation: BlocksOperation): string {
 	return `/transaction/v2/blocks/${operation}.json`;
@@ -39,7 +28,7 @@ export async function callBlocksApi<T>(
 		customersMailCloudProfile,
 		{
 			method: 'POST',
-			url: (await hostOf(ctx)) + blocksPath(operation),
+			url: (await credentialBaseUrl(ctx, CREDENTIAL_TYPE, 'host', DEFAULT_HOST)) + blocksPath(operation),
 			body: form,
 			bodyFormat: 'form',
 			responseFormat: operation === 'download' ? 'binary' : 'json',
