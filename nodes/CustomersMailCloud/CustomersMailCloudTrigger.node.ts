@@ -11,6 +11,7 @@ import { invalidInput } from '../shared/errors';
 import { optionsCollection, readTriggerOptions } from '../shared/options';
 import { fetchPagesUntilShort } from '../shared/paging';
 import type { TransportSettings } from '../shared/transport';
+import { emailContainsFilter } from './actions/block/fields';
 import { toBlockItem } from './helpers/blockStatus';
 import type { WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
@@ -104,16 +105,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Filter',
 				default: {},
-				options: [
-					{
-						displayName: 'Email Contains',
-						name: 'email',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. example.com',
-						description: 'Only addresses that contain this text',
-					},
-				],
+				options: [emailContainsFilter],
 			},
 			optionsCollection({ withConcurrency: false }),
 			{

@@ -1,6 +1,16 @@
 /** Parameters several Block operations share. */
 import type { INodeProperties } from 'n8n-workflow';
 
+/** The one filter the trigger offers too. */
+export const emailContainsFilter: INodeProperties = {
+	displayName: 'Email Contains',
+	name: 'email',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. example.com',
+	description: 'Only addresses that contain this text',
+};
+
 export function serverCompositionField(operations: string[]): INodeProperties {
 	return {
 		displayName: 'Server Composition',
@@ -23,14 +33,7 @@ export function filtersField(operations: string[]): INodeProperties {
 		default: {},
 		displayOptions: { show: { resource: ['block'], operation: operations } },
 		options: [
-			{
-				displayName: 'Email Contains',
-				name: 'email',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. example.com',
-				description: 'Only addresses that contain this text',
-			},
+			emailContainsFilter,
 			{
 				displayName: 'End Date',
 				name: 'endDate',
