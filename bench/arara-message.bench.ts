@@ -11,7 +11,7 @@
  *
  * Prints times and request counts (token requests included) as ratios of the raw client's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 import { Pool } from 'undici';
 
@@ -19,7 +19,17 @@ import { mapWithConcurrency } from '../nodes/shared/limiter';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { STATUS_CAP, japanMinute, startAraraMessageFake } from '../test/fakes/arara-message';
-import { formatBytes, printRatios, timeIt, withPeakMemory, type Measurement } from './lib';
+import {
+	formatBytes,
+	printRatios,
+	runBenchmark,
+	serveFakeInChild,
+	startFakeInChild,
+	takeRequestCount,
+	timeIt,
+	withPeakMemory,
+	type Measurement,
+} from './lib';
 import { repoRoot } from './http-request-node';
 
 const DELIVERIES = 50_000;
@@ -35,7 +45,6 @@ interface Ready {
 	/** The perfect split: fewest [from, to) minute windows holding ≤ 4,000 deliveries each. */
 	windows: Array<[number, number]>;
 }
-type FakeMessage = { ready: Ready } | { requests: number };
 
 async function serveFake(): Promise<void> {
 	const fake = await startAraraMessageFake();
@@ -58,26 +67,13 @@ async function serveFake(): Promise<void> {
 		count += here;
 	}
 	windows.push([start, TO]);
-	process.on('message', (message: string) => {
-		if (message === 'requests') {
-			process.send!({ requests: fake.server.requests.length });
-			fake.server.resetLog();
-		}
-		if (message === 'stop') void fake.close().then(() => process.exit(0));
-	});
-	process.send!({ ready: { url: fake.url, credentials: fake.credentials, windows } });
-}
-
-function ask(child: ChildProcess, message: string): Promise<FakeMessage> {
-	return new Promise((resolve) => {
-		child.once('message', (answer: FakeMessage) => resolve(answer));
-		child.send(message);
-	});
+	const ready: Ready = { url: fake.url, credentials: fake.credentials, windows };
+	serveFakeInChild({ ready, server: fake.server, close: () => fake.close() });
 }
 
 async function measure(name: string, child: ChildProcess, job: () => Promise<number>): Promise<Measurement> {
 	const { ms, result } = await timeIt(() => withPeakMemory(job));
-	const { requests } = (await ask(child, 'requests')) as { requests: number };
+	const requests = await takeRequestCount(child);
 	return {
 		name,
 		ms,
@@ -124,10 +120,9 @@ async function rawClient(ready: Ready): Promise<number> {
 
 export async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
-	const child = fork(__filename, ['--fake'], { stdio: 'inherit' });
+	const { child, ready } = await startFakeInChild<Ready>(__filename);
 	const rows: Measurement[] = [];
 	try {
-		const { ready } = (await new Promise<FakeMessage>((resolve) => child.once('message', resolve))) as { ready: Ready };
 		const credentials = {
 			'Arara bench': { type: 'araraMessageApi', data: { ...ready.credentials } },
 		};
@@ -154,7 +149,7 @@ export async function main(): Promise<void> {
 		// Warm-up: loads the package and the engine once, outside the measurements.
 		await rawClient(ready);
 		await runTheNode();
-		await ask(child, 'requests');
+		await takeRequestCount(child);
 
 		rows.push(await measure(`raw undici, perfect split (${ready.windows.length} windows), ${IN_FLIGHT} connections`, child, () => rawClient(ready)));
 		rows.push(await measure(`Arara Message node, Return All, ${IN_FLIGHT} in flight`, child, runTheNode));
@@ -168,14 +163,4 @@ export async function main(): Promise<void> {
 	);
 }
 
-if (process.argv[2] === '--fake') {
-	void serveFake();
-} else if (require.main === module) {
-	main().then(
-		() => process.exit(0),
-		(error: unknown) => {
-			console.error(error);
-			process.exit(1);
-		},
-	);
-}
+runBenchmark(module, main, serveFake);

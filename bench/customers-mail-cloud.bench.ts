@@ -12,7 +12,7 @@
  *
  * Prints ratios from this one run; asserts nothing about time.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -21,7 +21,18 @@ import { Pool } from 'undici';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
-import { formatBytes, printRatios, timeIt, withPeakMemory, type Measurement } from './lib';
+import {
+	askFake,
+	formatBytes,
+	printRatios,
+	runBenchmark,
+	serveFakeInChild,
+	startFakeInChild,
+	takeRequestCount,
+	timeIt,
+	withPeakMemory,
+	type Measurement,
+} from './lib';
 import { repoRoot } from './http-request-node';
 
 const LIST_BLOCKS = 100_000;
@@ -32,37 +43,30 @@ const LATENCY_MS = 10;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Child mode: one fake seeded with `count` blocks; answers "stats" and "stop". */
-async function serveFake(count: number): Promise<void> {
+/** The fake seeded with `count` blocks; besides counting requests it takes "latency:<ms>" for every answer. */
+async function serveFake([count]: string[]): Promise<void> {
 	const fake = await startCustomersMailCloudFake();
-	fake.seed(count, { seed: 1 });
-	process.on('message', (message: string) => {
-		if (message === 'requests') {
-			process.send!({ requests: fake.server.requests.length });
-			fake.server.resetLog();
-		}
-		if (message.startsWith('latency:')) {
+	fake.seed(Number(count), { seed: 1 });
+	serveFakeInChild({
+		ready: { url: fake.url },
+		server: fake.server,
+		close: () => fake.close(),
+		answer(message) {
+			if (!message.startsWith('latency:')) return undefined;
 			fake.server.clearFaults();
 			const ms = Number(message.slice('latency:'.length));
 			if (ms > 0) fake.server.inject({ kind: 'delay', ms }, { times: Number.MAX_SAFE_INTEGER });
-			process.send!({ latency: ms });
-		}
-		if (message === 'stop') void fake.close().then(() => process.exit(0));
-	});
-	process.send!({ url: fake.url });
-}
-
-function ask<T>(child: ChildProcess, message: string): Promise<T> {
-	return new Promise((resolve) => {
-		child.once('message', (answer: T) => resolve(answer));
-		child.send(message);
+			return { latency: ms };
+		},
 	});
 }
 
 async function startFake(count: number): Promise<{ child: ChildProcess; url: string }> {
-	const child = fork(__filename, ['--fake', String(count)], { stdio: 'inherit', execArgv: ['--max-old-space-size=4096'] });
-	const { url } = await new Promise<{ url: string }>((resolve) => child.once('message', resolve));
-	return { child, url };
+	const { child, ready } = await startFakeInChild<{ url: string }>(__filename, {
+		args: [String(count)],
+		execArgv: ['--max-old-space-size=4096'],
+	});
+	return { child, url: ready.url };
 }
 
 const credentials = (url: string) => ({ cmc: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: url } } });
@@ -112,7 +116,7 @@ async function getManyRows(child: ChildProcess, url: string, suffix: string): Pr
 	rows.push({
 		name: `raw undici, sequential pages${suffix}`,
 		ms: raw.ms,
-		requests: (await ask<{ requests: number }>(child, 'requests')).requests,
+		requests: await takeRequestCount(child),
 		note: `${raw.result} blocks`,
 	});
 	for (const concurrency of [4, 1]) {
@@ -121,7 +125,7 @@ async function getManyRows(child: ChildProcess, url: string, suffix: string): Pr
 		rows.push({
 			name: `Customers Mail Cloud node, Return All, ${concurrency} in flight${suffix}`,
 			ms: run.ms,
-			requests: (await ask<{ requests: number }>(child, 'requests')).requests,
+			requests: await takeRequestCount(child),
 			note: `${run.result.items.length} items`,
 		});
 	}
@@ -132,13 +136,13 @@ async function benchGetMany(): Promise<void> {
 	const { child, url } = await startFake(LIST_BLOCKS);
 	try {
 		await runCmc(url, { operation: 'getAll', returnAll: false, limit: 1 }); // warm-up: load the package
-		await ask(child, 'requests');
+		await takeRequestCount(child);
 		const local = await getManyRows(child, url, '');
 		printRatios(`Get Many, Return All over ${LIST_BLOCKS.toLocaleString('en')} blocks (local fake, no latency)`, local, local[0].name);
 		// A real API is a network round trip away: what fetching pages ahead is for.
-		await ask(child, `latency:${LATENCY_MS}`);
+		await askFake(child, `latency:${LATENCY_MS}`);
 		const remote = await getManyRows(child, url, `, ${LATENCY_MS} ms latency`);
-		await ask(child, 'latency:0');
+		await askFake(child, 'latency:0');
 		printRatios(`Same, with ${LATENCY_MS} ms added to every answer (a remote API)`, remote, remote[0].name);
 	} finally {
 		child.send('stop');
@@ -185,14 +189,4 @@ export async function main(): Promise<void> {
 	await benchDownload();
 }
 
-if (process.argv[2] === '--fake') {
-	void serveFake(Number(process.argv[3]));
-} else if (require.main === module) {
-	main().then(
-		() => process.exit(0),
-		(error: unknown) => {
-			console.error(error);
-			process.exit(1);
-		},
-	);
-}
+runBenchmark(module, main, serveFake);

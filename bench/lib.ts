@@ -1,7 +1,92 @@
 /**
- * What every benchmark shares: timing, peak-memory sampling and a ratio table printed against a
- * baseline measured in the same run. Benchmarks print numbers; they never assert on time.
+ * What every benchmark shares: its fake served from a child process, timing, peak-memory sampling
+ * and a ratio table printed against a baseline measured in the same run. Benchmarks print numbers;
+ * they never assert on time.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+
+import type { FakeServer } from '../test/fakes/fake-server';
+
+/** The argument that makes a benchmark script serve its fake instead of measuring. */
+const FAKE_ARG = '--fake';
+
+/**
+ * A benchmark script is its own fake: forked with --fake it serves the fake (so the server's work
+ * and memory do not count as the client's); otherwise it runs the benchmark when it is the entry
+ * point, and exits 1 on failure.
+ */
+export function runBenchmark(
+	entry: NodeModule,
+	main: () => Promise<void>,
+	serveFake: (args: string[]) => Promise<void>,
+): void {
+	if (process.argv[2] === FAKE_ARG) {
+		void serveFake(process.argv.slice(3));
+	} else if (require.main === entry) {
+		main().then(
+			() => process.exit(0),
+			(error: unknown) => {
+				console.error(error);
+				process.exit(1);
+			},
+		);
+	}
+}
+
+export interface ChildFake {
+	/** Sent to the parent once the fake listens. */
+	ready: unknown;
+	server: FakeServer;
+	/** Count only the requests to this path; all requests when undefined. */
+	countedPath?: string;
+	close(): Promise<void>;
+	/** A benchmark's own commands: the answer to send back, or undefined when the message is none of them. */
+	answer?(message: string): unknown;
+}
+
+/** Child side: answers "requests" (served since the last count) and "stop", and the fake's own commands. */
+export function serveFakeInChild(fake: ChildFake): void {
+	process.on('message', (message: string) => {
+		if (message === 'requests') {
+			const served = fake.countedPath ? fake.server.requestsTo(fake.countedPath) : fake.server.requests;
+			process.send!({ requests: served.length });
+			fake.server.resetLog();
+		} else if (message === 'stop') {
+			void fake.close().then(() => process.exit(0));
+		} else {
+			const answer = fake.answer?.(message);
+			if (answer !== undefined) process.send!(answer);
+		}
+	});
+	process.send!(fake.ready);
+}
+
+/** Parent side: forks `script` as the fake and waits until it is ready. */
+export async function startFakeInChild<Ready>(
+	script: string,
+	options: { args?: string[]; execArgv?: string[] } = {},
+): Promise<{ child: ChildProcess; ready: Ready }> {
+	const child = fork(script, [FAKE_ARG, ...(options.args ?? [])], {
+		stdio: 'inherit',
+		...(options.execArgv ? { execArgv: options.execArgv } : {}),
+	});
+	const ready = await new Promise<Ready>((resolve) => child.once('message', resolve));
+	return { child, ready };
+}
+
+/** Sends a command to the fake in `child` and resolves with its answer. */
+export function askFake<T>(child: ChildProcess, message: string): Promise<T> {
+	return new Promise((resolve) => {
+		child.once('message', (answer: T) => resolve(answer));
+		child.send(message);
+	});
+}
+
+/** Requests the fake served since the last count. */
+export async function takeRequestCount(child: ChildProcess): Promise<number> {
+	return (await askFake<{ requests: number }>(child, 'requests')).requests;
+}
+
 export interface Measurement {
 	name: string;
 	ms: number;

@@ -8,7 +8,7 @@
  *
  * Prints times and request counts as ratios of the HTTP Request node's; asserts nothing about time.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 import { Pool } from 'undici';
 
@@ -17,34 +17,33 @@ import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
-import { formatBytes, printRatios, timeIt, withPeakMemory, type Measurement } from './lib';
+import {
+	formatBytes,
+	printRatios,
+	runBenchmark,
+	serveFakeInChild,
+	startFakeInChild,
+	takeRequestCount,
+	timeIt,
+	withPeakMemory,
+	type Measurement,
+} from './lib';
 import { repoRoot, runHttpRequestNode } from './http-request-node';
 
 const IDS = 10_000;
 const BATCH_SIZE = 100;
 const IN_FLIGHT = 4;
 
-type FakeMessage = { ready: { url: string; ids: string[] } } | { requests: number };
+interface Ready {
+	url: string;
+	ids: string[];
+}
 
-/** The fake runs in a child process, so the server's work does not count as the client's. */
 async function serveFake(): Promise<void> {
 	const fake = await startNaimarSmsFake();
 	const ids = fake.seedReports(IDS);
-	process.on('message', (message: string) => {
-		if (message === 'requests') {
-			process.send!({ requests: fake.server.requestsTo(DELIVERY_PATH).length });
-			fake.server.resetLog();
-		}
-		if (message === 'stop') void fake.close().then(() => process.exit(0));
-	});
-	process.send!({ ready: { url: fake.baseUrl, ids } });
-}
-
-function ask(child: ChildProcess, message: string): Promise<FakeMessage> {
-	return new Promise((resolve) => {
-		child.once('message', (answer: FakeMessage) => resolve(answer));
-		child.send(message);
-	});
+	const ready: Ready = { url: fake.baseUrl, ids };
+	serveFakeInChild({ ready, server: fake.server, countedPath: DELIVERY_PATH, close: () => fake.close() });
 }
 
 async function measure(
@@ -53,7 +52,7 @@ async function measure(
 	job: () => Promise<{ outputs: number; delivered: number }>,
 ): Promise<Measurement> {
 	const { ms, result } = await timeIt(() => withPeakMemory(job));
-	const { requests } = (await ask(child, 'requests')) as { requests: number };
+	const requests = await takeRequestCount(child);
 	const { outputs, delivered } = result.result;
 	return {
 		name,
@@ -66,10 +65,7 @@ async function measure(
 
 export async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
-	const child = fork(__filename, ['--fake'], { stdio: 'inherit' });
-	const { ready } = (await new Promise<FakeMessage>((resolve) => child.once('message', resolve))) as {
-		ready: { url: string; ids: string[] };
-	};
+	const { child, ready } = await startFakeInChild<Ready>(__filename);
 	const { url: baseUrl, ids } = ready;
 	const login = { username: SANDBOX_CREDENTIALS.username, password: SANDBOX_CREDENTIALS.password };
 	const items = ids.map((id) => ({ id }));
@@ -146,14 +142,4 @@ export async function main(): Promise<void> {
 	printRatios(`Naimar SMS: delivery reports for ${IDS.toLocaleString('en')} ids`, rows, rows[0].name);
 }
 
-if (process.argv[2] === '--fake') {
-	void serveFake();
-} else if (require.main === module) {
-	main().then(
-		() => process.exit(0),
-		(error: unknown) => {
-			console.error(error);
-			process.exit(1);
-		},
-	);
-}
+runBenchmark(module, main, serveFake);
