@@ -19,17 +19,7 @@ import { mapWithConcurrency } from '../nodes/shared/limiter';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { STATUS_CAP, japanMinute, startAraraMessageFake } from '../test/fakes/arara-message';
-import {
-	formatBytes,
-	printRatios,
-	runBenchmark,
-	serveFakeInChild,
-	startFakeInChild,
-	takeRequestCount,
-	timeIt,
-	withPeakMemory,
-	type Measurement,
-} from './lib';
+import { formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
 import { repoRoot } from './http-request-node';
 
 const DELIVERIES = 50_000;

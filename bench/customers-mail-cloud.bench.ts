@@ -21,18 +21,7 @@ import { Pool } from 'undici';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
-import {
-	askFake,
-	formatBytes,
-	printRatios,
-	runBenchmark,
-	serveFakeInChild,
-	startFakeInChild,
-	takeRequestCount,
-	timeIt,
-	withPeakMemory,
-	type Measurement,
-} from './lib';
+import { askFake, formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
 import { repoRoot } from './http-request-node';
 
 const LIST_BLOCKS = 100_000;

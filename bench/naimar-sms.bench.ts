@@ -17,17 +17,7 @@ import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
-import {
-	formatBytes,
-	printRatios,
-	runBenchmark,
-	serveFakeInChild,
-	startFakeInChild,
-	takeRequestCount,
-	timeIt,
-	withPeakMemory,
-	type Measurement,
-} from './lib';
+import { formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
 import { repoRoot, runHttpRequestNode } from './http-request-node';
 
 const IDS = 10_000;
