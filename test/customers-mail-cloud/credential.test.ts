@@ -2,27 +2,15 @@
  * The credential: its fields, its generic `authenticate` (api_user / api_key into the form body,
  * Accept-Language header), and its Test request, resolved the way n8n resolves them and sent to the fake.
  */
-import type { ICredentialType, IDataObject, IHttpRequestOptions, INode } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { ICredentialType, IDataObject } from 'n8n-workflow';
 
-import { TestCredentialsHelper, withDefaults } from '../harness/credentials';
+import { authenticateRequest, runCredentialTest } from '../harness/credentials';
 import { ensureReady } from '../harness/engine';
 import { cachedCredentialType } from '../harness/node-types';
 import { AUTH_ERROR_CODE, startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 
 let fake: CustomersMailCloudFake;
 let type: ICredentialType;
-
-const workflow = new Workflow({
-	nodes: [{ id: 'n', name: 'Node', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }],
-	connections: {},
-	active: false,
-	nodeTypes: {
-		getByName: () => ({}) as never,
-		getByNameAndVersion: () => ({ description: { properties: [] } }) as never,
-		getKnownTypes: () => ({}),
-	},
-});
 
 beforeAll(async () => {
 	await ensureReady();
@@ -32,47 +20,9 @@ beforeAll(async () => {
 });
 afterAll(async () => await fake.close());
 
-function resolve(value: unknown, credentials: IDataObject): unknown {
-	return workflow.expression.getParameterValue(
-		value as string,
-		null,
-		0,
-		0,
-		'Node',
-		[],
-		'internal',
-		{ $credentials: credentials } as never,
-		undefined,
-		false,
-	);
-}
-
-/** Presses "Test": resolves the request, applies `authenticate` with n8n's expression engine, sends it. */
+/** Presses "Test": the request resolved, `authenticate` applied with n8n's expression engine, sent. */
 async function pressTest(data: IDataObject): Promise<{ status: number; body: string }> {
-	const credentials = withDefaults('customersMailCloudApi', data as never) as IDataObject;
-	const request = type.test!.request;
-	const body = Object.fromEntries(
-		Object.entries(request.body as IDataObject).map(([key, value]) => [key, resolve(value, credentials)]),
-	) as IDataObject;
-	const options: IHttpRequestOptions = {
-		url: `${resolve(request.baseURL, credentials) as string}${request.url}`,
-		method: request.method,
-		headers: { ...(request.headers as IDataObject) },
-		body,
-	};
-	const authenticated = await new TestCredentialsHelper({}).authenticate(
-		credentials as never,
-		'customersMailCloudApi',
-		options,
-		workflow,
-		workflow.getNode('Node') as INode,
-	);
-	const response = await fetch(authenticated.url, {
-		method: authenticated.method,
-		headers: authenticated.headers as Record<string, string>,
-		body: new URLSearchParams(authenticated.body as Record<string, string>).toString(),
-	});
-	return { status: response.status, body: await response.text() };
+	return await runCredentialTest('customersMailCloudApi', data as never);
 }
 
 test('fields, defaults and the password field are as the issue names them', () => {
@@ -86,13 +36,10 @@ test('fields, defaults and the password field are as the issue names them', () =
 });
 
 test('authenticate puts api_user and api_key into the form body and the language into Accept-Language', async () => {
-	const credentials = withDefaults('customersMailCloudApi', { apiUser: 'u', apiKey: 'k', language: 'ja', serverComposition: 'c' });
-	const options = await new TestCredentialsHelper({}).authenticate(
-		credentials,
+	const options = await authenticateRequest(
 		'customersMailCloudApi',
+		{ apiUser: 'u', apiKey: 'k', language: 'ja', serverComposition: 'c' },
 		{ url: 'x', method: 'POST', body: { server_composition: 'c' } },
-		workflow,
-		workflow.getNode('Node') as INode,
 	);
 	expect(options.body).toEqual({ server_composition: 'c', api_user: 'u', api_key: 'k' });
 	expect(options.headers).toEqual({ 'Accept-Language': 'ja' });

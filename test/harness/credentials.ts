@@ -40,8 +40,15 @@ export function withDefaults(typeName: string, data: ICredentialDataDecryptedObj
 	const properties = allPropertiesOf(typeName);
 	const filled = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
 	if (data.oauthTokenData !== undefined) filled.oauthTokenData = data.oauthTokenData;
-	const workflow = new Workflow({
-		nodes: [{ id: 'cred', name: 'Credential', type: 'cred', typeVersion: 1, position: [0, 0], parameters: {} }],
+	return resolveExpressions(filled, {}, filled) as ICredentialDataDecryptedObject;
+}
+
+/** A workflow of one node, for n8n's expression engine to resolve credential expressions in. */
+const CREDENTIAL_NODE = 'Credential';
+let expressionWorkflow: Workflow | undefined;
+function credentialWorkflow(): Workflow {
+	expressionWorkflow ??= new Workflow({
+		nodes: [{ id: 'cred', name: CREDENTIAL_NODE, type: 'cred', typeVersion: 1, position: [0, 0], parameters: {} }],
 		connections: {},
 		active: false,
 		nodeTypes: {
@@ -50,19 +57,76 @@ export function withDefaults(typeName: string, data: ICredentialDataDecryptedObj
 			getKnownTypes: () => ({}),
 		},
 	});
-	return workflow.expression.getParameterValue(
-		filled as unknown as INodeParameters,
+	return expressionWorkflow;
+}
+
+/** Resolves every expression in `value` (nested too) with n8n's engine, `$credentials` and `$self` given. */
+function resolveExpressions(value: unknown, additionalKeys: IDataObject, self: ICredentialDataDecryptedObject = {}): unknown {
+	return credentialWorkflow().expression.getParameterValue(
+		value as INodeParameters,
 		null,
 		0,
 		0,
-		'Credential',
+		CREDENTIAL_NODE,
 		[],
 		'internal',
-		{},
+		additionalKeys as never,
 		undefined,
 		false,
-		filled,
-	) as unknown as ICredentialDataDecryptedObject;
+		self,
+	);
+}
+
+/** A request with the credential's `authenticate` applied, the credential's defaults filled in first. */
+export async function authenticateRequest(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+	options: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const workflow = credentialWorkflow();
+	return await new TestCredentialsHelper({}).authenticate(
+		withDefaults(typeName, data),
+		typeName,
+		options,
+		workflow,
+		workflow.getNode(CREDENTIAL_NODE) as INode,
+	);
+}
+
+/** The credential's Test request with its expressions resolved against the credential, as n8n's credential tester does. */
+export function credentialTestRequest(typeName: string, data: ICredentialDataDecryptedObject): IHttpRequestOptions {
+	const request = structuredClone(cachedCredentialType(typeName)!.test!.request);
+	const resolved = resolveExpressions(request, { $credentials: withDefaults(typeName, data) }) as typeof request;
+	return {
+		url: `${resolved.baseURL ?? ''}${resolved.url ?? ''}`,
+		method: resolved.method,
+		headers: { ...resolved.headers },
+		body: resolved.body,
+	};
+}
+
+/**
+ * Presses a credential's Test button: resolves its Test request, applies `authenticate` and sends
+ * the request, the body as a form when the request says so and as JSON otherwise.
+ */
+export async function runCredentialTest(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<{ status: number; body: string }> {
+	const request = await authenticateRequest(typeName, data, credentialTestRequest(typeName, data));
+	const headers = { ...(request.headers as Record<string, string>) };
+	const isForm = Object.entries(headers).some(
+		([name, value]) => name.toLowerCase() === 'content-type' && value.includes('application/x-www-form-urlencoded'),
+	);
+	if (!isForm) headers['content-type'] = 'application/json';
+	const response = await fetch(request.url, {
+		method: request.method,
+		headers,
+		body: isForm
+			? new URLSearchParams(request.body as Record<string, string>).toString()
+			: JSON.stringify(request.body),
+	});
+	return { status: response.status, body: await response.text() };
 }
 
 function allPropertiesOf(typeName: string): INodeProperties[] {

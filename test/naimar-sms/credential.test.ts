@@ -3,9 +3,8 @@
  * its Test request, resolved the way n8n resolves them and sent to the fake gateway.
  */
 import type { ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
-import { withDefaults } from '../harness/credentials';
+import { authenticateRequest, credentialTestRequest, runCredentialTest } from '../harness/credentials';
 import { ensureReady } from '../harness/engine';
 import { cachedCredentialType } from '../harness/node-types';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../fakes/naimar-sms';
@@ -21,45 +20,16 @@ beforeAll(async () => {
 afterAll(async () => await fake.close());
 
 async function authenticate(data: IDataObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const authenticate = type.authenticate as (c: IDataObject, o: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-	return await authenticate(withDefaults('naimarSmsApi', data as never), options);
+	return await authenticateRequest('naimarSmsApi', data as never, options);
 }
 
-/** Resolves the Test request's expressions against the credential, as n8n's credential tester does. */
+/** The Test request's URL, its expressions resolved against the credential as n8n's credential tester does. */
 function resolveTestUrl(data: IDataObject): string {
-	const workflow = new Workflow({
-		nodes: [],
-		connections: {},
-		active: false,
-		nodeTypes: { getByName: () => ({}) as never, getByNameAndVersion: () => ({}) as never, getKnownTypes: () => ({}) },
-	});
-	return workflow.expression.getParameterValue(
-		type.test!.request.url!,
-		null,
-		0,
-		0,
-		'',
-		[],
-		'internal',
-		{ $credentials: withDefaults('naimarSmsApi', data as never) } as never,
-		undefined,
-		false,
-	) as string;
+	return credentialTestRequest('naimarSmsApi', data as never).url;
 }
 
 async function pressTest(data: IDataObject): Promise<{ status: number; body: string }> {
-	const request = type.test!.request;
-	const options = await authenticate(data, {
-		url: resolveTestUrl(data),
-		method: request.method,
-		body: structuredClone(request.body) as IDataObject,
-	});
-	const response = await fetch(options.url, {
-		method: options.method,
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(options.body),
-	});
-	return { status: response.status, body: await response.text() };
+	return await runCredentialTest('naimarSmsApi', data as never);
 }
 
 test('has the documented default Base URL and a password field', () => {
