@@ -63,16 +63,4 @@ export async function pollArara(options: {
 }
 
 /** Everything an error can carry once serialized, to grep for secrets. */
-export function serializeError(error: unknown): string {
-	if (!error) return '';
-	const value = error as Record<string, unknown> & { toJSON?: () => unknown };
-	return JSON.stringify({
-		message: value.message,
-		description: value.description,
-		context: value.context,
-		cause: value.cause,
-		stack: value.stack,
-		json: typeof value.toJSON === 'function' ? value.toJSON() : undefined,
-		all: value,
-	});
-}
+export { serializeForLeakCheck as serializeError } from '../harness/leaks';

@@ -35,21 +35,7 @@ export async function runCmc(
 }
 
 /** Everything an error can carry, serialized, to grep for secrets. */
-export function serializeError(error: unknown): string {
-	if (!error) return '';
-	const value = error as Record<string, unknown> & { toJSON?: () => unknown };
-	return JSON.stringify({
-		message: value.message,
-		description: value.description,
-		context: value.context,
-		cause: value.cause,
-		stack: value.stack,
-		messages: value.messages,
-		errorResponse: value.errorResponse,
-		json: typeof value.toJSON === 'function' ? value.toJSON() : undefined,
-		all: Object.fromEntries(Object.entries(value)),
-	});
-}
+export { serializeForLeakCheck as serializeError } from '../harness/leaks';
 
 /** Form bodies the fake received at a path. */
 export function formsTo(fake: CustomersMailCloudFake, operation: string): Array<Record<string, string>> {

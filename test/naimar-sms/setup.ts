@@ -36,21 +36,4 @@ export async function startHarness(options: NaimarSmsFakeOptions = {}): Promise<
 }
 
 /** Everything an error or an item could show a user, as one string to search for secrets. */
-export function serialize(value: unknown): string {
-	const error = value as { cause?: unknown; description?: unknown; context?: unknown; toJSON?: () => unknown } | undefined;
-	const parts: unknown[] = [value];
-	if (error && typeof error === 'object') {
-		parts.push(error.cause, error.description, error.context, String(value));
-		if (typeof error.toJSON === 'function') parts.push(error.toJSON());
-		if ('message' in error) parts.push((error as Error).message, (error as Error).stack);
-	}
-	return parts
-		.map((part) => {
-			try {
-				return JSON.stringify(part);
-			} catch {
-				return String(part);
-			}
-		})
-		.join('\n');
-}
+export { serializeForLeakCheck as serialize } from '../harness/leaks';
