@@ -7,7 +7,7 @@
  * from the credential's default expression.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { N8nSession, PACKAGE_PREFIX, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
 
 let fake: AraraFake;
 let session: N8nSession;
@@ -19,21 +19,12 @@ const MAY_START = Date.UTC(2024, 3, 30, 15, 0);
 const MAY_END = Date.UTC(2024, 4, 31, 15, 0);
 
 function araraNode(name: string, parameters: Record<string, unknown>, position: [number, number], credential = good, extra = {}) {
-	return {
-		id: randomId('nd'),
-		name,
-		type: `${PACKAGE_PREFIX}araraMessage`,
-		typeVersion: 1,
-		position,
-		parameters: { resource: 'delivery', ...parameters },
-		credentials: { araraMessageApi: { id: credential.id, name: credential.name } },
-		...extra,
-	};
+	return packageNode({ type: 'araraMessage', name, credential, parameters: { resource: 'delivery', ...parameters }, position, extra });
 }
 
 function operationsWorkflow(): WorkflowJson {
 	const nodes = [
-		{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		MANUAL_START,
 		araraNode(
 			'Send',
 			{

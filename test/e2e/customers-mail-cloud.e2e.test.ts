@@ -8,7 +8,7 @@
  *     minute) emits the block added meanwhile.
  */
 import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { N8nSession, PACKAGE_PREFIX, randomId, readJson, type CredentialFixture, type WorkflowJson } from './n8n';
+import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, readJson, type CredentialFixture, type WorkflowJson } from './n8n';
 
 const ZIP_PASSWORD = 'e2e-zip-pass';
 
@@ -20,16 +20,14 @@ const good: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 
 const wrong: CredentialFixture = { id: randomId('cr'), name: 'CMC (wrong key)', type: 'customersMailCloudApi', data: {} };
 
 function cmcNode(name: string, parameters: Record<string, unknown>, y: number, credential = good, extra = {}) {
-	return {
-		id: randomId('nd'),
+	return packageNode({
+		type: 'customersMailCloud',
 		name,
-		type: `${PACKAGE_PREFIX}customersMailCloud`,
-		typeVersion: 1,
-		position: [300, y],
+		credential,
 		parameters: { resource: 'block', ...parameters },
-		credentials: { customersMailCloudApi: { id: credential.id, name: credential.name } },
-		...extra,
-	};
+		position: [300, y],
+		extra,
+	});
 }
 
 function operationsWorkflow(): WorkflowJson {
@@ -44,15 +42,7 @@ function operationsWorkflow(): WorkflowJson {
 		cmcNode('Not Found', { operation: 'cancel', email: 'nobody@example.com' }, 200, good, { onError: 'continueRegularOutput' }),
 		cmcNode('Wrong Key', { operation: 'getAll', returnAll: false, limit: 5 }, 300, wrong, { onError: 'continueRegularOutput' }),
 	];
-	return {
-		id: randomId('wf'),
-		name: 'Customers Mail Cloud e2e operations',
-		nodes: [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			...branches,
-		],
-		connections: { Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
-	};
+	return fanOutWorkflow('Customers Mail Cloud e2e operations', branches);
 }
 
 const triggerWorkflow: WorkflowJson = {

@@ -711,3 +711,42 @@ export async function startN8nServer({
 export function readJson<T = unknown>(relativePath: string): T {
 	return JSON.parse(readFileSync(path.join(REPO_ROOT, relativePath), 'utf8')) as T;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Workflow building
+
+/** The manual trigger the provider workflows start from. */
+export const MANUAL_START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A node of this package that uses `credential` (referenced by id and name, as n8n stores it). */
+export function packageNode(node: {
+	/** The node type without the package prefix, e.g. "naimarSms". */
+	type: string;
+	name: string;
+	credential: CredentialFixture;
+	parameters: IDataObject;
+	position: [number, number];
+	/** More node fields, e.g. onError. */
+	extra?: IDataObject;
+}): WorkflowJson['nodes'][number] {
+	return {
+		id: randomId('nd'),
+		name: node.name,
+		type: `${PACKAGE_PREFIX}${node.type}`,
+		typeVersion: 1,
+		position: node.position,
+		parameters: node.parameters,
+		credentials: { [node.credential.type]: { id: node.credential.id, name: node.credential.name } },
+		...node.extra,
+	};
+}
+
+/** A workflow whose manual Start feeds every branch, run top to bottom. */
+export function fanOutWorkflow(name: string, branches: WorkflowJson['nodes']): WorkflowJson {
+	return {
+		id: randomId('wf'),
+		name,
+		nodes: [MANUAL_START, ...branches],
+		connections: { Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
+	};
+}

@@ -5,7 +5,7 @@
  * then `n8n start` with the trigger workflow active, called the way the gateway calls it.
  */
 import { startNaimarSmsFake, UNASKED_ID, type NaimarSmsFake } from '../fakes/naimar-sms';
-import { N8nSession, PACKAGE_PREFIX, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
 
 const WEBHOOK_ID = '5b0c2f7e-3d1a-4e7b-9c55-6a2e1d0f9a42';
 const SECRET = 'e2e-push-secret';
@@ -17,16 +17,14 @@ const good: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (fake)',
 const wrong: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (wrong login)', type: 'naimarSmsApi', data: {} };
 
 function naimarNode(name: string, credential: CredentialFixture, parameters: Record<string, unknown>, y: number, extra = {}) {
-	return {
-		id: randomId('nd'),
+	return packageNode({
+		type: 'naimarSms',
 		name,
-		type: `${PACKAGE_PREFIX}naimarSms`,
-		typeVersion: 1,
-		position: [300, y],
+		credential,
 		parameters: { resource: 'deliveryReport', operation: 'get', ...parameters },
-		credentials: { naimarSmsApi: { id: credential.id, name: credential.name } },
-		...extra,
-	};
+		position: [300, y],
+		extra,
+	});
 }
 
 function reportsWorkflow(): WorkflowJson {
@@ -40,15 +38,7 @@ function reportsWorkflow(): WorkflowJson {
 		),
 		naimarNode('Wrong Login', wrong, { messageIds: 'abcdefghijklab' }, 200, { onError: 'continueRegularOutput' }),
 	];
-	return {
-		id: randomId('wf'),
-		name: 'Naimar SMS e2e reports',
-		nodes: [
-			{ id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			...branches,
-		],
-		connections: { Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
-	};
+	return fanOutWorkflow('Naimar SMS e2e reports', branches);
 }
 
 const triggerWorkflow: WorkflowJson = {
