@@ -1,16 +1,10 @@
 /** Block → Download: the ZIP as binary data, or unzipped into items (plain, ZipCrypto, AES). */
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type ZipEncryption } from '../fakes/customers-mail-cloud';
-import { formsTo, runCmc, serializeError } from './setup';
+import type { CustomersMailCloudFake, ZipEncryption } from '../fakes/customers-mail-cloud';
+import { formsTo, runCmc, serializeError, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
-beforeAll(async () => {
-	fake = await startCustomersMailCloudFake();
-});
-afterAll(async () => await fake.close());
+useFakePerFile((started) => (fake = started));
 beforeEach(() => {
-	fake.reset();
-	fake.server.resetLog();
-	fake.server.clearFaults();
 	fake.setDownload({ encryption: { kind: 'none' }, dataDescriptor: false, omitFileName: false, truncateTo: undefined });
 });
 

@@ -1,16 +1,10 @@
 /** Block → Get Many through n8n's engine against the Customers Mail Cloud fake. */
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { FAST_RETRY, formsTo, runCmc, serializeError } from './setup';
+import type { CustomersMailCloudFake, FakeBlock } from '../fakes/customers-mail-cloud';
+import { FAST_RETRY, formsTo, runCmc, serializeError, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
-beforeAll(async () => {
-	fake = await startCustomersMailCloudFake();
-});
-afterAll(async () => await fake.close());
+useFakePerFile((started) => (fake = started));
 beforeEach(() => {
-	fake.reset();
-	fake.server.resetLog();
-	fake.server.clearFaults();
 	fake.setDownload({ encryption: { kind: 'none' }, truncateTo: undefined });
 });
 

@@ -2,10 +2,28 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, type RunResult } from '../harness/engine';
-import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 
 export const CREDENTIAL_NAME = 'cmc';
 export const CREDENTIAL_TYPE = 'customersMailCloudApi';
+
+/**
+ * One fake for the whole test file, handed to `started` once it listens, and emptied (no blocks,
+ * no request log, no faults) before every test.
+ */
+export function useFakePerFile(started: (fake: CustomersMailCloudFake) => void): void {
+	let fake: CustomersMailCloudFake;
+	beforeAll(async () => {
+		fake = await startCustomersMailCloudFake();
+		started(fake);
+	});
+	afterAll(async () => await fake.close());
+	beforeEach(() => {
+		fake.reset();
+		fake.server.resetLog();
+		fake.server.clearFaults();
+	});
+}
 
 export function credentialStore(fake: CustomersMailCloudFake, overrides: IDataObject = {}) {
 	return { [CREDENTIAL_NAME]: { type: CREDENTIAL_TYPE, data: { ...fake.credentials, ...overrides } } };

@@ -2,20 +2,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runPoll } from '../harness/engine';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { diffBlocks, initialWindowStart } from '../../nodes/CustomersMailCloud/helpers/blockWatch';
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, formsTo, serializeError } from './setup';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, formsTo, serializeError, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
-beforeAll(async () => {
-	fake = await startCustomersMailCloudFake();
-});
-afterAll(async () => await fake.close());
-beforeEach(() => {
-	fake.reset();
-	fake.server.resetLog();
-	fake.server.clearFaults();
-});
+useFakePerFile((started) => (fake = started));
 
 function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', credentials: IDataObject = {}) {
 	return runPoll({

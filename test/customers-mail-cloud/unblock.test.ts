@@ -1,17 +1,9 @@
 /** Block → Unblock Permanently (delete) and Unblock Once (cancel). */
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
-import { formsTo, runCmc, serializeError } from './setup';
+import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import { formsTo, runCmc, serializeError, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
-beforeAll(async () => {
-	fake = await startCustomersMailCloudFake();
-});
-afterAll(async () => await fake.close());
-beforeEach(() => {
-	fake.reset();
-	fake.server.resetLog();
-	fake.server.clearFaults();
-});
+useFakePerFile((started) => (fake = started));
 
 describe.each(['delete', 'cancel'])('%s', (operation) => {
 	it('lifts the block of each input item, matching the address ignoring case, and moves it to the removed list', async () => {
