@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
+import { returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { ceilToMinute, floorToMinute, parseDateTime } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
@@ -29,24 +30,10 @@ export const description: INodeProperties[] = [
 		description: 'End of the period (excluded), to the minute',
 		displayOptions: { show: showFor },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'All means all, even past the 4,000 deliveries Arara Message returns per query: the node splits the period as needed',
-		displayOptions: { show: showFor },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...showFor, returnAll: [false] } },
-	},
+	...returnAllFields(
+		showFor,
+		'All means all, even past the 4,000 deliveries Arara Message returns per query: the node splits the period as needed',
+	),
 	{
 		displayName: 'Status',
 		name: 'status',

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
+import { returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
@@ -12,23 +13,7 @@ const show = { resource: ['block'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
 	serverCompositionField(['getAll']),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllFields(show),
 	filtersField(['getAll']),
 	optionsCollection({ show, withConcurrency: true }),
 ];
