@@ -3,25 +3,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { handleStatuses } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
-import { readRequiredText } from '../../../shared/parameters';
 import { rephraseError } from '../../../shared/rephrase';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
 import { araraProfile } from '../../transport/profile';
+import { deliveryIdField, readDeliveryId } from './deliveryId';
 
 const showFor = { resource: ['delivery'], operation: ['cancel'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Delivery ID',
-		name: 'deliveryId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 1000123',
-		description:
-			'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
-		displayOptions: { show: showFor },
-	},
+	deliveryIdField(
+		showFor,
+		'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
+	),
 	optionsCollection({ show: showFor, withConcurrency: true }),
 ];
 
@@ -30,10 +23,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		this,
 		items,
 		async (itemIndex) => {
-			const deliveryId = readRequiredText(this, 'deliveryId', itemIndex, {
-				message: 'The "Delivery ID" is empty',
-				hint: 'Enter the ID Arara Message issued when the delivery was reserved.',
-			});
+			const deliveryId = readDeliveryId(this, itemIndex, 'Enter the ID Arara Message issued when the delivery was reserved.');
 			const answer = await handleStatuses(
 				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
 				{

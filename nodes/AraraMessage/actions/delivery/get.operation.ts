@@ -3,24 +3,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { handleStatuses } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
-import { readRequiredText } from '../../../shared/parameters';
 import { rephraseError } from '../../../shared/rephrase';
 import { getDeliveryById } from '../../transport/deliveries';
 import { araraProfile } from '../../transport/profile';
+import { deliveryIdField, readDeliveryId } from './deliveryId';
 
 const showFor = { resource: ['delivery'], operation: ['get'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Delivery ID',
-		name: 'deliveryId',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. 1000123',
-		description: 'The ID Arara Message issued when the delivery was reserved',
-		displayOptions: { show: showFor },
-	},
+	deliveryIdField(showFor, 'The ID Arara Message issued when the delivery was reserved'),
 	optionsCollection({
 		show: showFor,
 		own: [
@@ -41,10 +32,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		this,
 		items,
 		async (itemIndex) => {
-			const deliveryId = readRequiredText(this, 'deliveryId', itemIndex, {
-				message: 'The "Delivery ID" is empty',
-				hint: 'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
-			});
+			const deliveryId = readDeliveryId(
+				this,
+				itemIndex,
+				'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
+			);
 			const { options, settings } = readOperationOptions(this, itemIndex);
 			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settings, itemIndex), {
 				404: async (error) => {

@@ -1,0 +1,23 @@
+/** The Delivery ID parameter that Get and Cancel share: the ID Arara Message issued at reservation. */
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readRequiredText } from '../../../shared/parameters';
+
+/** The parameter, described for what the operation does with the delivery. */
+export function deliveryIdField(show: NonNullable<IDisplayOptions['show']>, description: string): INodeProperties {
+	return {
+		displayName: 'Delivery ID',
+		name: 'deliveryId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 1000123',
+		description,
+		displayOptions: { show },
+	};
+}
+
+/** The item's Delivery ID; empty, the item fails with `hint` on where to find one. */
+export function readDeliveryId(ctx: IExecuteFunctions, itemIndex: number, hint: string): string {
+	return readRequiredText(ctx, 'deliveryId', itemIndex, { message: 'The "Delivery ID" is empty', hint });
+}
