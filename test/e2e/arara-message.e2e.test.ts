@@ -7,7 +7,7 @@
  * from the credential's default expression.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, shippedExample, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
 
 let fake: AraraFake;
 let session: N8nSession;
@@ -103,10 +103,9 @@ afterAll(async () => {
 
 test('every operation and the example run in the real n8n with one token per credential', async () => {
 	const workflow = operationsWorkflow();
-	const example = readJson<WorkflowJson>('examples/arara-message.json');
-	const [sandbox] = readJson<CredentialFixture[]>('examples/credentials/arara-message.json');
+	const { example, sandbox } = shippedExample('arara-message', { host: fake.url });
 	await session.import({
-		credentials: [good, wrong, { ...sandbox, data: { ...sandbox.data, host: fake.url } }],
+		credentials: [good, wrong, sandbox],
 		workflows: [workflow, triggerWorkflow, example],
 	});
 	const [result, exampleResult] = await session.executeMany([workflow.id!, example.id!]);

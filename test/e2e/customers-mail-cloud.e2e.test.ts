@@ -8,7 +8,7 @@
  *     minute) emits the block added meanwhile.
  */
 import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, readJson, type CredentialFixture, type WorkflowJson } from './n8n';
+import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, shippedExample, type CredentialFixture, type WorkflowJson } from './n8n';
 
 const ZIP_PASSWORD = 'e2e-zip-pass';
 
@@ -82,10 +82,9 @@ afterAll(async () => {
 
 test('every operation and the shipped example run in the real n8n (one CLI call)', async () => {
 	const operations = operationsWorkflow();
-	const example = readJson<WorkflowJson>('examples/customers-mail-cloud.json');
-	const [sandbox] = readJson<CredentialFixture[]>('examples/credentials/customers-mail-cloud.json');
+	const { example, sandbox } = shippedExample('customers-mail-cloud', { host: fake.url, serverComposition: 'examplecomp' });
 	await session.import({
-		credentials: [good, wrong, { ...sandbox, data: { ...sandbox.data, host: fake.url, serverComposition: 'examplecomp' } }],
+		credentials: [good, wrong, sandbox],
 		workflows: [operations, triggerWorkflow, example],
 	});
 	const expectedJp = blocks.filter((block) => block.email.includes('example.jp')).map((block) => block.id);

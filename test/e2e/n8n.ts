@@ -750,3 +750,10 @@ export function fanOutWorkflow(name: string, branches: WorkflowJson['nodes']): W
 		connections: { Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
 	};
 }
+
+/** A provider's shipped example workflow and its sandbox credential, the credential's `data` overridden (e.g. pointed at a fake). */
+export function shippedExample(provider: string, data: IDataObject): { example: WorkflowJson; sandbox: CredentialFixture } {
+	const example = readJson<WorkflowJson>(`examples/${provider}.json`);
+	const [sandbox] = readJson<CredentialFixture[]>(`examples/credentials/${provider}.json`);
+	return { example, sandbox: { ...sandbox, data: { ...sandbox.data, ...data } } };
+}

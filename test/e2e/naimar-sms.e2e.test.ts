@@ -5,7 +5,7 @@
  * then `n8n start` with the trigger workflow active, called the way the gateway calls it.
  */
 import { startNaimarSmsFake, UNASKED_ID, type NaimarSmsFake } from '../fakes/naimar-sms';
-import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, readJson, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, shippedExample, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
 
 const WEBHOOK_ID = '5b0c2f7e-3d1a-4e7b-9c55-6a2e1d0f9a42';
 const SECRET = 'e2e-push-secret';
@@ -78,10 +78,9 @@ afterAll(async () => {
 test('the node: reports joined by id, waiting → final, a wrong login under Continue On Fail; the example runs', async () => {
 	const workflow = reportsWorkflow();
 	// The example and its sandbox credential as shipped, pointed at this test's fake.
-	const example = readJson<WorkflowJson>('examples/naimar-sms.json');
-	const [sandbox] = readJson<CredentialFixture[]>('examples/credentials/naimar-sms.json');
+	const { example, sandbox } = shippedExample('naimar-sms', { baseUrl: fake.baseUrl });
 	await session.import({
-		credentials: [good, wrong, { ...sandbox, data: { ...sandbox.data, baseUrl: fake.baseUrl } }],
+		credentials: [good, wrong, sandbox],
 		workflows: [workflow, triggerWorkflow, example],
 	});
 	const [result, exampleResult] = await session.executeMany([workflow.id!, example.id!]);
