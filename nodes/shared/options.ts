@@ -1,4 +1,4 @@
-/** Node options every operation offers for its requests, and reading them into transport settings. */
+/** Node options every operation offers for its requests, and reading an `options` collection into transport settings. */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from './retry';
@@ -75,7 +75,7 @@ function readNumber(read: OptionReader, name: string, fallback: number): number 
 }
 
 /** Reads the request options of one operation, given a reader for its `options` collection. */
-export function readTransportSettings(read: OptionReader): TransportSettings {
+function readTransportSettings(read: OptionReader): TransportSettings {
 	return {
 		timeoutMs: Math.max(1, readNumber(read, 'timeout', 30)) * 1000,
 		retry: {
@@ -86,7 +86,7 @@ export function readTransportSettings(read: OptionReader): TransportSettings {
 	};
 }
 
-export function readConcurrency(read: OptionReader): number {
+function readConcurrency(read: OptionReader): number {
 	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(readNumber(read, 'concurrency', DEFAULT_CONCURRENCY))));
 }
 
