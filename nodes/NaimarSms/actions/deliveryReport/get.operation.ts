@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/items';
 import { invalidInput } from '../../../shared/errors';
-import { concurrencyOptionField, readOperationOptions, requestOptionFields } from '../../../shared/options';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
 import { readMessageIds } from '../../helpers/messageIds';
 import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
@@ -28,14 +28,10 @@ export const description: INodeProperties[] = [
 			'The ID of each SMS to check (at most 14 characters each): one ID, several separated by commas, spaces or new lines, or an array from an expression. IDs from all input items are checked together in a few requests.',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
+	optionsCollection({
+		show,
+		withConcurrency: true,
+		own: [
 			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
@@ -44,7 +40,6 @@ export const description: INodeProperties[] = [
 				default: DEFAULT_BATCH_SIZE,
 				description: `How many IDs to ask for in one request (1–${MAX_BATCH_SIZE})`,
 			},
-			concurrencyOptionField,
 			{
 				displayName: 'Max Wait',
 				name: 'maxWait',
@@ -62,7 +57,6 @@ export const description: INodeProperties[] = [
 				default: 30,
 				description: 'With "Wait for Final Status": how many seconds to wait before asking again',
 			},
-			...requestOptionFields,
 			{
 				displayName: 'Wait for Final Status',
 				name: 'waitForFinal',
@@ -72,7 +66,7 @@ export const description: INodeProperties[] = [
 					'Whether to ask again for the IDs still "waiting", every Poll Interval, until all are final or Max Wait has passed',
 			},
 		],
-	},
+	}),
 ];
 
 interface ItemIds {
