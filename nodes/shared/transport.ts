@@ -233,6 +233,12 @@ export async function sendRequest<T = unknown>(
 	return profile.oauth2ClientCredentials ? await oneTokenPerExecution(ctx, profile.credentialType, send) : await send();
 }
 
+/** What one attempt came to: an answer, a retry after a wait, or a failure to report. */
+type Verdict<T> =
+	| { outcome: 'done'; response: ApiResponse<T> }
+	| { outcome: 'retry'; waitMs: number }
+	| { outcome: 'fail'; failure: ProviderFailure };
+
 async function sendWithRetries<T>(
 	ctx: RequestContext,
 	profile: ProviderProfile,
@@ -241,113 +247,130 @@ async function sendWithRetries<T>(
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
 	const maxAttempts = Math.max(1, Math.floor(settings.retry.maxAttempts));
+	const options = httpOptionsFor(request, settings);
 	for (let attempt = 1; ; attempt++) {
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: request.url,
-			qs: request.qs,
-			headers: {
-				...(request.bodyFormat === 'form' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
-				...request.headers,
-			},
-			body: request.body === undefined ? undefined : request.bodyFormat === 'form' ? { ...request.body } : request.body,
-			json: request.responseFormat !== 'binary',
-			encoding: request.responseFormat === 'binary' ? 'arraybuffer' : undefined,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: settings.timeoutMs,
-		};
-		let answer: HttpAnswer | undefined;
-		let networkCode: string | undefined;
-		try {
-			const full = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				profile.credentialType,
-				options,
-			)) as IN8nHttpFullResponse;
-			answer = { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
-			if (answer.status === 401 && profile.oauth2ClientCredentials) {
-				const renewed = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
-					...options,
-					ignoreHttpStatusErrors: false,
-				})) as IN8nHttpFullResponse;
-				answer = { status: renewed.statusCode, headers: renewed.headers as HttpAnswer['headers'], body: renewed.body };
-			}
-		} catch (error) {
-			answer = answerFromError(error);
-			if (!answer) {
-				networkCode = networkCodeFromError(error);
-				if (!networkCode) {
-					// Neither an answer nor a network fault: e.g. the OAuth2 token request failed.
-					throw toNodeApiError(
-						ctx.getNode(),
-						{
-							message: `The request to ${profile.displayName} could not be sent`,
-							description: `${(error as Error).message ?? String(error)}. Check the credential.`,
-						},
-						await credentialSecrets(ctx, profile),
-						itemIndex,
-					);
-				}
-			}
-		}
-
-		if (answer) {
-			const parsed = request.responseFormat === 'binary' ? undefined : parseJsonBody(answer.body);
-			const providerErrors = parsed !== undefined ? profile.readErrors(parsed, answer.status) : undefined;
-			const ok = answer.status < 400 && !providerErrors?.length;
-			if (ok) {
-				if (request.responseFormat === 'binary') {
-					const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body as ArrayBuffer);
-					// A download that answers JSON is an error report, not a file.
-					const asJson = looksLikeJson(bytes) ? parseJsonBody(bytes) : undefined;
-					const errorsInFile = asJson !== undefined ? profile.readErrors(asJson, answer.status) : undefined;
-					if (!errorsInFile?.length) return { status: answer.status, headers: answer.headers, body: bytes as T };
-					answer = { ...answer, body: bytes };
-				} else if (parsed === undefined) {
-					// 2xx but not JSON: a truncated answer (worth another try) or a proxy's HTML page.
-					if (attempt < maxAttempts && request.idempotent) {
-						await sleep(retryDelayMs(attempt, settings.retry));
-						continue;
-					}
-					throw toNodeApiError(
-						ctx.getNode(),
-						{
-							httpCode: answer.status,
-							message: `${profile.displayName} sent an answer that is not valid JSON`,
-							description: `Expected JSON, got ${excerptOf(answer.body)}. Check the host in the credential. Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
-						},
-						await credentialSecrets(ctx, profile),
-						itemIndex,
-					);
-				} else {
-					return { status: answer.status, headers: answer.headers, body: parsed as T };
-				}
-			}
-			if (attempt < maxAttempts && isRetryableStatus(answer.status, request.idempotent)) {
-				const retryAfter = parseRetryAfter(answer.headers['retry-after']);
-				await sleep(retryDelayMs(attempt, settings.retry, retryAfter));
-				continue;
-			}
-			throw toNodeApiError(
-				ctx.getNode(),
-				failureFromAnswer(profile, answer, attempt),
-				await credentialSecrets(ctx, profile),
-				itemIndex,
-			);
-		}
-
-		if (attempt < maxAttempts && isRetryableNetworkError(networkCode, request.idempotent)) {
-			await sleep(retryDelayMs(attempt, settings.retry));
+		const result = await sendOnce(ctx, profile, options);
+		const mayRetry = attempt < maxAttempts;
+		const verdict =
+			'answer' in result
+				? judgeAnswer<T>(profile, request, settings, result.answer, attempt, mayRetry)
+				: judgeNetworkFault<T>(profile, request, settings, result, attempt, mayRetry);
+		if (verdict.outcome === 'done') return verdict.response;
+		if (verdict.outcome === 'retry') {
+			await sleep(verdict.waitMs);
 			continue;
 		}
-		throw toNodeApiError(
-			ctx.getNode(),
-			failureFromNetwork(profile, networkCode, settings, attempt),
-			await credentialSecrets(ctx, profile),
-			itemIndex,
-		);
+		throw toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex);
 	}
+}
+
+function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttpRequestOptions {
+	return {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		headers: {
+			...(request.bodyFormat === 'form' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+			...request.headers,
+		},
+		body: request.body === undefined ? undefined : request.bodyFormat === 'form' ? { ...request.body } : request.body,
+		json: request.responseFormat !== 'binary',
+		encoding: request.responseFormat === 'binary' ? 'arraybuffer' : undefined,
+		returnFullResponse: true,
+		// Statuses come back as answers, so Retry-After and the provider's error body stay readable.
+		ignoreHttpStatusErrors: true,
+		timeout: settings.timeoutMs,
+	};
+}
+
+/** One request through n8n's authenticated helper: the HTTP answer, or the network fault. */
+async function sendOnce(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+	options: IHttpRequestOptions,
+): Promise<{ answer: HttpAnswer } | { networkCode: string | undefined; error: unknown }> {
+	const send = async (httpErrorsThrow: boolean): Promise<HttpAnswer> => {
+		const full = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
+			...options,
+			ignoreHttpStatusErrors: !httpErrorsThrow,
+		})) as IN8nHttpFullResponse;
+		return { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
+	};
+	try {
+		const answer = await send(false);
+		// n8n renews an OAuth2 token only when a request throws 401: send it once more that way.
+		if (answer.status === 401 && profile.oauth2ClientCredentials) return { answer: await send(true) };
+		return { answer };
+	} catch (error) {
+		const answer = answerFromError(error);
+		return answer ? { answer } : { networkCode: networkCodeFromError(error), error };
+	}
+}
+
+function judgeAnswer<T>(
+	profile: ProviderProfile,
+	request: ApiRequest,
+	settings: TransportSettings,
+	answer: HttpAnswer,
+	attempt: number,
+	mayRetry: boolean,
+): Verdict<T> {
+	const parsed = request.responseFormat === 'binary' ? undefined : parseJsonBody(answer.body);
+	const providerErrors = parsed !== undefined ? profile.readErrors(parsed, answer.status) : undefined;
+	if (answer.status < 400 && !providerErrors?.length) {
+		if (request.responseFormat === 'binary') {
+			const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body as ArrayBuffer);
+			// A download that answers JSON is an error report, not a file.
+			const asJson = looksLikeJson(bytes) ? parseJsonBody(bytes) : undefined;
+			if (!(asJson !== undefined && profile.readErrors(asJson, answer.status)?.length)) {
+				return { outcome: 'done', response: { status: answer.status, headers: answer.headers, body: bytes as T } };
+			}
+			return { outcome: 'fail', failure: failureFromAnswer(profile, { ...answer, body: bytes }, attempt) };
+		}
+		if (parsed !== undefined) {
+			return { outcome: 'done', response: { status: answer.status, headers: answer.headers, body: parsed as T } };
+		}
+		// 2xx but not JSON: a truncated answer (worth another try) or a proxy's HTML page.
+		if (mayRetry && request.idempotent) return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry) };
+		return {
+			outcome: 'fail',
+			failure: {
+				httpCode: answer.status,
+				message: `${profile.displayName} sent an answer that is not valid JSON`,
+				description: `Expected JSON, got ${excerptOf(answer.body)}. Check the host in the credential. Gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}.`,
+			},
+		};
+	}
+	if (mayRetry && isRetryableStatus(answer.status, request.idempotent)) {
+		const retryAfter = parseRetryAfter(answer.headers['retry-after']);
+		return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry, retryAfter) };
+	}
+	return { outcome: 'fail', failure: failureFromAnswer(profile, answer, attempt) };
+}
+
+function judgeNetworkFault<T>(
+	profile: ProviderProfile,
+	request: ApiRequest,
+	settings: TransportSettings,
+	fault: { networkCode: string | undefined; error: unknown },
+	attempt: number,
+	mayRetry: boolean,
+): Verdict<T> {
+	if (!fault.networkCode) {
+		// Neither an answer nor a network fault: e.g. the OAuth2 token request failed.
+		const reason = (fault.error as Error)?.message ?? String(fault.error);
+		return {
+			outcome: 'fail',
+			failure: {
+				message: `The request to ${profile.displayName} could not be sent`,
+				description: `${reason}. Check the credential.`,
+			},
+		};
+	}
+	if (mayRetry && isRetryableNetworkError(fault.networkCode, request.idempotent)) {
+		return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry) };
+	}
+	return { outcome: 'fail', failure: failureFromNetwork(profile, fault.networkCode, settings, attempt) };
 }
 
 function looksLikeJson(bytes: Buffer): boolean {
