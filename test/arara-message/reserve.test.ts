@@ -135,6 +135,34 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(bodies(fake).flatMap((body) => body.delivery)).toHaveLength(2);
 	});
 
+	it('an expression giving several addresses or an object fails the item naming the field, before sending', async () => {
+		const credentials = credentialStore(fake);
+		const several = await runArara({
+			parameters: { ...base, deliveryMode: 'perItem' },
+			input: [{ email: ['a@example.com', 'b@example.com'] }],
+			credentials,
+		});
+		expect(several.error?.message).toBe('"To" "a@example.com,b@example.com" is not one e-mail address');
+		expect(String(several.error?.description)).toContain('One Delivery for All Items');
+		const spaced = await runArara({ parameters: { ...base, deliveryMode: 'perItem' }, input: [{ email: 'a@example.com b@example.com' }], credentials });
+		expect(spaced.error?.message).toBe('"To" "a@example.com b@example.com" is not one e-mail address');
+		const object = await runArara({
+			parameters: { ...base, substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] } },
+			input: [{ email: 'a@example.com', order: { id: 7 } }],
+			credentials,
+		});
+		expect(object.error?.message).toBe('"Substitutions" value of "order" is an object, not text');
+		expect(bodies(fake)).toHaveLength(0);
+		// Numbers and booleans are text enough.
+		const number = await runArara({
+			parameters: { ...base, substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] } },
+			input: [{ email: 'a@example.com', order: 7 }],
+			credentials,
+		});
+		expect(number.error).toBeUndefined();
+		expect(bodies(fake)[0].delivery[0]['mailing-list']).toEqual([{ to: { address: 'a@example.com' }, substitutions: { order: '7' } }]);
+	});
+
 	it('a send time is converted to Japan time to the minute', async () => {
 		const at = Date.now() + 2 * DAY + 37 * 1000;
 		const { items, error } = await runArara({

@@ -25,6 +25,10 @@ export function byteLength(text: string): number {
 export function checkAddress(address: string): string | undefined {
 	if (!address) return 'is empty';
 	if (!address.includes('@')) return `"${address}" is not an e-mail address`;
+	// Several addresses (a list from an expression, or typed with commas or spaces) would go out as one.
+	if (/[\s,;]/.test(address) || address.indexOf('@') !== address.lastIndexOf('@')) {
+		return `"${address}" is not one e-mail address`;
+	}
 	if (byteLength(address) > LIMITS.addressBytes) return `is ${byteLength(address)} bytes long; at most ${LIMITS.addressBytes} are allowed`;
 	return undefined;
 }

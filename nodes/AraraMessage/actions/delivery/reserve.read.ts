@@ -31,7 +31,11 @@ function fieldError(ctx: IExecuteFunctions, field: string, problem: string, hint
 function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, itemIndex: number): string {
 	const problem = checkAddress(address);
 	if (problem) {
-		throw fieldError(ctx, field, problem, `Give one e-mail address of at most 256 bytes in "${field}".`, itemIndex);
+		const hint =
+			field === 'To'
+				? 'Give one e-mail address of at most 256 bytes in "To". To reach several recipients, give one per input item and choose "One Delivery for All Items".'
+				: `Give one e-mail address of at most 256 bytes in "${field}".`;
+		throw fieldError(ctx, field, problem, hint, itemIndex);
 	}
 	return address;
 }
@@ -53,7 +57,17 @@ export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObj
 			if (problem) {
 				throw fieldError(ctx, 'Substitutions', `key ${problem}`, 'Rename the key, e.g. first_name.', itemIndex);
 			}
-			substitutions[key] = String(pair.value ?? '');
+			const value = pair.value;
+			if (value !== null && typeof value === 'object') {
+				throw fieldError(
+					ctx,
+					'Substitutions',
+					`value of "${key}" is ${Array.isArray(value) ? 'a list' : 'an object'}, not text`,
+					'Map a text or number field, e.g. {{ $json.order.id }}, or turn it into text with {{ JSON.stringify(…) }}.',
+					itemIndex,
+				);
+			}
+			substitutions[key] = String(value ?? '');
 		}
 		entry.substitutions = substitutions;
 	}
