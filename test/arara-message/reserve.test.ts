@@ -163,6 +163,16 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(bodies(fake)[0].delivery[0]['mailing-list']).toEqual([{ to: { address: 'a@example.com' }, substitutions: { order: '7' } }]);
 	});
 
+	it('the subject is checked as it is sent: surrounding spaces do not push it past 500 bytes', async () => {
+		const { error } = await runArara({
+			parameters: { ...base, subject: ` ${'x'.repeat(500)}  ` },
+			input: [{ email: 'a@example.com' }],
+			credentials: credentialStore(fake),
+		});
+		expect(error).toBeUndefined();
+		expect((bodies(fake)[0].delivery[0].contents as IDataObject).subject).toBe('x'.repeat(500));
+	});
+
 	it('a send time is converted to Japan time to the minute', async () => {
 		const at = Date.now() + 2 * DAY + 37 * 1000;
 		const { items, error } = await runArara({

@@ -78,8 +78,9 @@ export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObj
 
 /** Subject, body, encoding, attachments, cc and bcc. */
 export async function readContents({ ctx }: ReadContext, itemIndex: number): Promise<IDataObject> {
-	const subject = String(ctx.getNodeParameter('subject', itemIndex, '') ?? '');
-	const subjectProblem = checkSubject(subject.trim());
+	// Checked as sent: surrounding spaces are dropped rather than counted against the 500 bytes.
+	const subject = String(ctx.getNodeParameter('subject', itemIndex, '') ?? '').trim();
+	const subjectProblem = checkSubject(subject);
 	if (subjectProblem) {
 		throw fieldError(ctx, 'Subject', subjectProblem, 'Shorten the subject to at most 500 bytes (about 166 Japanese characters).', itemIndex);
 	}
