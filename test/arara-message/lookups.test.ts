@@ -115,6 +115,9 @@ describe('Arara Message: get, get by request id', () => {
 		const bad = await runArara({ parameters: { operation: 'getByRequestId', requestId: 'Has Spaces' }, credentials });
 		expect(bad.error?.message).toBe('request_id is invalid');
 		expect((bad.error as { httpCode?: string }).httpCode).toBe('400');
+		// The API's word alone does not say which field or what to do.
+		expect(String(bad.error?.description)).toContain('"Request ID"');
+		expect(String(bad.error?.description)).toContain('lowercase letters and digits');
 
 		const id = fake.store.all()[0].delivery_id;
 		fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 0 }, { pathPrefix: '/send' });

@@ -1,9 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { handleStatuses } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readRequiredText } from '../../../shared/parameters';
+import { rephraseError } from '../../../shared/rephrase';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
+import { araraProfile } from '../../transport/profile';
 
 const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
 
@@ -30,7 +33,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				message: 'The "Request ID" is empty',
 				hint: 'Enter the request ID chosen when the delivery was reserved.',
 			});
-			const answer = await getDeliveriesByRequestId(this, requestId, readOperationOptions(this, itemIndex).settings, itemIndex);
+			const { settings } = readOperationOptions(this, itemIndex);
+			const answer = await handleStatuses(() => getDeliveriesByRequestId(this, requestId, settings, itemIndex), {
+				// The API's own word ("request_id is invalid") stays the message; the description names the field and the fix.
+				400: async (error) => {
+					throw await rephraseError(
+						this,
+						araraProfile,
+						error,
+						{
+							message: error instanceof Error && error.message ? error.message : `Request ID "${requestId}" was refused`,
+							description: `Check "Request ID" ("${requestId}"): it is 1 to 64 lowercase letters and digits, as chosen when the delivery was reserved.`,
+						},
+						itemIndex,
+					);
+				},
+			});
 			return answer.items;
 		},
 		itemPoolConcurrency(this, items.length),
