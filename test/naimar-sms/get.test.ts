@@ -373,3 +373,23 @@ describe('Continue On Fail', () => {
 		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual(['delivered', 'unknown error']);
 	});
 });
+
+describe('review: expressions that fail or give odd values', () => {
+	test('Continue On Fail: an item whose Message IDs expression throws fails alone', async () => {
+		harness.fake.setReport('111', 'delivered');
+		const result = await harness.run(
+			{ messageIds: '={{ $json.broken ? $("No such node").item.json.id : $json.ids }}' },
+			[{ ids: '111' }, { broken: true }, { ids: 'abcdefghijklab' }],
+			{ continueOnFail: true },
+		);
+		failures.push(result.items);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.pairedItem, item.json.id ?? (item.json.error ? 'error' : undefined)])).toEqual([
+			[{ item: 0 }, '111'],
+			[{ item: 1 }, 'error'],
+			[{ item: 2 }, 'abcdefghijklab'],
+		]);
+		expect(String(result.items[1].json.error)).toContain("Referenced node doesn't exist");
+		expect(harness.fake.askedIds()).toHaveLength(1);
+	});
+});

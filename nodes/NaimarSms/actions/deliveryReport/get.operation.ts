@@ -126,7 +126,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const requests: ItemIds[] = [];
 	const firstItemOf = new Map<string, number>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const read = readMessageIds(this.getNodeParameter('messageIds', itemIndex, ''));
+		let raw: unknown;
+		if (continueOnFail) {
+			// An expression that fails for one item (e.g. it names a missing node) fails that item alone.
+			try {
+				raw = this.getNodeParameter('messageIds', itemIndex, '');
+			} catch (error) {
+				invalid.set(itemIndex, errorItem(error, itemIndex));
+				continue;
+			}
+		} else {
+			raw = this.getNodeParameter('messageIds', itemIndex, '');
+		}
+		const read = readMessageIds(raw);
 		if ('problem' in read) {
 			const error = invalidInput(this.getNode(), read.problem, read.hint, itemIndex);
 			if (!continueOnFail) throw error;
