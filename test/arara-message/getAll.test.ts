@@ -85,6 +85,20 @@ describe('Arara Message: get many (period)', () => {
 		expect(fake.apiRequests()[0].query.get('timemin')).toBe('2024-05-11T08:59+09:00');
 	});
 
+	it('a period from an expression giving epoch seconds or milliseconds is read as that instant, not as 1970', async () => {
+		// 2024-05-01T00:00Z = 09:00 in Japan; many APIs give Unix time in seconds.
+		for (const [timeMin, timeMax] of [
+			['={{ 1714521600 }}', '={{ 1714525200 }}'],
+			['={{ 1714521600000 }}', '={{ 1714525200000 }}'],
+		]) {
+			fake.server.resetLog();
+			const { error } = await runArara({ parameters: { operation: 'getAll', timeMin, timeMax, limit: 1 }, credentials: credentialStore(fake) });
+			expect(error).toBeUndefined();
+			expect(fake.apiRequests()[0].query.get('timemin')).toBe('2024-05-01T09:00+09:00');
+			expect(fake.apiRequests()[0].query.get('timemax')).toBe('2024-05-01T10:00+09:00');
+		}
+	});
+
 	it('the fake refuses a + that arrives as a space (400); the node reports a 400 with its message', async () => {
 		const basic = Buffer.from(`${fake.credentials.clientId}:${fake.credentials.clientSecret}`).toString('base64');
 		const tokenAnswer = await fetch(`${fake.url}/oauth2/token`, {

@@ -49,11 +49,16 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 /**
  * Reads an n8n date-time parameter: an ISO string with a zone or offset, a wall-clock string
  * without one (n8n's date picker; read in the instance's time zone), a Date, a Luxon DateTime
- * or epoch milliseconds. Returns epoch milliseconds, or undefined when it is not a date.
+ * or Unix time (milliseconds, or seconds below 1e11). Returns epoch milliseconds, or undefined when it is not a date.
  */
 export function parseDateTime(value: unknown, timeZone: string): number | undefined {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return undefined;
+		// Unix time in seconds (as many APIs give it) rather than milliseconds: below 1e11 ms is 1973,
+		// below 1e11 s is the year 5138, so the two readings never meet for a delivery.
+		return Math.abs(value) < 1e11 ? value * 1000 : value;
+	}
 	if (value && typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
 		const ms = (value as { toMillis(): number }).toMillis();
 		return Number.isFinite(ms) ? ms : undefined;
