@@ -392,4 +392,25 @@ describe('review: expressions that fail or give odd values', () => {
 		expect(String(result.items[1].json.error)).toContain("Referenced node doesn't exist");
 		expect(harness.fake.askedIds()).toHaveLength(1);
 	});
+
+	test.each([
+		['Poll Interval of 0', { pollInterval: 0, maxWait: 0.3 }, '"Poll Interval"'],
+		['Poll Interval that is not a number', { pollInterval: 'soon', maxWait: 0.3 }, '"Poll Interval"'],
+		['Max Wait that is not a number', { pollInterval: 0.1, maxWait: 'five minutes' }, '"Max Wait"'],
+	])('Wait for Final Status with a %s is refused before any request', async (_case, options, field) => {
+		harness.fake.setReport('stuck', 'waiting');
+		const run = harness.run({ messageIds: 'stuck', options: { waitForFinal: true, ...options } }, [{}]);
+		// Without the check this hammers the gateway (interval 0) or never ends (NaN): give up after 3 s.
+		const result = await Promise.race([
+			run,
+			new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000)),
+		]);
+		const requests = harness.fake.server.requests.length;
+		failures.push(result?.error);
+		expect(result?.error?.message).toContain(field);
+		expect(requests).toBe(0);
+		// Let a runaway loop end before the fake closes.
+		harness.fake.setReport('stuck', 'delivered');
+		await run;
+	});
 });

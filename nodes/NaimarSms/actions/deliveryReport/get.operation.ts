@@ -13,6 +13,8 @@ import { naimarProfile } from '../../transport/profile';
 
 export const DEFAULT_BATCH_SIZE = 100;
 export const MAX_BATCH_SIZE = 1000;
+/** Seconds; the lowest the UI offers. 0 would ask the gateway non-stop. */
+export const MIN_POLL_INTERVAL = 0.1;
 
 const show = { resource: ['deliveryReport'], operation: ['get'] };
 
@@ -53,7 +55,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Poll Interval',
 				name: 'pollInterval',
 				type: 'number',
-				typeOptions: { minValue: 0.1, numberPrecision: 1 },
+				typeOptions: { minValue: MIN_POLL_INTERVAL, numberPrecision: 1 },
 				default: 30,
 				description: 'With "Wait for Final Status": how many seconds to wait before asking again',
 			},
@@ -77,13 +79,38 @@ interface ItemIds {
 function readOptions(ctx: IExecuteFunctions) {
 	const { options, settings, concurrency } = readOperationOptions(ctx, 0);
 	const batchSize = Math.floor(Number(options.batchSize ?? DEFAULT_BATCH_SIZE));
+	if (!Number.isFinite(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+		throw invalidInput(
+			ctx.getNode(),
+			`"Batch Size" must be between 1 and ${MAX_BATCH_SIZE}`,
+			`Set "Batch Size" in the options to a whole number from 1 to ${MAX_BATCH_SIZE} (default ${DEFAULT_BATCH_SIZE}).`,
+		);
+	}
+	const waitForFinal = options.waitForFinal === true;
+	const pollInterval = Number(options.pollInterval ?? 30);
+	const maxWait = Number(options.maxWait ?? 300);
+	// Checked only when used. An interval of 0 would ask the gateway non-stop; NaN would never stop.
+	if (waitForFinal && !(Number.isFinite(pollInterval) && pollInterval >= MIN_POLL_INTERVAL)) {
+		throw invalidInput(
+			ctx.getNode(),
+			`"Poll Interval" must be a number of seconds of at least ${MIN_POLL_INTERVAL}`,
+			'Set "Poll Interval" in the options to the seconds to wait between two rounds (default 30).',
+		);
+	}
+	if (waitForFinal && !(Number.isFinite(maxWait) && maxWait >= 0)) {
+		throw invalidInput(
+			ctx.getNode(),
+			'"Max Wait" must be a number of seconds, 0 or more',
+			'Set "Max Wait" in the options to the longest time to keep asking, in seconds (default 300).',
+		);
+	}
 	return {
 		batchSize,
 		concurrency,
 		settings,
-		waitForFinal: options.waitForFinal === true,
-		pollIntervalMs: Math.max(0, Number(options.pollInterval ?? 30)) * 1000,
-		maxWaitMs: Math.max(0, Number(options.maxWait ?? 300)) * 1000,
+		waitForFinal,
+		pollIntervalMs: pollInterval * 1000,
+		maxWaitMs: maxWait * 1000,
 	};
 }
 
@@ -110,13 +137,6 @@ async function waitForFinalStatuses(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const { batchSize, concurrency, settings, waitForFinal, pollIntervalMs, maxWaitMs } = readOptions(this);
-	if (!Number.isFinite(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-		throw invalidInput(
-			this.getNode(),
-			`"Batch Size" must be between 1 and ${MAX_BATCH_SIZE}`,
-			`Set "Batch Size" in the options to a whole number from 1 to ${MAX_BATCH_SIZE} (default ${DEFAULT_BATCH_SIZE}).`,
-		);
-	}
 	const credentials = await this.getCredentials(naimarProfile.credentialType);
 	const problem = loginProblem(credentials);
 	if (problem) throw invalidInput(this.getNode(), problem, 'Open the Naimar SMS credential and correct the field.');
