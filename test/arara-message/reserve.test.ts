@@ -290,6 +290,9 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(items[1].json.httpCode).toBe('409');
 		expect(items[2].json.error).toBe(`Delivery "${second}" can no longer be cancelled (it is sending or past the 2-minute limit)`);
 		expect(items[3].json.error).toBe('delivery_id 999 is invalid');
+		// The API's 400 alone does not say which field or what to do.
+		expect(String(items[3].json.description)).toContain('"Delivery ID"');
+		expect(items[3].json.httpCode).toBe('400');
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		const deletes = fake.apiRequests().filter((request) => request.method === 'DELETE');
 		expect(deletes.map((request) => request.path)).toEqual([`/send/${first}`, `/send/${first}`, `/send/${second}`, '/send/999']);

@@ -40,6 +40,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 							itemIndex,
 						);
 					},
+					// Arara Message answers an unknown or malformed id with 400; its word stays the message.
+					400: async (error) => {
+						throw await rephraseError(
+							this,
+							araraProfile,
+							error,
+							{
+								message: error instanceof Error && error.message ? error.message : `Delivery ID "${deliveryId}" was refused`,
+								description: `Check "Delivery ID" ("${deliveryId}"): use the delivery_id a "Send" step or "Get" returned.`,
+							},
+							itemIndex,
+						);
+					},
 					404: async (error) => {
 						throw await rephraseError(
 							this,
