@@ -71,7 +71,8 @@ export class NaimarSmsApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			url: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}/rest/delivery/json/',
+			// As deliveryUrl() in the node: trimmed, an emptied field means the default, no trailing slash.
+			url: `={{ (($credentials.baseUrl || "").trim() || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "") }}/rest/delivery/json/`,
 			body: { deliveries: [{ id: 'n8ntest' }] },
 			json: true,
 		},

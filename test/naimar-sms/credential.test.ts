@@ -81,3 +81,12 @@ test('the Test URL tolerates a trailing slash in the Base URL', () => {
 	expect(resolveTestUrl({ ...fake.credentials, baseUrl: `${fake.baseUrl}/` })).toBe(`${fake.baseUrl}/rest/delivery/json/`);
 	expect(resolveTestUrl({ username: 'u', password: 'p' })).toBe('http://text421.naimar.sk/api/v6/rest/delivery/json/');
 });
+
+test('the Test URL is the one the node uses: an emptied Base URL falls back to the default, spaces are trimmed', async () => {
+	expect(resolveTestUrl({ username: 'u', password: 'p', baseUrl: '' })).toBe(
+		'http://text421.naimar.sk/api/v6/rest/delivery/json/',
+	);
+	expect(resolveTestUrl({ ...fake.credentials, baseUrl: ` ${fake.baseUrl}/ ` })).toBe(`${fake.baseUrl}/rest/delivery/json/`);
+	const result = await pressTest({ ...fake.credentials, baseUrl: ` ${fake.baseUrl} ` });
+	expect(result.status).toBe(200);
+});
