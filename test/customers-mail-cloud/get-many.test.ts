@@ -1,6 +1,7 @@
 /** Block → Get Many through n8n's engine against the Customers Mail Cloud fake. */
+import { runNode } from '../harness/engine';
 import type { CustomersMailCloudFake, FakeBlock } from '../fakes/customers-mail-cloud';
-import { FAST_RETRY, formsTo, runCmc, serializeError, useFakePerFile } from './setup';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE, FAST_RETRY, credentialStore, formsTo, runCmc, serializeError, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
@@ -99,6 +100,43 @@ describe('filters', () => {
 		);
 		expect(expected.length).toBeGreaterThan(10);
 		expect(items.map((item) => item.json.id)).toEqual(expected.map((block) => block.id));
+	});
+
+	it.each([
+		['an ISO text in UTC', '={{ "2024-01-10T20:00:00Z" }}'],
+		['an ISO text with another offset', '={{ "2024-01-10T15:00:00-05:00" }}'],
+		['a JavaScript Date', '={{ new Date("2024-01-10T20:00:00Z") }}'],
+		['a Luxon DateTime', '={{ DateTime.fromISO("2024-01-10T20:00:00Z") }}'],
+	])('a date given as %s (a moment in time) is the day in the workflow time zone', async (_kind, startDate) => {
+		fake.seed(3);
+		const { error } = await runNode({
+			node: {
+				type: 'customersMailCloud',
+				parameters: { resource: 'block', operation: 'getAll', returnAll: true, filters: { startDate, endDate: '2024-01-11' } },
+				credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+			},
+			input: [{}],
+			credentials: credentialStore(fake),
+			timezone: 'Asia/Tokyo',
+		});
+		expect(error).toBeUndefined();
+		// 20:00 UTC on the 10th is already the 11th in Tokyo.
+		expect(formsTo(fake, 'list')[0].start_date).toBe('2024-01-11');
+	});
+
+	it('a day without a time zone (the date picker) is taken as it is, whatever the workflow time zone', async () => {
+		fake.seed(3);
+		await runNode({
+			node: {
+				type: 'customersMailCloud',
+				parameters: { resource: 'block', operation: 'getAll', returnAll: true, filters: { startDate: '2024-01-10T00:00:00', endDate: '2024-01-12' } },
+				credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+			},
+			input: [{}],
+			credentials: credentialStore(fake),
+			timezone: 'America/Los_Angeles',
+		});
+		expect(formsTo(fake, 'list')[0]).toMatchObject({ start_date: '2024-01-10', end_date: '2024-01-12' });
 	});
 
 	it('removed lists the addresses whose block was lifted', async () => {

@@ -24,7 +24,7 @@ export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: n
 
 function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
-	const day = toApiDate(value);
+	const day = toApiDate(value, ctx.getTimezone());
 	if (!day) {
 		throw invalidInput(
 			ctx.getNode(),
