@@ -163,6 +163,13 @@ describe('local validation, before any request', () => {
 		expect(fake.server.requests).toHaveLength(0);
 	});
 
+	it('Email Contains that is a list is refused, not sent as "a,b"', async () => {
+		fake.seed(5);
+		const { error } = await runCmc(fake, { operation: 'getAll', returnAll: true, filters: { email: '={{ ["a", "b"] }}' } });
+		expect(error?.message).toBe('Email Contains must be one address, not a list');
+		expect(fake.server.requests).toHaveLength(0);
+	});
+
 	it('the same start and end day is fine (inclusive)', async () => {
 		fake.seed(5);
 		const { error } = await runCmc(fake, {

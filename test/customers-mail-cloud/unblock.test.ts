@@ -66,6 +66,23 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		expect(formsTo(fake, operation)).toHaveLength(3);
 	});
 
+	it('an Email that is not one address (a list, an object) is refused before any request, naming the field', async () => {
+		const blocks = fake.seed(3);
+		const { items, error } = await runCmc(
+			fake,
+			{ operation, email: '={{ $json.e }}' },
+			{ continueOnFail: true, input: [{ e: [blocks[0].email, blocks[1].email] }, { e: { address: blocks[1].email } }, { e: blocks[2].email }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.pairedItem, item.json.result ?? item.json.error])).toEqual([
+			[{ item: 0 }, 'Email must be one address, not a list'],
+			[{ item: 1 }, 'Email must be one address, not an object'],
+			[{ item: 2 }, 'success'],
+		]);
+		expect(String(items[0].json.description)).toContain('Split Out');
+		expect(formsTo(fake, operation).map((form) => form.email)).toEqual([blocks[2].email]);
+	});
+
 	it('is not repeated after a 500 (it changes data) but is after a 429', async () => {
 		const blocks = fake.seed(2);
 		fake.server.inject({ kind: 'status', status: 500, body: '{}' });

@@ -40,6 +40,7 @@ function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemInd
 export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFilters {
 	const raw = (ctx.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
 	const filters: BlockFilters = {};
+	checkOneValue(ctx, raw.email, 'Email Contains', itemIndex);
 	const email = String(raw.email ?? '').trim();
 	if (email) filters.email = email;
 	filters.startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
@@ -70,8 +71,24 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	return limit;
 }
 
+/**
+ * Refuses a list or an object where one address (or one piece of text) is wanted: String() would
+ * turn it into "a@x.jp,b@x.jp" or "[object Object]" and send that.
+ */
+function checkOneValue(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): void {
+	if (value === null || typeof value !== 'object') return;
+	const kind = Array.isArray(value) ? 'a list' : 'an object';
+	throw invalidInput(
+		ctx.getNode(),
+		`${label} must be one address, not ${kind}`,
+		`Give one address per input item, e.g. {{ $json.email }}. To use several addresses, first turn the list into one item per address (e.g. with the Split Out node).`,
+		itemIndex,
+	);
+}
+
 /** The address for Unblock: required, one address. */
 export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
+	checkOneValue(ctx, ctx.getNodeParameter('email', itemIndex, ''), 'Email', itemIndex);
 	return readRequiredText(ctx, 'email', itemIndex, {
 		message: 'Email is empty',
 		hint: 'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
