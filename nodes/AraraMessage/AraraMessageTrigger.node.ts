@@ -55,12 +55,8 @@ export class AraraMessageTrigger implements INodeType {
 		const statuses = readStatusFilter(this.getNodeParameter('statuses', []));
 		const { settings, concurrency } = readTriggerOptions(this);
 		const nowMs = Date.now();
-		const { deliveries } = await collectPeriod(this, {
-			fromMs: floorToMinute(nowMs - lookBackHours * 3_600_000),
-			toMs: ceilToMinute(nowMs + 1),
-			settings,
-			concurrency,
-		});
+		const fromMs = floorToMinute(nowMs - lookBackHours * 3_600_000);
+		const { deliveries } = await collectPeriod(this, { fromMs, toMs: ceilToMinute(nowMs + 1), settings, concurrency });
 		const wanted = (delivery: IDataObject) => !statuses.size || statuses.has(String(delivery.status));
 
 		if (this.getMode() === 'manual') {
@@ -70,8 +66,17 @@ export class AraraMessageTrigger implements INodeType {
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const { changed, current } = detectChanges(staticData.statuses as KnownStatuses | undefined, deliveries);
+		let known = staticData.statuses as KnownStatuses | undefined;
+		const since = typeof staticData.since === 'number' ? staticData.since : undefined;
+		if (known && since !== undefined && fromMs < since) {
+			// The look-back grew: deliveries reserved before the last window are not new, only newly watched.
+			// Record their statuses as a first poll would, so widening does not flood the workflow.
+			const { deliveries: older } = await collectPeriod(this, { fromMs, toMs: since, settings, concurrency });
+			known = { ...detectChanges(undefined, older).current, ...known };
+		}
+		const { changed, current } = detectChanges(known, deliveries);
 		staticData.statuses = current;
+		staticData.since = fromMs;
 		const emitted = changed.filter(wanted);
 		return emitted.length ? [emitted.map((json) => ({ json }))] : null;
 	}

@@ -64,6 +64,24 @@ describe('Arara Message Trigger', () => {
 		expect((items ?? []).map((item) => item.json.delivery_id)).toEqual([toFailed.delivery_id]);
 	});
 
+	it('a longer look-back on an active trigger does not flood: deliveries it newly covers are recorded, not emitted', async () => {
+		const credentials = credentialStore(fake);
+		const staticData: IDataObject = {};
+		// All 40 were reserved 1 to 20 hours ago: a 1-hour look-back sees none of them.
+		expect((await pollArara({ parameters: { lookBackHours: 1 }, credentials, staticData })).items).toBeNull();
+		const widened = await pollArara({ parameters: { lookBackHours: 24 }, credentials, staticData });
+		expect(widened.error).toBeUndefined();
+		expect(widened.items).toBeNull();
+		const recent = fake.store.all().filter((delivery) => delivery.reservedAt > Date.now() - 24 * HOUR);
+		fake.setStatus(recent[0].delivery_id, recent[0].status === 'failed' ? 'finished' : 'failed');
+		const next = await pollArara({ parameters: { lookBackHours: 24 }, credentials, staticData });
+		expect((next.items ?? []).map((item) => item.json.delivery_id)).toEqual([recent[0].delivery_id]);
+		// A delivery that is new after the widening still counts as new.
+		const [added] = fake.seed(1, Date.now() - 2 * HOUR, Date.now() - HOUR, 12);
+		const after = await pollArara({ parameters: { lookBackHours: 24 }, credentials, staticData });
+		expect((after.items ?? []).map((item) => [item.json.delivery_id, item.json.previous_status])).toEqual([[added.delivery_id, null]]);
+	});
+
 	it('manual test returns the newest delivery and keeps no state', async () => {
 		const staticData: IDataObject = {};
 		const { items, error } = await pollArara({
