@@ -32,7 +32,8 @@ export class NaimarSmsApi implements ICredentialType {
 
 	displayName = 'Naimar SMS API';
 
-	documentationUrl = 'https://github.com/n8n-nodes-delivery-reports/n8n-nodes-delivery-reports#naimar-sms';
+	documentationUrl =
+		'https://github.com/n8n-nodes-delivery-reports/n8n-nodes-delivery-reports/blob/main/docs/naimar-sms.md#credential-naimar-sms-api';
 
 	icon = { light: 'file:../nodes/NaimarSms/naimarSms.svg', dark: 'file:../nodes/NaimarSms/naimarSms.dark.svg' } as const;
 
