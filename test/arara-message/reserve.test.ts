@@ -267,6 +267,27 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(refused.error?.message).toBe('delivery[0].settings.request_id is already used');
 	});
 
+	it('when one request fails without Continue On Fail, the error says which deliveries were reserved anyway', async () => {
+		const input = Array.from({ length: 250 }, (_, index) => ({ email: `again${index}@example.com` }));
+		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		const { error } = await runArara({
+			parameters: { ...base, deliveryMode: 'perItem' },
+			input,
+			credentials: credentialStore(fake),
+		});
+		expect(error?.message).toContain('HTTP 500');
+		const posts = fake.apiRequests().filter((request) => request.method === 'POST');
+		const accepted = posts.filter((request) => request.fault === undefined).length;
+		expect(accepted).toBeGreaterThan(0);
+		// Re-running the whole input would mail these recipients twice: the error must say so.
+		const reserved = fake.store.all().filter((delivery) => delivery.settings.request_id === undefined && delivery.status === 'reserved');
+		const description = String(error?.description);
+		expect(description).toMatch(/\d+ deliveries of this execution were reserved anyway/);
+		const ids = [...description.matchAll(/\b1\d{6}\b/g)].map((match) => match[0]);
+		expect(ids.length).toBeGreaterThan(0);
+		for (const id of ids) expect(reserved.some((delivery) => delivery.delivery_id === id)).toBe(true);
+	});
+
 	it('cancel: a reserved delivery becomes deleted; 409 when it can no longer be cancelled', async () => {
 		const sendAt = new Date(Date.now() + DAY).toISOString();
 		const reserved = await runArara({

@@ -86,11 +86,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 	});
 
+	if (!continueOnFail) {
+		const failed = answers.find((result) => result !== undefined && 'error' in result);
+		if (failed && 'error' in failed) throw reportReservedAnyway(failed.error, requests, answers);
+	}
+
 	requests.forEach((request, index) => {
 		const result = answers[index];
 		if (!result) return;
 		if ('error' in result) {
-			if (!continueOnFail) throw result.error;
 			for (const entry of request) {
 				for (const itemIndex of entry.itemIndexes) {
 					outcomes.push({ firstItem: itemIndex, items: [errorItem(result.error, itemIndex)] });
@@ -103,6 +107,50 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	outcomes.sort((a, b) => a.firstItem - b.firstItem);
 	return outcomes.flatMap((outcome) => outcome.items);
+}
+
+/**
+ * Requests run side by side: when one fails without Continue On Fail, others may already have
+ * been reserved. Re-running the whole input would then mail those recipients twice, so the error
+ * says which items and deliveries went through.
+ */
+function reportReservedAnyway(
+	error: unknown,
+	requests: PlannedDelivery[][],
+	answers: Array<{ answer: IDataObject } | { error: unknown } | undefined>,
+): unknown {
+	const reserved = requests.flatMap((request, index) => {
+		const result = answers[index];
+		return result && 'answer' in result ? outputsFor(request, result.answer) : [];
+	});
+	if (!reserved.length || !(error instanceof Error)) return error;
+	const items = reserved.flatMap((outcome) =>
+		outcome.items.flatMap((item) => (item.pairedItem as Array<{ item: number }>).map((paired) => paired.item)),
+	);
+	const ids = reserved
+		.flatMap((outcome) => outcome.items.map((item) => item.json.delivery_id))
+		.filter((id) => id !== undefined && id !== null)
+		.map(String);
+	const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? ` and ${ids.length - 20} more` : '');
+	const note =
+		`${reserved.length === 1 ? '1 delivery of this execution was' : `${reserved.length} deliveries of this execution were`} reserved anyway (input items ${itemRanges(items)}` +
+		`${ids.length ? `; delivery_id ${shown}` : ''}). Do not re-run those items, or their recipients get the mail twice; cancel them or send only the others.`;
+	const withDescription = error as Error & { description?: string | null };
+	withDescription.description = withDescription.description ? `${withDescription.description} ${note}` : note;
+	return error;
+}
+
+/** 0, 1, 2, 5, 7, 8 → "0–2, 5, 7–8" (item numbers as n8n counts them, from 0). */
+function itemRanges(indexes: number[]): string {
+	const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let start = 0; start < sorted.length; ) {
+		let end = start;
+		while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
+		parts.push(end > start ? `${sorted[start]}–${sorted[end]}` : String(sorted[start]));
+		start = end + 1;
+	}
+	return parts.join(', ');
 }
 
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
