@@ -35,6 +35,27 @@ describe('binary output', () => {
 	});
 });
 
+describe('an answer that is not a ZIP file', () => {
+	it.each(['binary', 'items'])('an HTML page with HTTP 200 is a clear error in %s output, never a file or "damaged ZIP"', async (output) => {
+		fake.seed(5);
+		fake.server.inject({ kind: 'html', status: 200 }, { times: 10 });
+		const { items, error } = await runCmc(fake, { operation: 'download', output, options: { retryAttempts: 0 } });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toBe('Customers Mail Cloud sent something that is not a ZIP file');
+		expect(String(error?.description)).toContain('Bad Gateway');
+		expect(String(error?.description)).toContain('Host');
+	});
+});
+
+it('a page that echoes the request (API key included) is quoted without the key', async () => {
+	const apiKey = fake.credentials.apiKey;
+	fake.server.inject({ kind: 'status', status: 200, contentType: 'text/html', body: `<html><body>Blocked request key ${apiKey}</body></html>` });
+	const { error } = await runCmc(fake, { operation: 'download', options: { retryAttempts: 0 } });
+	expect(error?.message).toBe('Customers Mail Cloud sent something that is not a ZIP file');
+	expect(String(error?.description)).toContain('Blocked request key');
+	expect(serializeError(error)).not.toContain(apiKey);
+});
+
 describe('items output', () => {
 	it('gives one item per CSV row, the same items as Get Many Return All', async () => {
 		fake.seed(1234);

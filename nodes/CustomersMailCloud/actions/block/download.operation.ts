@@ -3,11 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { errorItem } from '../../../shared/items';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
+import { redactText } from '../../../shared/redact';
+import { credentialSecrets, excerptOf } from '../../../shared/transport';
 import { readBlocksFromZip } from '../../helpers/blocksFromZip';
 import { defaultDownloadName } from '../../helpers/fileName';
 import { readFilters, readServerComposition } from '../../helpers/input';
 import { ZipError } from '../../helpers/zip';
 import { downloadBlocks } from '../../transport/blocks';
+import { customersMailCloudProfile } from '../../transport/profile';
 import { filtersField, serverCompositionField } from './fields';
 
 const show = { resource: ['block'], operation: ['download'] };
@@ -85,6 +88,15 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 		});
 	}
 	const file = await downloadBlocks(ctx, serverComposition, filters, settings, itemIndex);
+	// Every ZIP starts with "PK"; anything else (a proxy's HTML page with HTTP 200) is no file to pass on.
+	if (file.bytes.length < 2 || file.bytes[0] !== 0x50 || file.bytes[1] !== 0x4b) {
+		// The page may echo the request, API key included.
+		const got = redactText(excerptOf(file.bytes.subarray(0, 2000)), await credentialSecrets(ctx, customersMailCloudProfile));
+		throw new NodeOperationError(ctx.getNode(), 'Customers Mail Cloud sent something that is not a ZIP file', {
+			description: `Expected a ZIP file, got ${got}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
+			itemIndex,
+		});
+	}
 	const pairedItem = { item: itemIndex };
 	if (mode === 'binary') {
 		const fileName = file.fileName ?? defaultDownloadName(new Date(), ctx.getTimezone());
