@@ -173,6 +173,30 @@ describe('Wait for Final Status', () => {
 		expect(asked.slice(1).every((batch) => batch.length === 1 && batch[0] === 'stuck')).toBe(true);
 	});
 
+	test('a Max Wait shorter than the Poll Interval still asks once more, at Max Wait', async () => {
+		harness.fake.setReport('slow', 'waiting', { finalStatus: 'delivered', finalAfter: 1 });
+		const started = Date.now();
+		const result = await harness.run(
+			{ messageIds: 'slow', options: { waitForFinal: true, pollInterval: 30, maxWait: 0.3 } },
+			[{}],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ id: 'slow', status: 'delivered', final: true });
+		expect(result.items[0].json).not.toHaveProperty('note');
+		expect(harness.fake.askedIds()).toEqual([['slow'], ['slow']]);
+		expect(Date.now() - started).toBeLessThan(10_000);
+	});
+
+	test('an id still waiting at Max Wait was asked for at Max Wait, not only before it', async () => {
+		harness.fake.setReport('stuck', 'waiting');
+		const result = await harness.run(
+			{ messageIds: 'stuck', options: { waitForFinal: true, pollInterval: 30, maxWait: 0.2 } },
+			[{}],
+		);
+		expect(result.items[0].json.note).toMatch(/Still waiting after the Max Wait of 0.2 s/);
+		expect(harness.fake.askedIds()).toHaveLength(2);
+	});
+
 	test('without the option, waiting ids are output at once', async () => {
 		harness.fake.setReport('stuck', 'waiting');
 		const result = await harness.run({ messageIds: 'stuck' }, [{}]);

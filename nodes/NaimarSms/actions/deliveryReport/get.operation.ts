@@ -49,7 +49,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 300,
 				description:
-					'With "Wait for Final Status": the longest time to keep asking, in seconds. IDs still waiting then are output with a note.',
+					'With "Wait for Final Status": the longest time to keep asking, in seconds. The IDs are asked for a last time then; those still waiting are output with a note.',
 			},
 			{
 				displayName: 'Poll Interval',
@@ -114,7 +114,10 @@ function readOptions(ctx: IExecuteFunctions) {
 	};
 }
 
-/** Re-asks the ids still waiting until none is, or the next round would start after Max Wait. */
+/**
+ * Re-asks the ids still waiting, every Poll Interval, until none is or Max Wait has passed. The
+ * last round is at Max Wait itself, so an id reported as still waiting was asked for then.
+ */
 async function waitForFinalStatuses(
 	ctx: IExecuteFunctions,
 	plan: BatchPlan,
@@ -128,8 +131,9 @@ async function waitForFinalStatuses(
 			.filter((answer) => answer.status === WAITING && !book.failures.has(answer.id))
 			.map((answer) => answer.id);
 		if (!waiting.length) return false;
-		if (Date.now() + pollIntervalMs > deadline) return true;
-		await sleep(pollIntervalMs);
+		const remainingMs = deadline - Date.now();
+		if (remainingMs <= 0) return true;
+		await sleep(Math.min(pollIntervalMs, remainingMs));
 		await askInBatches(ctx, plan, waiting, book);
 	}
 }
