@@ -154,6 +154,27 @@ describe('Arara Message: get, get by request id', () => {
 		}
 	});
 
+	it("Get and Get by Request ID map the seed sample's deliver_id to delivery_id", async () => {
+		const credentials = credentialStore(fake);
+		const withRequestId = fake.store.all().find((delivery) => delivery.settings.request_id)!;
+		fake.setIdSpelling('deliver_id');
+		try {
+			const byId = await runArara({ parameters: { operation: 'get', deliveryId: withRequestId.delivery_id }, credentials });
+			const byRequestId = await runArara({
+				parameters: { operation: 'getByRequestId', requestId: String(withRequestId.settings.request_id) },
+				credentials,
+			});
+			for (const { items, error } of [byId, byRequestId]) {
+				expect(error).toBeUndefined();
+				expect(items).toHaveLength(1);
+				expect(items[0].json.delivery_id).toBe(withRequestId.delivery_id);
+				expect('deliver_id' in items[0].json).toBe(false);
+			}
+		} finally {
+			fake.setIdSpelling('alternate');
+		}
+	});
+
 	it('a wrong secret key gives a clear token error without leaking the secret', async () => {
 		const credentials = credentialStore(fake, { clientSecret: 'wrong-secret-value-123' });
 		const { error } = await runArara({ parameters: { operation: 'get', deliveryId: '1' }, credentials });
