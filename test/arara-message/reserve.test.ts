@@ -146,6 +146,15 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(String(several.error?.description)).toContain('One Delivery for All Items');
 		const spaced = await runArara({ parameters: { ...base, deliveryMode: 'perItem' }, input: [{ email: 'a@example.com b@example.com' }], credentials });
 		expect(spaced.error?.message).toBe('"To" "a@example.com b@example.com" is not one e-mail address');
+		// CC and BCC are plain strings in the API: a list there is left to Arara Message to judge.
+		const cc = await runArara({
+			parameters: { ...base, additionalFields: { cc: 'a@example.com, b@example.com' } },
+			input: [{ email: 'a@example.com' }],
+			credentials,
+		});
+		expect(cc.error).toBeUndefined();
+		expect((bodies(fake)[0].delivery[0].contents as IDataObject).cc).toBe('a@example.com, b@example.com');
+		fake.server.resetLog();
 		const object = await runArara({
 			parameters: { ...base, substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] } },
 			input: [{ email: 'a@example.com', order: { id: 7 } }],

@@ -22,11 +22,12 @@ export function byteLength(text: string): number {
 }
 
 /** Problem text for a value that breaks a limit, or undefined when it is fine. */
-export function checkAddress(address: string): string | undefined {
+export function checkAddress(address: string, { single = true } = {}): string | undefined {
 	if (!address) return 'is empty';
 	if (!address.includes('@')) return `"${address}" is not an e-mail address`;
 	// Several addresses (a list from an expression, or typed with commas or spaces) would go out as one.
-	if (/[\s,;]/.test(address) || address.indexOf('@') !== address.lastIndexOf('@')) {
+	// CC and BCC are plain strings in the API; whether they take a list is unconfirmed, so they may.
+	if (single && (/[\s,;]/.test(address) || address.indexOf('@') !== address.lastIndexOf('@'))) {
 		return `"${address}" is not one e-mail address`;
 	}
 	if (byteLength(address) > LIMITS.addressBytes) return `is ${byteLength(address)} bytes long; at most ${LIMITS.addressBytes} are allowed`;

@@ -29,7 +29,7 @@ function fieldError(ctx: IExecuteFunctions, field: string, problem: string, hint
 }
 
 function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, itemIndex: number): string {
-	const problem = checkAddress(address);
+	const problem = checkAddress(address, { single: field !== 'CC' && field !== 'BCC' });
 	if (problem) {
 		const hint =
 			field === 'To'
