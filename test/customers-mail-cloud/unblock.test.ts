@@ -83,6 +83,40 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		expect(formsTo(fake, operation).map((form) => form.email)).toEqual([blocks[2].email]);
 	});
 
+	it('an answer without {"message":"success"} is not reported as success', async () => {
+		const blocks = fake.seed(2);
+		fake.server.inject({ kind: 'status', status: 200, body: '{"result":"queued"}' });
+		const { items, error } = await runCmc(
+			fake,
+			{ operation, email: '={{ $json.e }}', options: { concurrency: 1 } },
+			{ continueOnFail: true, input: [{ e: blocks[0].email }, { e: blocks[1].email }] },
+		);
+		expect(error).toBeUndefined();
+		expect(items[0].json.error).toBe('Customers Mail Cloud did not confirm that the block was lifted');
+		expect(String(items[0].json.description)).toContain('queued');
+		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(items[1]).toEqual({ json: { email: blocks[1].email, result: 'success' }, pairedItem: { item: 1 } });
+	});
+
+	it('several errors in one answer are all shown, and Continue On Fail items carry them all', async () => {
+		fake.server.inject(
+			{
+				kind: 'status',
+				status: 400,
+				body: '{"errors":[{"code":"10-002","field":"server_composition","message":"Specified server composition, x, was not found."},{"code":"12-001","field":"email","message":"It does not exist the data specified in the email."}]}',
+			},
+			{ times: 2 },
+		);
+		const failed = await runCmc(fake, { operation, email: 'a@b.c' });
+		expect(failed.error?.message).toContain('Specified server composition, x, was not found.');
+		expect(failed.error?.message).toContain('It does not exist the data specified in the email.');
+		expect(String(failed.error?.description)).toContain('code 10-002');
+		expect(String(failed.error?.description)).toContain('code 12-001');
+		const { items } = await runCmc(fake, { operation, email: 'a@b.c' }, { continueOnFail: true });
+		expect(items[0].json).toMatchObject({ code: '10-002', field: 'server_composition' });
+		expect(items[0].json.errors).toHaveLength(2);
+	});
+
 	it('is not repeated after a 500 (it changes data) but is after a 429', async () => {
 		const blocks = fake.seed(2);
 		fake.server.inject({ kind: 'status', status: 500, body: '{}' });

@@ -1,7 +1,11 @@
 /** The Blocks API calls the operations and the trigger use. */
 import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { redactText } from '../../shared/redact';
 import type { RequestContext, TransportSettings } from '../../shared/transport';
+import { credentialSecrets, excerptOf } from '../../shared/transport';
+import { customersMailCloudProfile } from './profile';
 import { callBlocksApi } from './request';
 
 export interface BlockFilters {
@@ -87,5 +91,19 @@ export async function unblockAddress(
 	settings: TransportSettings,
 	itemIndex?: number,
 ): Promise<void> {
-	await callBlocksApi(ctx, kind, { server_composition: serverComposition, email }, settings, itemIndex);
+	const response = await callBlocksApi<{ message?: unknown }>(
+		ctx,
+		kind,
+		{ server_composition: serverComposition, email },
+		settings,
+		itemIndex,
+	);
+	// The API confirms with {"message":"success"}; anything else (another service behind "Host") is no success.
+	if (response.body?.message !== 'success') {
+		const got = redactText(excerptOf(response.body), await credentialSecrets(ctx, customersMailCloudProfile));
+		throw new NodeOperationError(ctx.getNode(), 'Customers Mail Cloud did not confirm that the block was lifted', {
+			description: `Expected {"message":"success"}, got ${got}. Check "Host" in the credential, and the address in the block list before trying again.`,
+			itemIndex,
+		});
+	}
 }
