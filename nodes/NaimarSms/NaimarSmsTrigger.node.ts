@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { PUSH_STATUS_NAMES, UNKNOWN_STATUS, readPushReport, secretMatches } from './helpers/pushReport';
+import { PUSH_STATUS_NAMES, UNKNOWN_STATUS, readPushReport, secretMatches, unfoldQuery } from './helpers/pushReport';
 
 const STATUS_OPTIONS = [
 	...Object.entries(PUSH_STATUS_NAMES).map(([code, name]) => ({
@@ -99,7 +99,7 @@ export class NaimarSmsTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const query = this.getQueryData() as Record<string, unknown>;
+		const query = unfoldQuery(this.getQueryData() as Record<string, unknown>);
 		const secret = typeof options.secret === 'string' ? options.secret : '';
 		if (secret && !secretMatches(query.secret, secret)) {
 			answer(this, 403, 'Forbidden');

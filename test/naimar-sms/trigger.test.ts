@@ -78,3 +78,28 @@ test('a call that is not a report (no id or status) is answered 400 and starts n
 	expect(outcome.status).toBe(400);
 	expect(outcome.items).toBeUndefined();
 });
+
+describe('a report URL that already has a query', () => {
+	// The gateway appends "?id=…&rcv_msg_id=…&time=…&status=…" to the URL it was given. With a
+	// Shared Secret that URL is ".../naimar-sms?secret=…", so a gateway that appends naively sends
+	// "?secret=…?id=…&…": the report's id then arrives inside the secret's value.
+	test('"?secret=…?id=…" is read as the secret plus the report', async () => {
+		const outcome = await push(
+			{ secret: 's3cr3t-value?id=abcdefghijklab', rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' },
+			{ secret: 's3cr3t-value' },
+		);
+		expect([outcome.status, outcome.body]).toEqual([200, 'OK']);
+		expect(outcome.items?.map((item) => item.json)).toEqual([
+			{ id: 'abcdefghijklab', receivedMessageId: '98765', time: '2024-05-01 10:11:12', statusCode: 2, status: 'delivered' },
+		]);
+	});
+
+	test('a wrong secret followed by a report is still refused', async () => {
+		const outcome = await push(
+			{ secret: 'wrong?id=abcdefghijklab', status: '2' },
+			{ secret: 's3cr3t-value' },
+		);
+		expect(outcome.status).toBe(403);
+		expect(outcome.items).toBeUndefined();
+	});
+});

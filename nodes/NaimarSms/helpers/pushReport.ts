@@ -20,6 +20,25 @@ function first(value: unknown): string | undefined {
 	return typeof single === 'string' || typeof single === 'number' ? String(single) : undefined;
 }
 
+/**
+ * The query as the gateway meant it. The gateway appends "?id=…&…" to the report URL it was
+ * given; when that URL already has a query ("?secret=…"), a naive append yields
+ * "?secret=…?id=…&…", so the report's first field arrives inside the last value: split it off.
+ * Fields given properly are never overwritten.
+ */
+export function unfoldQuery(query: Query): Query {
+	const unfolded: Query = { ...query };
+	for (const [key, value] of Object.entries(query)) {
+		if (typeof value !== 'string' || !value.includes('?')) continue;
+		const at = value.indexOf('?');
+		const appended = new URLSearchParams(value.slice(at + 1));
+		if (!appended.has('id') && !appended.has('status')) continue;
+		unfolded[key] = value.slice(0, at);
+		for (const [name, field] of appended) if (!(name in unfolded)) unfolded[name] = field;
+	}
+	return unfolded;
+}
+
 /** The report as the trigger emits it, or undefined when the call is not a report at all. */
 export function readPushReport(query: Query): IDataObject | undefined {
 	const id = first(query.id);
