@@ -438,3 +438,19 @@ describe('review: expressions that fail or give odd values', () => {
 		await run;
 	});
 });
+
+describe('review: limits are inclusive', () => {
+	test('a 16-character username and password are sent; 14-character ids and Batch Size 1,000 are accepted', async () => {
+		await harness.fake.close();
+		harness = await startHarness({ username: 'u'.repeat(16), password: 'p'.repeat(16) });
+		const ids = harness.fake.seedReports(1001);
+		const result = await harness.run(
+			{ messageIds: '={{ $json.id }}', options: { batchSize: 1000 } },
+			ids.map((id) => ({ id })),
+		);
+		expect(result.error).toBeUndefined();
+		expect(ids.every((id) => id.length === 14)).toBe(true);
+		expect(harness.fake.askedIds().map((batch) => batch.length)).toEqual([1000, 1]);
+		expect(result.items.filter((item) => item.json.status === 'missing')).toEqual([]);
+	});
+});
