@@ -42,6 +42,17 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		expect(other.error?.message).toMatch(/server composition, nope/);
 	});
 
+	it('Output Not Found does not hide another error that comes with 12-001', async () => {
+		fake.server.inject({
+			kind: 'status',
+			status: 400,
+			body: '{"errors":[{"code":"12-001","field":"email","message":"It does not exist the data specified in the email."},{"code":"10-002","field":"server_composition","message":"Specified server composition, x, was not found."}]}',
+		});
+		const { items, error } = await runCmc(fake, { operation, email: 'a@b.c', options: { returnNotFound: true } });
+		expect(items).toHaveLength(0);
+		expect(error?.message).toContain('Specified server composition, x, was not found.');
+	});
+
 	it('an empty email is refused before any request; with Continue On Fail the other items still run', async () => {
 		const blocks = fake.seed(3);
 		// A literal empty value is caught by n8n itself (Email is required); an expression by the node.

@@ -43,8 +43,10 @@ export function unblockDescription(operation: 'delete' | 'cancel'): INodePropert
 	];
 }
 
+/** Only 12-001: another error in the same answer (e.g. 10-002) must not be hidden as "notFound". */
 function isNotFound(error: unknown): boolean {
-	return providerErrorsOf(error).some((detail) => detail.code === NOT_FOUND_CODE);
+	const details = providerErrorsOf(error);
+	return details.length > 0 && details.every((detail) => detail.code === NOT_FOUND_CODE);
 }
 
 export async function executeUnblock(
