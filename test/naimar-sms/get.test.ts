@@ -454,3 +454,18 @@ describe('review: limits are inclusive', () => {
 		expect(result.items.filter((item) => item.json.status === 'missing')).toEqual([]);
 	});
 });
+
+describe('review: ids as an AI tool or a stringified array gives them', () => {
+	test('a JSON array written as text ("[\\"111\\", \\"222\\"]") is read as its ids', async () => {
+		harness.fake.setReport('111', 'delivered');
+		harness.fake.setReport('222', 'expired');
+		const result = await harness.run({ messageIds: '={{ $json.ids }}' }, [{ ids: '["111", "222"]' }, { ids: "['111']" }]);
+		expect(result.error).toBeUndefined();
+		expect(harness.fake.askedIds()).toEqual([['111', '222']]);
+		expect(result.items.map((item) => [item.json.id, item.json.status, item.pairedItem])).toEqual([
+			['111', 'delivered', { item: 0 }],
+			['222', 'expired', { item: 0 }],
+			['111', 'delivered', { item: 1 }],
+		]);
+	});
+});

@@ -5,7 +5,11 @@ export const MAX_MESSAGE_ID_LENGTH = 14;
 
 export type MessageIdsResult = { ids: string[] } | { problem: string; hint: string };
 
-const SEPARATORS = /[\s,;]+/;
+/**
+ * Commas, semicolons and white space separate ids; brackets and quotes are dropped too, so a
+ * JSON array given as text (as an AI agent or a stringified field often gives it) reads as its ids.
+ */
+const SEPARATORS = /[\s,;[\]"']+/;
 
 function collect(value: unknown, into: string[]): string | undefined {
 	if (value === undefined || value === null) return undefined;
@@ -29,7 +33,7 @@ function collect(value: unknown, into: string[]): string | undefined {
 	return `a value of type ${typeof value}`;
 }
 
-/** Splits on commas, semicolons, spaces and new lines; flattens arrays; checks every id. */
+/** Splits on commas, semicolons, spaces and new lines (ignoring brackets and quotes); flattens arrays; checks every id. */
 export function readMessageIds(value: unknown): MessageIdsResult {
 	const ids: string[] = [];
 	const unreadable = collect(value, ids);
