@@ -469,3 +469,23 @@ describe('review: ids as an AI tool or a stringified array gives them', () => {
 		]);
 	});
 });
+
+describe('review: a wrong Base URL', () => {
+	test('a 404 names the Base URL field and what it should end with', async () => {
+		const result = await harness.run({ messageIds: 'abcdefghijklab', options: fast }, [{}], {
+			credentials: { baseUrl: `${harness.fake.url}/api/v5` },
+		});
+		failures.push(result.error);
+		expect(result.error?.httpCode).toBe('404');
+		expect(result.error?.message).toContain('Base URL');
+		expect(result.error?.message).toContain('/api/v6');
+	});
+
+	test('a 404 HTML page names the Base URL field too', async () => {
+		harness.fake.server.inject({ kind: 'html', status: 404 });
+		const result = await harness.run({ messageIds: 'abcdefghijklab', options: fast }, [{}]);
+		failures.push(result.error);
+		expect(result.error?.httpCode).toBe('404');
+		expect(result.error?.message).toContain('Base URL');
+	});
+});

@@ -1,6 +1,7 @@
 /** How Naimar SMS reports errors, for the shared transport. */
 import type { ProviderErrorDetail } from '../../shared/errors';
 import type { ProviderProfile } from '../../shared/transport';
+import { DEFAULT_BASE_URL } from './login';
 
 /** The gateway's documented error statuses and what they mean, for bodies we cannot read. */
 const DOCUMENTED_ERRORS: Record<number, string> = {
@@ -30,6 +31,10 @@ export const naimarProfile: ProviderProfile = {
 		if (status === 401) {
 			const said = details[0]?.message ?? DOCUMENTED_ERRORS[401];
 			return `Naimar SMS refused the login (${said}): check Username and Password in the credential`;
+		}
+		if (status === 404 || status === 405) {
+			// The gateway documents no 404: the address is wrong, e.g. a Base URL without /api/v6.
+			return `Naimar SMS has no delivery report endpoint at this address (HTTP ${status}): check the Base URL in the credential, which ends with /api/v6 (default ${DEFAULT_BASE_URL})`;
 		}
 		if (details.length) return undefined;
 		// The body was not readable (the API's own sample error is invalid JSON): name the documented meaning.
