@@ -489,3 +489,17 @@ describe('review: a wrong Base URL', () => {
 		expect(result.error?.message).toContain('Base URL');
 	});
 });
+
+describe('review: an error body with HTTP 200', () => {
+	test('a 401 error body sent with HTTP 200 still says to check Username and Password', async () => {
+		harness.fake.server.inject({
+			kind: 'status',
+			status: 200,
+			body: '{"response":{"status":401,"description":"unknown username/password"}}',
+		});
+		const result = await harness.run({ messageIds: 'abcdefghijklab', options: fast }, [{}]);
+		failures.push(result.error);
+		expect(result.error?.message).toContain('unknown username/password');
+		expect(result.error?.message).toContain('check Username and Password');
+	});
+});

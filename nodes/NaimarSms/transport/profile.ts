@@ -27,7 +27,10 @@ export const naimarProfile: ProviderProfile = {
 	displayName: 'Naimar SMS',
 	secretFields: ['password'],
 	readErrors: readNaimarErrors,
-	describeStatus(status, details) {
+	describeStatus(httpStatus, details) {
+		// An error body sent with HTTP 200 is described by the status it names.
+		const bodyStatus = Number(details[0]?.code);
+		const status = httpStatus < 400 && Number.isFinite(bodyStatus) ? bodyStatus : httpStatus;
 		if (status === 401) {
 			const said = details[0]?.message ?? DOCUMENTED_ERRORS[401];
 			return `Naimar SMS refused the login (${said}): check Username and Password in the credential`;
