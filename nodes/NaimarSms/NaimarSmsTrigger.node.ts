@@ -33,6 +33,9 @@ export class NaimarSmsTrigger implements INodeType {
 		subtitle: 'Push delivery reports',
 		description: 'Starts the workflow when the Naimar SMS gateway pushes a delivery report',
 		defaults: { name: 'Naimar SMS Trigger' },
+		eventTriggerDescription: 'Waiting for a delivery report on the Test URL',
+		activationMessage:
+			"Naimar SMS can now push delivery reports to this node's Production URL. Set it as your delivery report URL at Naimar SMS.",
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		webhooks: [
