@@ -503,3 +503,22 @@ describe('review: an error body with HTTP 200', () => {
 		expect(result.error?.message).toContain('check Username and Password');
 	});
 });
+
+describe('review: Continue On Fail across batches', () => {
+	test('an item with ids in a good and a failed batch fails as one error item; an item sharing only the good id succeeds', async () => {
+		const ids = harness.fake.seedReports(2);
+		harness.fake.failOn(ids[1]);
+		const result = await harness.run(
+			{ messageIds: '={{ $json.ids }}', options: { batchSize: 1, retryAttempts: 0 } },
+			[{ ids: [ids[0], ids[1]] }, { ids: [ids[0]] }],
+			{ continueOnFail: true },
+		);
+		failures.push(result.items);
+		expect(result.items.map((item) => [item.pairedItem, item.json.id ?? item.json.error])).toEqual([
+			[{ item: 0 }, 'unknown error'],
+			[{ item: 1 }, ids[0]],
+		]);
+		expect(result.items[0].json).toMatchObject({ httpCode: '500', code: '500' });
+		expect([...harness.fake.askedIds()].sort()).toEqual([[ids[0]], [ids[1]]]);
+	});
+});
