@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { invalidInput } from '../shared/errors';
 import { optionsCollection, readTriggerOptions } from '../shared/options';
+import { refuseListOrObject } from '../shared/parameters';
 import { fetchPagesUntilShort } from '../shared/paging';
 import type { TransportSettings } from '../shared/transport';
 import { emailContainsFilter } from './actions/block/fields';
@@ -134,6 +135,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 				'Enter the name of a server composition in "Server Composition", or set "Default Server Composition" in the credential.',
 			);
 		}
+		refuseListOrObject(this, filters.email, 'Email Contains', undefined, 'one address');
 		const email = String(filters.email ?? '').trim() || undefined;
 		const base: BlockFilters = { email, removed: event === 'blockRemoved' ? true : undefined };
 		const emit = (blocks: IDataObject[]) => [

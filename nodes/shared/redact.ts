@@ -13,9 +13,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
 	let result = text;
 	for (const secret of secrets) {
 		if (!secret || secret.length < 3) continue;
-		result = result.split(secret).join(REDACTED);
-		const encoded = encodeURIComponent(secret);
-		if (encoded !== secret) result = result.split(encoded).join(REDACTED);
+		// As written raw, URL-encoded (a form body) and JSON-escaped (a body excerpt).
+		const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+		for (const form of forms) result = result.split(form).join(REDACTED);
 	}
 	return result.replace(SECRET_FIELD_PATTERN, `$1${REDACTED}`).replace(AUTH_HEADER_PATTERN, `$1${REDACTED}`);
 }

@@ -172,6 +172,28 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(bodies(fake)[0].delivery[0]['mailing-list']).toEqual([{ to: { address: 'a@example.com' }, substitutions: { order: '7' } }]);
 	});
 
+	it('a Subject, Text or From Name that resolves to a list or an object fails the item naming the field, before sending', async () => {
+		const credentials = credentialStore(fake);
+		for (const [parameter, label] of [
+			['subject', 'Subject'],
+			['text', 'Text'],
+		] as const) {
+			const { error } = await runArara({
+				parameters: { ...base, [parameter]: '={{ $json.value }}' },
+				input: [{ email: 'a@example.com', value: { title: 'x' } }],
+				credentials,
+			});
+			expect(error?.message).toBe(`${label} must be one value, not an object`);
+		}
+		const fromName = await runArara({
+			parameters: { ...base, fromName: '={{ $json.names }}' },
+			input: [{ email: 'a@example.com', names: ['A', 'B'] }],
+			credentials,
+		});
+		expect(fromName.error?.message).toBe('From Name must be one value, not a list');
+		expect(bodies(fake)).toHaveLength(0);
+	});
+
 	it('the subject is checked as it is sent: surrounding spaces do not push it past 500 bytes', async () => {
 		const { error } = await runArara({
 			parameters: { ...base, subject: ` ${'x'.repeat(500)}  ` },

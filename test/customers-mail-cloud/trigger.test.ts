@@ -150,3 +150,12 @@ describe('diffBlocks (pure)', () => {
 		expect(next).toEqual({ key: 'k', windowStart: '2024-01-04', seen: { c: '2024-01-05', b: '2024-01-04' } });
 	});
 });
+
+describe('filters', () => {
+	it('an Email Contains that resolves to a list is refused before any request, naming the field', async () => {
+		const { error, items } = await poll({ event: 'newBlock', filters: { email: "={{ ['a@x.jp', 'b@x.jp'] }}" } }, {});
+		expect(items).toBeNull();
+		expect(error?.message).toBe('Email Contains must be one address, not a list');
+		expect(fake.server.requests).toHaveLength(0);
+	});
+});

@@ -5,6 +5,11 @@ describe('redaction', () => {
 		expect(redactText('key is ab+c/d=e here', ['ab+c/d=e'])).toBe('key is [redacted] here');
 		expect(redactText('api_key%3Dab%2Bc%2Fd%3De', ['ab+c/d=e'])).not.toContain('ab%2Bc');
 	});
+	it('removes a secret with quotes or backslashes as it appears JSON-escaped in a body excerpt', () => {
+		const secret = 'pa"ss\\word';
+		const excerpt = JSON.stringify({ echoed: `login ${secret}` });
+		expect(redactText(excerpt, [secret])).toBe('{"echoed":"login [redacted]"}');
+	});
 	it('removes values of secret-named fields and authorization headers even when the value is unknown', () => {
 		const text = 'api_key=zzz&password: "p4ss" {"client_secret":"s3"} Authorization: Bearer eyJ.abc Basic dXNlcjpwYXNz';
 		const result = redactText(text, []);

@@ -2,14 +2,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInput } from '../../shared/errors';
-import { readRequiredText, readText } from '../../shared/parameters';
+import { readRequiredText, readText, refuseListOrObject } from '../../shared/parameters';
 import type { BlockFilters } from '../transport/blocks';
 import { CREDENTIAL_TYPE } from '../transport/profile';
 import { toApiDate } from './dates';
 
 /** The node's Server Composition, or the credential's default when the field is empty. */
 export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const own = readText(ctx, 'serverComposition', itemIndex);
+	const own = readText(ctx, 'serverComposition', itemIndex, { label: 'Server Composition' });
 	if (own) return own;
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const fallback = String(credentials.serverComposition ?? '').trim();
@@ -40,7 +40,7 @@ function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemInd
 export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFilters {
 	const raw = (ctx.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
 	const filters: BlockFilters = {};
-	checkOneValue(ctx, raw.email, 'Email Contains', itemIndex);
+	refuseListOrObject(ctx, raw.email, 'Email Contains', itemIndex, 'one address');
 	const email = String(raw.email ?? '').trim();
 	if (email) filters.email = email;
 	filters.startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
@@ -71,25 +71,11 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	return limit;
 }
 
-/**
- * Refuses a list or an object where one address (or one piece of text) is wanted: String() would
- * turn it into "a@x.jp,b@x.jp" or "[object Object]" and send that.
- */
-function checkOneValue(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): void {
-	if (value === null || typeof value !== 'object') return;
-	const kind = Array.isArray(value) ? 'a list' : 'an object';
-	throw invalidInput(
-		ctx.getNode(),
-		`${label} must be one address, not ${kind}`,
-		`Give one address per input item, e.g. {{ $json.email }}. To use several addresses, first turn the list into one item per address (e.g. with the Split Out node).`,
-		itemIndex,
-	);
-}
-
 /** The address for Unblock: required, one address. */
 export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
-	checkOneValue(ctx, ctx.getNodeParameter('email', itemIndex, ''), 'Email', itemIndex);
 	return readRequiredText(ctx, 'email', itemIndex, {
+		label: 'Email',
+		expected: 'one address',
 		message: 'Email is empty',
 		hint: 'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
 	});

@@ -19,5 +19,5 @@ export function deliveryIdField(show: NonNullable<IDisplayOptions['show']>, desc
 
 /** The item's Delivery ID; empty, the item fails with `hint` on where to find one. */
 export function readDeliveryId(ctx: IExecuteFunctions, itemIndex: number, hint: string): string {
-	return readRequiredText(ctx, 'deliveryId', itemIndex, { message: 'The "Delivery ID" is empty', hint });
+	return readRequiredText(ctx, 'deliveryId', itemIndex, { label: 'Delivery ID', message: 'The "Delivery ID" is empty', hint });
 }

@@ -30,6 +30,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		items,
 		async (itemIndex) => {
 			const requestId = readRequiredText(this, 'requestId', itemIndex, {
+				label: 'Request ID',
 				message: 'The "Request ID" is empty',
 				hint: 'Enter the request ID chosen when the delivery was reserved.',
 			});

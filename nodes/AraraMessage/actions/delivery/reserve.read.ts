@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/errors';
-import { readText } from '../../../shared/parameters';
+import { readText, refuseListOrObject } from '../../../shared/parameters';
 import { floorToMinute, parseDateTime, toJapanMinute } from '../../helpers/japanTime';
 import {
 	checkAddress,
@@ -42,7 +42,8 @@ function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, 
 
 /** One mailing-list entry: address, device, substitutions, unsubscribe URL. */
 export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObject {
-	const address = checkedAddress(ctx, 'To', readText(ctx, 'toAddress', itemIndex), itemIndex);
+	// A list is read as text on purpose: checkedAddress refuses it and points to One Delivery for All Items.
+	const address = checkedAddress(ctx, 'To', String(ctx.getNodeParameter('toAddress', itemIndex, '') ?? '').trim(), itemIndex);
 	const extra = additional(ctx, itemIndex);
 	const to: IDataObject = { address };
 	if (extra.device !== undefined) to.device = Number(extra.device);
@@ -79,7 +80,7 @@ export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObj
 /** Subject, body, encoding, attachments, cc and bcc. */
 export async function readContents({ ctx }: ReadContext, itemIndex: number): Promise<IDataObject> {
 	// Checked as sent: surrounding spaces are dropped rather than counted against the 500 bytes.
-	const subject = String(ctx.getNodeParameter('subject', itemIndex, '') ?? '').trim();
+	const subject = readText(ctx, 'subject', itemIndex, { label: 'Subject' });
 	const subjectProblem = checkSubject(subject);
 	if (subjectProblem) {
 		throw fieldError(ctx, 'Subject', subjectProblem, 'Shorten the subject to at most 500 bytes (about 166 Japanese characters).', itemIndex);
@@ -89,6 +90,8 @@ export async function readContents({ ctx }: ReadContext, itemIndex: number): Pro
 		['text', 'Text'],
 		['html', 'HTML'],
 	] as const) {
+		refuseListOrObject(ctx, ctx.getNodeParameter(name, itemIndex, ''), label, itemIndex);
+		// Not trimmed: a body's leading and trailing white space is the sender's to choose.
 		const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '');
 		if (!value.trim()) continue;
 		const problem = checkLines(value);
@@ -153,8 +156,8 @@ export function readSettings({ ctx, nowMs }: ReadContext, itemIndex: number): ID
 		settings.request_id = requestId;
 	}
 
-	const fromAddress = readText(ctx, 'fromAddress', itemIndex);
-	const fromName = readText(ctx, 'fromName', itemIndex);
+	const fromAddress = readText(ctx, 'fromAddress', itemIndex, { label: 'From Address', expected: 'one address' });
+	const fromName = readText(ctx, 'fromName', itemIndex, { label: 'From Name' });
 	if (fromAddress || fromName) {
 		settings.from = {
 			...(fromName ? { name: fromName } : {}),
