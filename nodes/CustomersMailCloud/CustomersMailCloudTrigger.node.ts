@@ -7,19 +7,18 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { invalidInput } from '../shared/errors';
 import { optionsCollection, readTriggerOptions } from '../shared/options';
 import { refuseListOrObject } from '../shared/parameters';
 import { fetchPagesUntilShort } from '../shared/paging';
 import type { TransportSettings } from '../shared/transport';
 import { emailContainsFilter } from './actions/block/fields';
 import { toBlockItem } from './helpers/blockStatus';
+import { serverCompositionOrDefault } from './helpers/input';
 import type { WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
 import { addDays } from './helpers/dates';
 import type { BlockFilters } from './transport/blocks';
 import { MAX_PAGE_SIZE, listBlocksPage } from './transport/blocks';
-import { CREDENTIAL_TYPE } from './transport/profile';
 
 async function listAll(
 	ctx: IPollFunctions,
@@ -123,18 +122,10 @@ export class CustomersMailCloudTrigger implements INodeType {
 		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 		const { settings, concurrency } = readTriggerOptions(this);
-		let serverComposition = String(this.getNodeParameter('serverComposition', '') ?? '').trim();
-		if (!serverComposition) {
-			const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-			serverComposition = String(credentials.serverComposition ?? '').trim();
-		}
-		if (!serverComposition) {
-			throw invalidInput(
-				this.getNode(),
-				'Server Composition is empty',
-				'Enter the name of a server composition in "Server Composition", or set "Default Server Composition" in the credential.',
-			);
-		}
+		const serverComposition = await serverCompositionOrDefault(
+			this,
+			String(this.getNodeParameter('serverComposition', '') ?? '').trim(),
+		);
 		refuseListOrObject(this, filters.email, 'Email Contains', undefined, 'one address');
 		const email = String(filters.email ?? '').trim() || undefined;
 		const base: BlockFilters = { email, removed: event === 'blockRemoved' ? true : undefined };

@@ -1,5 +1,5 @@
 /** Reading and checking the node's parameters before any request is sent. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { invalidInput } from '../../shared/errors';
 import { readRequiredText, readText, refuseListOrObject } from '../../shared/parameters';
@@ -7,9 +7,15 @@ import type { BlockFilters } from '../transport/blocks';
 import { CREDENTIAL_TYPE } from '../transport/profile';
 import { toApiDate } from './dates';
 
-/** The node's Server Composition, or the credential's default when the field is empty. */
-export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const own = readText(ctx, 'serverComposition', itemIndex, { label: 'Server Composition' });
+/**
+ * The Server Composition to act on: the node's own (`own`), else the credential's default.
+ * Shared by the operations and the trigger, which read `own` from their own parameters.
+ */
+export async function serverCompositionOrDefault(
+	ctx: { getNode(): INode; getCredentials(type: string): Promise<ICredentialDataDecryptedObject> },
+	own: string,
+	itemIndex?: number,
+): Promise<string> {
 	if (own) return own;
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const fallback = String(credentials.serverComposition ?? '').trim();
@@ -20,6 +26,12 @@ export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: n
 		'Enter the name of a server composition in "Server Composition", or set "Default Server Composition" in the credential.',
 		itemIndex,
 	);
+}
+
+/** The node's Server Composition, or the credential's default when the field is empty. */
+export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const own = readText(ctx, 'serverComposition', itemIndex, { label: 'Server Composition' });
+	return await serverCompositionOrDefault(ctx, own, itemIndex);
 }
 
 function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
