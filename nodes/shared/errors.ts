@@ -28,15 +28,6 @@ export interface ProviderFailure {
 	networkCode?: string;
 }
 
-export function describeDetails(details: readonly ProviderErrorDetail[]): string {
-	return details
-		.map((detail) => {
-			const where = [detail.code, detail.field && `field "${detail.field}"`].filter(Boolean).join(', ');
-			return where ? `${detail.message} (${where})` : detail.message;
-		})
-		.join('; ');
-}
-
 /** Builds a NodeApiError from a failure, redacting secrets from every text it will carry. */
 export function toNodeApiError(
 	node: INode,

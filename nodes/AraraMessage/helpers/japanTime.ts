@@ -13,11 +13,6 @@ export function toJapanMinute(epochMs: number): string {
 	return new Date(floorToMinute(epochMs) + JAPAN_OFFSET_MS).toISOString().slice(0, 16) + '+09:00';
 }
 
-/** `hh:mm+09:00` for an instant, as tc_option.stop_send expects. */
-export function toJapanClock(epochMs: number): string {
-	return toJapanMinute(epochMs).slice(11);
-}
-
 export function floorToMinute(epochMs: number): number {
 	return Math.floor(epochMs / MINUTE_MS) * MINUTE_MS;
 }
