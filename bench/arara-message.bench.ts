@@ -114,7 +114,7 @@ export async function main(): Promise<void> {
 	const rows: Measurement[] = [];
 	try {
 		const credentials = {
-			'Arara bench': { type: 'araraMessageApi', data: { ...ready.credentials } },
+			'Arara bench': { type: 'araraMessageOAuth2Api', data: { ...ready.credentials } },
 		};
 		const runTheNode = async () => {
 			const { items, error } = await runNode({
@@ -128,7 +128,7 @@ export async function main(): Promise<void> {
 						returnAll: true,
 						options: { concurrency: IN_FLIGHT },
 					},
-					credentials: { araraMessageApi: 'Arara bench' },
+					credentials: { araraMessageOAuth2Api: 'Arara bench' },
 				},
 				input: [{}],
 				credentials,

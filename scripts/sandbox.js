@@ -23,7 +23,7 @@ const BUILD_DIR = path.join(ROOT, '.build');
 const PROVIDERS = [
 	{ id: 'customers-mail-cloud', title: 'Customers Mail Cloud', start: 'startCustomersMailCloudFake', port: 8401, credentialType: 'customersMailCloudApi' },
 	{ id: 'naimar-sms', title: 'Naimar SMS', start: 'startNaimarSmsFake', port: 8402, credentialType: 'naimarSmsApi' },
-	{ id: 'arara-message', title: 'Arara Message', start: 'startAraraMessageFake', port: 8403, credentialType: 'araraMessageApi' },
+	{ id: 'arara-message', title: 'Arara Message', start: 'startAraraMessageFake', port: 8403, credentialType: 'araraMessageOAuth2Api' },
 ];
 
 /** Compiles test/fakes, test/harness, test/e2e, bench and scripts/*.ts into .build/ (tsc -p tsconfig.tools.json). */

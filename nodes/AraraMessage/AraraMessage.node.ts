@@ -17,7 +17,7 @@ export class AraraMessage implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'araraMessageApi', required: true }],
+		credentials: [{ name: 'araraMessageOAuth2Api', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -20,7 +20,7 @@ export class AraraMessageTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'araraMessageApi', required: true }],
+		credentials: [{ name: 'araraMessageOAuth2Api', required: true }],
 		properties: [
 			{
 				displayName:

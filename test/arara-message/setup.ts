@@ -5,7 +5,7 @@ import { runNode, runPoll, type RunResult } from '../harness/engine';
 import type { CredentialStore } from '../harness/credentials';
 import { startAraraMessageFake, type AraraFake, type AraraFakeOptions } from '../fakes/arara-message';
 
-export const CRED_TYPE = 'araraMessageApi';
+export const CRED_TYPE = 'araraMessageOAuth2Api';
 export const CRED_NAME = 'Arara test';
 
 export async function startFake(options: AraraFakeOptions = {}): Promise<AraraFake> {

@@ -12,8 +12,8 @@ import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, shippe
 let fake: AraraFake;
 let session: N8nSession;
 
-const good: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (fake)', type: 'araraMessageApi', data: {} };
-const wrong: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (wrong secret)', type: 'araraMessageApi', data: {} };
+const good: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (fake)', type: 'araraMessageOAuth2Api', data: {} };
+const wrong: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (wrong secret)', type: 'araraMessageOAuth2Api', data: {} };
 const REQUEST_ID = `e2e${Date.now()}`;
 const MAY_START = Date.UTC(2024, 3, 30, 15, 0);
 const MAY_END = Date.UTC(2024, 4, 31, 15, 0);
@@ -79,7 +79,7 @@ const triggerWorkflow: WorkflowJson = {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, lookBackHours: 24 },
-			credentials: { araraMessageApi: { id: good.id, name: good.name } },
+			credentials: { araraMessageOAuth2Api: { id: good.id, name: good.name } },
 		},
 		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
 	],

@@ -2,7 +2,7 @@
 import type { ProviderErrorDetail } from '../../shared/errors';
 import type { ProviderProfile } from '../../shared/transport';
 
-export const ARARA_CREDENTIAL_TYPE = 'araraMessageApi';
+export const ARARA_CREDENTIAL_TYPE = 'araraMessageOAuth2Api';
 
 function readMessage(body: unknown): string | undefined {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;

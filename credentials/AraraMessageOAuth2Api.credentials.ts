@@ -5,16 +5,12 @@ import type { ICredentialType, INodeProperties } from 'n8n-workflow';
  * the token, store it with the credential, reuse it across items and executions, and fetch a new
  * one when the API answers 401 (the token lives one hour).
  */
-// The issue fixes the names araraMessageApi / "Arara Message API" (a contract); n8n's OAuth2 naming rules would rename them.
-// eslint-disable-next-line @n8n/community-nodes/cred-class-oauth2-naming, n8n-nodes-base/cred-class-name-missing-oauth2-suffix
-export class AraraMessageApi implements ICredentialType {
-	// eslint-disable-next-line @n8n/community-nodes/cred-class-oauth2-naming, n8n-nodes-base/cred-class-field-name-missing-oauth2
-	name = 'araraMessageApi';
+export class AraraMessageOAuth2Api implements ICredentialType {
+	name = 'araraMessageOAuth2Api';
 
 	extends = ['oAuth2Api'];
 
-	// eslint-disable-next-line @n8n/community-nodes/cred-class-oauth2-naming, n8n-nodes-base/cred-class-field-display-name-missing-oauth2
-	displayName = 'Arara Message API';
+	displayName = 'Arara Message OAuth2 API';
 
 	icon = { light: 'file:../nodes/AraraMessage/araraMessage.svg', dark: 'file:../nodes/AraraMessage/araraMessage.dark.svg' } as const;
 
