@@ -1,32 +1,24 @@
 /** Per-item execution with Continue On Fail, the error output and pairedItem handled in one place. */
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorToJson } from './errors';
 import { mapWithConcurrency } from './limiter';
 
 /**
- * The item a failed input item becomes when the node continues on fail: the flat json of
- * `errorToJson` (error, description, httpCode, code, field), paired to its input. With "Continue
- * (using error output)" the error itself rides along in `item.error`: n8n routes an item to the
- * error output only when `item.error` is set or its json is exactly {error} or {error, message}.
+ * The item a failed input item becomes when the node continues on fail, paired to its input.
+ * Regular output: the flat json of `errorToJson` (error, description, httpCode, code, field).
+ * Error output: n8n moves an item there only when `item.error` is set or its json is exactly
+ * {error} or {error, message}, and it replaces the json of every item with `item.error` by
+ * {error: message}. So the same fields go under `error` instead: {error: {message, description,
+ * httpCode, code, field}}, which n8n routes and leaves whole (merged into the input item's json).
  */
 export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
-	const item: INodeExecutionData = { json: errorToJson(error), pairedItem: { item: itemIndex } };
-	const node = ctx.getNode();
-	if (node.onError === 'continueErrorOutput') item.error = asNodeError(node, error, itemIndex);
-	return item;
-}
-
-function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const json = errorToJson(error);
-	return new NodeOperationError(node, String(json.error), {
-		itemIndex,
-		...(typeof json.description === 'string' ? { description: json.description } : {}),
-	});
+	const { error: message, ...details } = errorToJson(error);
+	const json: IDataObject =
+		ctx.getNode().onError === 'continueErrorOutput' ? { error: { message, ...details } } : { error: message, ...details };
+	return { json, pairedItem: { item: itemIndex } };
 }
 
 /** What an operation changes at the provider, to say which items were changed when the node stops. */
