@@ -320,6 +320,50 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		for (const id of ids) expect(reserved.some((delivery) => delivery.delivery_id === id)).toBe(true);
 	});
 
+	it('a rerun in the same execution finds what an earlier try reserved by its request ID and sends only the rest', async () => {
+		const credentials = credentialStore(fake);
+		const executionId = `rerun${Date.now()}`;
+		const parameters = { ...base, deliveryMode: 'perItem' };
+		const first = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials, executionId });
+		expect(first.error).toBeUndefined();
+		const requestId = String(first.items[0].json.request_id);
+		expect(requestId).toMatch(/^n8n[0-9a-f]{40}$/);
+		const before = fake.store.size;
+		fake.server.resetLog();
+
+		// The same execution again (as Retry On Fail runs it), now with one more item.
+		const again = await runArara({ parameters, input: [{ email: 'first@example.com' }, { email: 'second@example.com' }], credentials, executionId });
+		expect(again.error).toBeUndefined();
+		expect(again.items.map((item) => [item.json.alreadyReserved, item.pairedItem])).toEqual([
+			[true, [{ item: 0 }]],
+			[undefined, [{ item: 1 }]],
+		]);
+		expect(again.items[0].json).toMatchObject({ delivery_id: first.items[0].json.delivery_id, request_id: requestId, status: 'reserved' });
+		expect(fake.store.size - before).toBe(1);
+		// Refused once (the API does not say which ID), each delivery looked up, then only the new one went out.
+		const posts = bodies(fake);
+		expect(posts.map((body) => body.delivery.length)).toEqual([2, 1]);
+		const lookedUp = fake.apiRequests().filter((request) => request.method === 'GET').map((request) => request.query.get('request_id'));
+		expect(lookedUp).toHaveLength(2);
+		expect(lookedUp).toContain(requestId);
+		expect(lookedUp).toContain((posts[1].delivery[0].settings as IDataObject).request_id);
+
+		// Another execution has other request IDs: it sends again, as a new Send should.
+		const other = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials });
+		expect(other.items[0].json.alreadyReserved).toBeUndefined();
+		expect(other.items[0].json.request_id).not.toBe(requestId);
+	});
+
+	it('a Request ID of yours that an earlier execution used stays an error: the node cannot tell it reserved it', async () => {
+		const credentials = credentialStore(fake);
+		const parameters = { ...base, additionalFields: { requestId: `mine${Date.now()}` } };
+		const first = await runArara({ parameters, input: [{ email: 'a@example.com' }], credentials });
+		expect(first.error).toBeUndefined();
+		const second = await runArara({ parameters, input: [{ email: 'a@example.com' }], credentials });
+		expect(second.error?.message).toMatch(/request_id is already used/);
+		expect(second.items).toHaveLength(0);
+	});
+
 	it('cancel: a reserved delivery becomes deleted; 409 when it can no longer be cancelled', async () => {
 		const sendAt = new Date(Date.now() + DAY).toISOString();
 		const reserved = await runArara({

@@ -28,6 +28,8 @@ export interface RunArara {
 	credentials: CredentialStore;
 	continueOnFail?: boolean;
 	timezone?: string;
+	/** The execution id the node sees; a fresh one per run by default. */
+	executionId?: string;
 }
 
 export async function runArara(options: RunArara): Promise<RunResult> {
@@ -41,6 +43,7 @@ export async function runArara(options: RunArara): Promise<RunResult> {
 		input: options.input ?? [{}],
 		credentials: options.credentials,
 		timezone: options.timezone,
+		executionId: options.executionId,
 	});
 }
 
