@@ -46,9 +46,8 @@ export async function forEachItem(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	work: (itemIndex: number) => Promise<IDataObject[] | IDataObject>,
-	options: ForEachItemOptions | number = {},
+	{ concurrency = 1, sideEffect }: ForEachItemOptions = {},
 ): Promise<INodeExecutionData[]> {
-	const { concurrency = 1, sideEffect } = typeof options === 'number' ? { concurrency: options } : options;
 	const continueOnFail = ctx.continueOnFail();
 	let firstFailure: { index: number; error: unknown } | undefined;
 	const outputs = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {

@@ -141,9 +141,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			(error: unknown) => error ?? new Error('Unknown error'),
 		);
 		if (failure === undefined) continue;
-		const safe = withoutZipPassword(failure, this.getNode());
-		if (!this.continueOnFail()) throw safe;
-		output.push(errorItem(this, safe, itemIndex));
+		if (!this.continueOnFail()) throw withoutZipPassword(failure, this.getNode());
+		output.push(errorItem(this, failure, itemIndex));
 	}
 	return output;
 }
