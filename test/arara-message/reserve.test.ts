@@ -354,6 +354,27 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(other.items[0].json.request_id).not.toBe(requestId);
 	});
 
+	it('Retry On Fail after one request failed mid-way: the retry sends the failed deliveries and outputs the others, none twice', async () => {
+		const input = Array.from({ length: 150 }, (_, index) => ({ email: `retry${index}@example.com` }));
+		const before = fake.store.size;
+		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		const { items, error } = await runArara({
+			parameters: { ...base, deliveryMode: 'perItem' },
+			input,
+			credentials: credentialStore(fake),
+			retryOnFail: { maxTries: 3 },
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(150);
+		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, item) => [{ item }]));
+		// Each recipient reserved once: the second try met the first try's request IDs.
+		expect(fake.store.size - before).toBe(150);
+		const recovered = items.filter((item) => item.json.alreadyReserved === true);
+		expect(recovered.length).toBeGreaterThan(0);
+		expect(recovered.length).toBeLessThan(150);
+		expect(new Set(items.map((item) => item.json.delivery_id)).size).toBe(150);
+	});
+
 	it('a Request ID of yours that an earlier execution used stays an error: the node cannot tell it reserved it', async () => {
 		const credentials = credentialStore(fake);
 		const parameters = { ...base, additionalFields: { requestId: `mine${Date.now()}` } };
