@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { AraraFake } from '../fakes/arara-message';
 import { japanMinute } from '../fakes/arara-message';
+import { runNode } from '../harness/engine';
 import { credentialStore, runArara, serializeError, startFake } from './setup';
 
 const MINUTE = 60_000;
@@ -373,6 +374,34 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(recovered.length).toBeGreaterThan(0);
 		expect(recovered.length).toBeLessThan(150);
 		expect(new Set(items.map((item) => item.json.delivery_id)).size).toBe(150);
+	});
+
+	it('Retry On Fail recognises its own deliveries even when the refusal does not name the request ID', async () => {
+		const other = await startFake({ requestIdUsedMessage: 'Duplicate delivery' });
+		try {
+			const { items, errorItems } = await runNode({
+				node: {
+					type: 'araraMessage',
+					parameters: { resource: 'delivery', ...base, deliveryMode: 'perItem' },
+					credentials: { araraMessageOAuth2Api: 'Arara test' },
+					onError: 'continueErrorOutput',
+					retryOnFail: true,
+					maxTries: 2,
+					waitBetweenTries: 1,
+				},
+				// Item 0 fails, so n8n reruns the node; item 1 was reserved by the first try.
+				input: [{ email: 'nope' }, { email: 'kept@example.com' }],
+				credentials: credentialStore(other),
+			});
+			expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toMatchObject({ alreadyReserved: true, recipients: 1 });
+			expect(other.store.size).toBe(1);
+			const posts = other.apiRequests().filter((request) => request.method === 'POST');
+			expect(posts).toHaveLength(2);
+		} finally {
+			await other.close();
+		}
 	});
 
 	it('a Request ID of yours that an earlier execution used stays an error: the node cannot tell it reserved it', async () => {

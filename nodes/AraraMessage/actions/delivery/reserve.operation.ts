@@ -194,7 +194,12 @@ async function reserveOnce(
 		return outputsFor(request, sent.answer);
 	}
 	const { error } = sent;
-	if (!mentionsRequestId(error)) throw error;
+	const reservedEarlier = request.some((entry) => {
+		const requestId = requestIdOf(entry);
+		return requestId !== undefined && reserved.hasEarlier(requestId);
+	});
+	// The wording of "already used" is unconfirmed: a 400 for IDs an earlier try reserved is checked too.
+	if (!mentionsRequestId(error) && !(reservedEarlier && httpCodeOf(error) === 400)) throw error;
 	const ours = request.filter((entry) => {
 		const requestId = requestIdOf(entry);
 		return requestId !== undefined && (entry.generatedRequestId === true || reserved.hasEarlier(requestId));
