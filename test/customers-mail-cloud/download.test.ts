@@ -42,6 +42,9 @@ describe('an answer that is not a ZIP file', () => {
 		const { items, error } = await runCmc(fake, { operation: 'download', output, options: { retryAttempts: 0 } });
 		expect(items).toHaveLength(0);
 		expect(error?.message).toBe('Customers Mail Cloud sent something that is not a ZIP file');
+		// A provider's answer, not the node's input: an API error with the status it came with.
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.httpCode).toBe('200');
 		expect(String(error?.description)).toContain('Bad Gateway');
 		expect(String(error?.description)).toContain('Host');
 	});

@@ -69,20 +69,6 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFil
 	return filters;
 }
 
-/** Limit for Return All = false: a whole number of at least 1. */
-export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw invalidInput(
-			ctx.getNode(),
-			`Limit must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('limit', itemIndex, ''))})`,
-			'Set "Limit" to 1 or more, or turn on "Return All".',
-			itemIndex,
-		);
-	}
-	return limit;
-}
-
 /** The address for Unblock: required, one address. */
 export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
 	return readRequiredText(ctx, 'email', itemIndex, {

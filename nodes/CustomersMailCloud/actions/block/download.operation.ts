@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toNodeApiError } from '../../../shared/errors';
 import { errorItem } from '../../../shared/items';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
-import { redactText } from '../../../shared/redact';
 import { credentialSecrets, excerptOf } from '../../../shared/transport';
 import { readBlocksFromZip } from '../../helpers/blocksFromZip';
 import { defaultDownloadName } from '../../helpers/fileName';
@@ -90,12 +90,17 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 	const file = await downloadBlocks(ctx, serverComposition, filters, settings, itemIndex);
 	// Every ZIP starts with "PK"; anything else (a proxy's HTML page with HTTP 200) is no file to pass on.
 	if (file.bytes.length < 2 || file.bytes[0] !== 0x50 || file.bytes[1] !== 0x4b) {
-		// The page may echo the request, API key included.
-		const got = redactText(excerptOf(file.bytes.subarray(0, 2000)), await credentialSecrets(ctx, customersMailCloudProfile));
-		throw new NodeOperationError(ctx.getNode(), 'Customers Mail Cloud sent something that is not a ZIP file', {
-			description: `Expected a ZIP file, got ${got}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
+		// The page may echo the request, API key included: toNodeApiError redacts it.
+		throw toNodeApiError(
+			ctx.getNode(),
+			{
+				httpCode: file.status,
+				message: 'Customers Mail Cloud sent something that is not a ZIP file',
+				description: `Expected a ZIP file, got ${excerptOf(file.bytes.subarray(0, 2000))}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
+			},
+			await credentialSecrets(ctx, customersMailCloudProfile),
 			itemIndex,
-		});
+		);
 	}
 	const pairedItem = { item: itemIndex };
 	if (mode === 'binary') {
@@ -137,7 +142,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		);
 		if (failure === undefined) continue;
 		if (!this.continueOnFail()) throw withoutZipPassword(failure, this.getNode());
-		output.push(errorItem(failure, itemIndex));
+		output.push(errorItem(this, failure, itemIndex));
 	}
 	return output;
 }
