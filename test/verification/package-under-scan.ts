@@ -21,6 +21,8 @@ export interface ScanLeg {
 }
 
 export interface ScanResult {
+	/** Where the scanner found the package in the source checkout (findPackageRoot). */
+	sourceRoot: string | null;
 	source: ScanLeg;
 	tarball: ScanLeg;
 }

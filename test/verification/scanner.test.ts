@@ -45,6 +45,8 @@ test('the packed tarball and the source pass the pinned scanner', () => {
 
 	const result = runScanner(sourceDir, packed.dir);
 
+	// The scanner picks the first package.json with this name: fixtures must not reuse it.
+	expect(result.sourceRoot).toBe(sourceDir);
 	// `passed` with a message means "No files found to analyze": that is no pass.
 	const clean = (['source', 'tarball'] as const).every((leg) => result[leg].passed && !result[leg].message);
 	if (!clean) throw new Error(`n8n's scanner rejects the package:\n${describeViolations(result)}`);
