@@ -92,10 +92,18 @@ describe('newBlock', () => {
 		expect(manual.items).toHaveLength(1);
 	});
 
-	it('a block of an address blocked again on a later day under the same id is new', () => {
-		const state = { key: 'k', windowStart: '2024-01-01', seen: { a: '2024-01-01' } };
-		const { fresh } = diffBlocks('newBlock', state, [{ id: 'a', created: '2024-01-03 10:00:00' }]);
-		expect(fresh.map((block) => block.created)).toEqual(['2024-01-03 10:00:00']);
+	it('a block of an address blocked again under the same id is new; a state of the version that kept days still works', () => {
+		const state = { key: 'k', windowStart: '2024-01-01', seen: { a: '2024-01-01 08:00:00', old: '2024-01-01' } };
+		const { fresh } = diffBlocks('newBlock', state, [
+			{ id: 'a', created: '2024-01-01 08:00:00' },
+			{ id: 'a', created: '2024-01-01 10:00:00' },
+			{ id: 'old', created: '2024-01-01 07:00:00' },
+			{ id: 'old', created: '2024-01-03 07:00:00' },
+		]);
+		expect(fresh.map((block) => [block.id, block.created])).toEqual([
+			['a', '2024-01-01 10:00:00'],
+			['old', '2024-01-03 07:00:00'],
+		]);
 	});
 
 	it('"Fetch Test Event" returns the newest block without touching the state', async () => {
@@ -211,7 +219,7 @@ describe('diffBlocks (pure)', () => {
 			{ id: 'b', created: '2024-01-04 09:00:00' },
 		]);
 		expect(fresh.map((block) => block.id)).toEqual(['b', 'c']);
-		expect(next).toEqual({ key: 'k', windowStart: '2024-01-04', seen: { c: '2024-01-05', b: '2024-01-04' } });
+		expect(next).toEqual({ key: 'k', windowStart: '2024-01-04', seen: { c: '2024-01-05 09:00:00', b: '2024-01-04 09:00:00' } });
 	});
 });
 

@@ -25,8 +25,8 @@ export interface WatchState {
 	/** newBlock: the first day the next poll asks for (start_date). */
 	windowStart?: string;
 	/**
-	 * Entries already seen. newBlock: id → day the block started; blockRemoved: id → `created`
-	 * ('' in states saved by versions that kept only the id: seen, whatever its start).
+	 * Entries already seen: id → `created`. States saved by earlier versions hold the day
+	 * (newBlock) or '' (blockRemoved) instead: such an entry counts as seen for that day, or at all.
 	 */
 	seen: Record<string, string>;
 }
@@ -46,22 +46,23 @@ export function diffBlocks(
 	state: WatchState,
 	blocks: IDataObject[],
 ): { fresh: IDataObject[]; next: WatchState } {
+	const isSeen = (block: IDataObject) => {
+		const known = state.seen[String(block.id)];
+		if (known === undefined) return false;
+		return known === String(block.created ?? '') || known === '' || (known.length === 10 && known === dayOf(block));
+	};
+	const fresh = blocks.filter((block) => !isSeen(block));
 	if (event === 'blockRemoved') {
-		const isSeen = (block: IDataObject) => {
-			const known = state.seen[String(block.id)];
-			return known !== undefined && (known === '' || known === String(block.created ?? ''));
-		};
 		const seen: Record<string, string> = {};
 		for (const block of blocks) seen[String(block.id)] = String(block.created ?? '');
-		return { fresh: blocks.filter((block) => !isSeen(block)), next: { key: state.key, seen } };
+		return { fresh, next: { key: state.key, seen } };
 	}
-	const fresh = blocks.filter((block) => state.seen[String(block.id)] !== dayOf(block));
 	let newestDay = '';
 	for (const block of blocks) if (dayOf(block) > newestDay) newestDay = dayOf(block);
 	const windowStart = [state.windowStart ?? '', newestDay ? addDays(newestDay, -1) : ''].sort().pop() || undefined;
 	const seen: Record<string, string> = {};
 	for (const block of blocks) {
-		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = dayOf(block);
+		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = String(block.created ?? '');
 	}
 	return { fresh: sortByCreated(fresh), next: { key: state.key, windowStart, seen } };
 }
