@@ -6,7 +6,7 @@ const REDACTED = '[redacted]';
 
 /** Field names whose values are secrets wherever they appear (form bodies, JSON, query strings). */
 const SECRET_FIELD_PATTERN =
-	/((?:api_key|apiKey|password|client_secret|clientSecret|secret_key|access_token|refresh_token)["']?\s*[:=]\s*["']?)([^"'&\s,}]+)/gi;
+	/((?:api_key|apiKey|password|secret|access_token|refresh_token)["']?\s*[:=]\s*["']?)([^"'&\s,}]+)/gi;
 const AUTH_HEADER_PATTERN = /(\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+/g;
 
 export function redactText(text: string, secrets: readonly string[]): string {

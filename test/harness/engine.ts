@@ -213,7 +213,7 @@ export async function runPoll(
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	try {
 		const result = await nodeType.poll!.call(context);
-		// n8n saves static data after every poll; so does the harness.
+		// What the poll left in static data carries on to the next poll, as n8n's memory does (what n8n saves across restarts: restart.ts).
 		Object.assign(staticData, JSON.parse(JSON.stringify(workflow.staticData)));
 		return { items: result ? result[0] : null, staticData };
 	} catch (error) {

@@ -10,7 +10,7 @@ import { defaultDownloadName } from '../../helpers/fileName';
 import { readFilters, readServerComposition } from '../../helpers/input';
 import { ZipError } from '../../helpers/zip';
 import { downloadBlocks } from '../../transport/blocks';
-import { customersMailCloudProfile } from '../../transport/profile';
+import { CREDENTIAL_TYPE, customersMailCloudProfile } from '../../transport/profile';
 import { filtersField, serverCompositionField } from './fields';
 
 const show = { resource: ['block'], operation: ['download'] };
@@ -46,29 +46,15 @@ export const description: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the file in',
 		displayOptions: { show: { ...show, output: ['binary'] } },
 	},
-	optionsCollection({
-		show,
-		own: [
-			{
-				displayName: 'ZIP Password',
-				name: 'zipPassword',
-				type: 'string',
-				typeOptions: { password: true },
-				default: '',
-				description:
-					'Password of the ZIP file, for accounts with data encryption turned on. Only needed when Output is One Item per Block.',
-			},
-		],
-		// One download at a time: each may be large.
-		withConcurrency: false,
-	}),
+	// One download at a time: each may be large.
+	optionsCollection({ show, withConcurrency: false }),
 ];
 
 function zipFailure(ctx: IExecuteFunctions, error: ZipError, itemIndex: number): NodeOperationError {
 	const hints: Record<ZipError['problem'], string> = {
 		passwordRequired:
-			'This account has data encryption turned on: enter the account\'s ZIP password in Options → "ZIP Password", or choose Output "ZIP File".',
-		wrongPassword: 'Check Options → "ZIP Password": it must be the data-encryption password of the account.',
+			'This account has data encryption turned on: enter its password as "ZIP Password" in the Customers Mail Cloud credential, or choose Output "ZIP File".',
+		wrongPassword: 'Check "ZIP Password" in the Customers Mail Cloud credential: it must be the data-encryption password of the account.',
 		damaged: 'The download was cut short or altered on the way. Run the node again.',
 		unsupported: 'Choose Output "ZIP File" and unzip it with another tool.',
 	};
@@ -79,7 +65,7 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 	const serverComposition = await readServerComposition(ctx, itemIndex);
 	const filters = readFilters(ctx, itemIndex);
 	const mode = ctx.getNodeParameter('output', itemIndex, 'binary') as string;
-	const { options, settings } = readOperationOptions(ctx, itemIndex);
+	const { settings } = readOperationOptions(ctx, itemIndex);
 	const binaryPropertyName = mode === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '';
 	if (mode === 'binary' && !binaryPropertyName) {
 		throw new NodeOperationError(ctx.getNode(), 'Put Output File in Field is empty', {
@@ -109,7 +95,8 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 		output.push({ json: { fileName, fileSize: file.bytes.length }, binary: { [binaryPropertyName]: binary }, pairedItem });
 		return;
 	}
-	const password = typeof options.zipPassword === 'string' && options.zipPassword !== '' ? options.zipPassword : undefined;
+	const { zipPassword } = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const password = typeof zipPassword === 'string' && zipPassword !== '' ? zipPassword : undefined;
 	// Rows go straight into the output: the unzipped CSV is never held whole.
 	const start = output.length;
 	await readBlocksFromZip(file.bytes, password, (block: IDataObject) => output.push({ json: block, pairedItem })).catch(
@@ -121,8 +108,9 @@ async function downloadOne(ctx: IExecuteFunctions, itemIndex: number, output: IN
 }
 
 /**
- * n8n errors carry the node, parameters included, into execution data and logs: the ZIP
- * password is a parameter, so failures carry a copy of the node without it.
+ * n8n errors carry the node, parameters included, into execution data and logs. Workflows saved
+ * while the ZIP password was a node option may still hold it there: failures carry a copy of the
+ * node without it.
  */
 function withoutZipPassword(error: unknown, node: INode): unknown {
 	const options = (node.parameters?.options ?? {}) as IDataObject;
