@@ -18,6 +18,7 @@ import { toNodeApiError } from './errors';
 import { oneTokenPerExecution, tokenRefusal } from './oauth2';
 import type { RetryPolicy } from './retry';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
+import { withFailureCause } from './retryAfter';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 
@@ -260,7 +261,7 @@ async function sendWithRetries<T>(
 			await sleep(verdict.waitMs);
 			continue;
 		}
-		throw toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex);
+		throw withFailureCause(toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex), 'answer' in result ? result.answer : undefined);
 	}
 }
 
