@@ -149,3 +149,17 @@ export function printRatios(title: string, rows: Measurement[], baselineName: st
 	}
 	console.log(`(baseline: ${baselineName}; ratios from this one run)`);
 }
+
+/** One contender's run of a job: time, requests the fake served, peak heap + array buffers above the start. */
+export interface Measure {
+	ms: number;
+	requests?: number;
+	peakBytes?: number;
+}
+
+/** Times `job` with peak-memory sampling and reads how many requests the fake served for it. */
+export async function measureJob(child: ChildProcess | undefined, job: () => Promise<unknown>): Promise<Measure> {
+	if (child) await takeRequestCount(child);
+	const { ms, result } = await timeIt(() => withPeakMemory(job));
+	return { ms, peakBytes: result.peakHeapBytes, requests: child ? await takeRequestCount(child) : undefined };
+}
