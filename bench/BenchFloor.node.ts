@@ -60,8 +60,10 @@ async function send(ctx: Context, options: IHttpRequestOptions): Promise<IDataOb
 
 const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
-/** One client-credentials token, fetched once per execution as the package's node does. */
+/** The token stored with the credential, else one client-credentials token for the execution. */
 async function araraToken(ctx: Context, credentials: ICredentialDataDecryptedObject): Promise<string> {
+	const stored = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+	if (typeof stored === 'string' && stored) return stored;
 	const basic = Buffer.from(`${String(credentials.clientId)}:${String(credentials.clientSecret)}`).toString('base64');
 	const answer = await send(ctx, {
 		method: 'POST',
@@ -102,15 +104,22 @@ const araraBase = (credentials: ICredentialDataDecryptedObject) => {
 	return /^https?:\/\//i.test(host) ? host : `https://${host}`;
 };
 
-async function cmcListAll(ctx: Context, credentials: ICredentialDataDecryptedObject, extra: IDataObject, concurrency: number): Promise<IDataObject[]> {
+async function cmcListAll(
+	ctx: Context,
+	credentials: ICredentialDataDecryptedObject,
+	composition: unknown,
+	extra: IDataObject,
+	concurrency: number,
+): Promise<IDataObject[]> {
 	const url = `${trimmed(credentials.host)}/transaction/v2/blocks/list.json`;
+	const serverComposition = String(composition || credentials.serverComposition);
 	const pages = await fetchPagesUntilShort({ pageSize: CMC_PAGE, concurrency }, async (page) => {
 		const answer = await send(ctx, {
 			method: 'POST',
 			url,
 			headers: form,
 			body: {
-				server_composition: credentials.serverComposition,
+				server_composition: serverComposition,
 				...extra,
 				p: page,
 				r: CMC_PAGE,
@@ -128,7 +137,7 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 	switch (job) {
 		case 'cmcList': {
 			const credentials = await ctx.getCredentials(CMC);
-			return await cmcListAll(ctx, credentials, {}, concurrency);
+			return await cmcListAll(ctx, credentials, ctx.getNodeParameter('serverComposition', 0), {}, concurrency);
 		}
 		case 'cmcUnblock': {
 			const credentials = await ctx.getCredentials(CMC);
@@ -214,9 +223,10 @@ async function poll(ctx: IPollFunctions, job: FloorJob): Promise<IDataObject[]> 
 	if (job === 'cmcWatch') {
 		const credentials = await ctx.getCredentials(CMC);
 		const removed = ctx.getNodeParameter('event', 'newBlock') === 'blockRemoved';
+		const composition = ctx.getNodeParameter('serverComposition', '');
 		ctx.getNodeParameter('filters', {});
 		const startDate = staticData.since ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-		listed = await cmcListAll(ctx, credentials, removed ? { removed: 'true' } : { start_date: startDate }, concurrency);
+		listed = await cmcListAll(ctx, credentials, composition, removed ? { removed: 'true' } : { start_date: startDate }, concurrency);
 		if (!removed) staticData.since = startDate;
 		keyOf = (block) => String(block.id);
 	} else if (job === 'araraWatch') {
@@ -260,7 +270,7 @@ export class BenchFloor implements INodeType {
 		],
 		properties: [
 			{ ...text('job'), type: 'options', options: FLOOR_JOBS.map((job) => ({ name: job, value: job })), default: 'cmcList' },
-			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax'].map(text),
+			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition'].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
 			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
 			{

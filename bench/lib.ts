@@ -163,3 +163,9 @@ export async function measureJob(child: ChildProcess | undefined, job: () => Pro
 	const { ms, result } = await timeIt(() => withPeakMemory(job));
 	return { ms, peakBytes: result.peakHeapBytes, requests: child ? await takeRequestCount(child) : undefined };
 }
+
+/** BENCH_SCALE=0.1 shrinks every benchmark's sizes, for a quick check that the benchmarks run; reports use 1. */
+export function scaled(count: number): number {
+	const scale = Number(process.env.BENCH_SCALE ?? 1);
+	return Math.max(1, Math.round(count * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}

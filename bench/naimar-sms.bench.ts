@@ -17,11 +17,11 @@ import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
 import { floorType, FLOOR_TYPE } from './BenchFloor.node';
 import { executeNode } from './engine-runner';
-import { measureJob, runBenchmark, serveFakeInChild, startFakeInChild } from './lib';
+import { measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
 import { repoRoot, runHttpRequestNode } from './http-request-node';
 import { recordJob, type JobResult } from './results';
 
-const IDS = 10_000;
+const IDS = scaled(10_000);
 const BATCH_SIZE = 100;
 const IN_FLIGHT = 4;
 

@@ -18,6 +18,8 @@ export interface JobResult {
 	floor?: Measure;
 	httpRequest?: Measure;
 	raw?: Measure;
+	/** For a memory job: what the node's peak memory is compared with. */
+	memoryBaseline?: { label: string; bytes: number };
 	note?: string;
 }
 
