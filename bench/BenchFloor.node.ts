@@ -31,6 +31,7 @@ export const FLOOR_JOBS = [
 	'araraGetAll',
 	'cmcWatch',
 	'araraWatch',
+	'items',
 ] as const;
 export type FloorJob = (typeof FLOOR_JOBS)[number];
 
@@ -210,6 +211,9 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const token = await araraToken(ctx, credentials);
 			return await araraPeriod(ctx, araraBase(credentials), token, from, to, concurrency);
 		}
+		case 'items':
+			// Not a floor: the input items of a workflow in the real n8n (no Code node, no task runner).
+			return JSON.parse(String(ctx.getNodeParameter('itemsJson', 0))) as IDataObject[];
 		default:
 			throw new Error(`the floor node has no job "${job}" to execute`);
 	}
@@ -270,7 +274,7 @@ export class BenchFloor implements INodeType {
 		],
 		properties: [
 			{ ...text('job'), type: 'options', options: FLOOR_JOBS.map((job) => ({ name: job, value: job })), default: 'cmcList' },
-			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition'].map(text),
+			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson'].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
 			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
 			{
