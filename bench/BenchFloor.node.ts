@@ -145,13 +145,14 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const operation = ctx.getNodeParameter('operation', 0) as string;
 			const url = `${trimmed(credentials.host)}/transaction/v2/blocks/${operation}.json`;
 			return await mapWithConcurrency(items, concurrency, async (_item, index) => {
+				const serverComposition = ctx.getNodeParameter('serverComposition', index) || credentials.serverComposition;
 				const email = ctx.getNodeParameter('email', index) as string;
 				ctx.getNodeParameter('options', index, {});
 				const answer = await send(ctx, {
 					method: 'POST',
 					url,
 					headers: form,
-					body: { server_composition: credentials.serverComposition, email, api_user: credentials.apiUser, api_key: credentials.apiKey },
+					body: { server_composition: serverComposition, email, api_user: credentials.apiUser, api_key: credentials.apiKey },
 				});
 				return { email, result: answer.message };
 			});

@@ -44,6 +44,8 @@ const IN_FLIGHT = 4;
 const LATENCY_MS = 10;
 /** The trigger watches its own composition, so the other jobs' blocks do not change what it reads. */
 const WATCHED = 'watchcomp';
+/** Addresses to unblock live in their own composition, so lists elsewhere do not change while they go. */
+export const UNBLOCKED = 'unblockcomp';
 const BENCHMARK = 'Customers Mail Cloud';
 
 setFlagsFromString('--expose-gc');
@@ -61,7 +63,8 @@ async function serveFake([count]: string[]): Promise<void> {
 		answer(message) {
 			if (message.startsWith('block:')) {
 				// Fresh addresses to unblock: every contender lifts blocks of its own.
-				const blocks = fake.seed(Number(message.slice('block:'.length)), { seed: serial, prefix: `u${serial++}` });
+				if (serial === 2) fake.addComposition(UNBLOCKED);
+				const blocks = fake.seed(Number(message.slice('block:'.length)), { composition: UNBLOCKED, seed: serial, prefix: `u${serial++}` });
 				return { emails: blocks.map((block) => block.email) };
 			}
 			if (message === 'watch') {
@@ -169,7 +172,7 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 	const theNode = (items: Array<{ email: string }>) => async () => {
 		const run = await executeNode({
 			type: 'customersMailCloud',
-			parameters: { resource: 'block', operation: kind, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } },
+			parameters: { resource: 'block', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } },
 			nodeCredentials,
 			credentials: store,
 			items,
@@ -179,7 +182,7 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 	};
 	const floor = (items: Array<{ email: string }>) => async () => {
 		const run = await executeNode(
-			{ type: FLOOR_TYPE, parameters: { job: 'cmcUnblock', operation: kind, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store, items },
+			{ type: FLOOR_TYPE, parameters: { job: 'cmcUnblock', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store, items },
 			[floorType],
 		);
 		if (run.error) throw run.error;
@@ -197,7 +200,7 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 					parameters: [
 						{ name: 'api_user', value: SANDBOX_CREDENTIALS.apiUser },
 						{ name: 'api_key', value: SANDBOX_CREDENTIALS.apiKey },
-						{ name: 'server_composition', value: SANDBOX_CREDENTIALS.serverComposition },
+						{ name: 'server_composition', value: UNBLOCKED },
 						{ name: 'email', value: '={{ $json.email }}' },
 					],
 				},
@@ -218,7 +221,7 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 					body: new URLSearchParams({
 						api_user: SANDBOX_CREDENTIALS.apiUser,
 						api_key: SANDBOX_CREDENTIALS.apiKey,
-						server_composition: SANDBOX_CREDENTIALS.serverComposition,
+						server_composition: UNBLOCKED,
 						email,
 					}).toString(),
 				});

@@ -15,6 +15,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { SANDBOX_CREDENTIALS as CMC_SANDBOX } from '../test/fakes/customers-mail-cloud';
 import { SANDBOX_CREDENTIALS as NAIMAR_SANDBOX } from '../test/fakes/naimar-sms';
 import { MANUAL_START, N8nSession, PACKAGE_PREFIX, randomId, type CredentialFixture, type ExecutionResult, type WorkflowJson } from '../test/e2e/n8n';
+import { UNBLOCKED } from './customers-mail-cloud.bench';
 import { askFake, scaled, startFakeInChild } from './lib';
 import { repoRoot } from './http-request-node';
 import { recordJob, type JobResult } from './results';
@@ -170,10 +171,9 @@ export async function main(): Promise<void> {
 			],
 		});
 
-		// The addresses to unblock are blocked too: the list (run before the unblocks) holds them.
 		const emails = async () => (await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({ email }));
 		const toUnblock = [await emails(), await emails(), await emails()];
-		const listed = CMC_BLOCKS + 3 * PER_ITEM;
+		const listed = CMC_BLOCKS;
 		jobs.push({
 			benchmark: 'Customers Mail Cloud',
 			job: `Get Many, Return All over ${listed.toLocaleString('en')} blocks (${IN_FLIGHT} in flight), loopback`,
@@ -204,7 +204,7 @@ export async function main(): Promise<void> {
 					expected: PER_ITEM,
 					workflow: workflow('cmc unblock node', toUnblock[0], {
 						type: `${PACKAGE_PREFIX}customersMailCloud`,
-						parameters: { resource: 'block', operation: 'cancel', email: '={{ $json.email }}', options },
+						parameters: { resource: 'block', operation: 'cancel', serverComposition: UNBLOCKED, email: '={{ $json.email }}', options },
 						credential: credentials.cmc,
 					}),
 				},
@@ -213,7 +213,7 @@ export async function main(): Promise<void> {
 					expected: PER_ITEM,
 					workflow: workflow('cmc unblock floor', toUnblock[1], {
 						type: FLOOR_NODE_TYPE,
-						parameters: { job: 'cmcUnblock', operation: 'cancel', email: '={{ $json.email }}', options },
+						parameters: { job: 'cmcUnblock', operation: 'cancel', serverComposition: UNBLOCKED, email: '={{ $json.email }}', options },
 						credential: credentials.cmc,
 					}),
 				},
@@ -232,7 +232,7 @@ export async function main(): Promise<void> {
 								parameters: [
 									{ name: 'api_user', value: CMC_SANDBOX.apiUser },
 									{ name: 'api_key', value: CMC_SANDBOX.apiKey },
-									{ name: 'server_composition', value: CMC_SANDBOX.serverComposition },
+									{ name: 'server_composition', value: UNBLOCKED },
 									{ name: 'email', value: '={{ $json.email }}' },
 								],
 							},
@@ -297,8 +297,11 @@ export async function main(): Promise<void> {
 		// Unblocking the warm-up's one address twice would fail: warm up with reads only.
 		const reads = warmUp.filter((flow) => !/unblock/.test(flow.name) && !/list floor/.test(flow.name));
 		const all = jobs.flatMap((job) => job.contenders);
-		await session.import({ credentials: Object.values(credentials), workflows: [...reads, ...all.map((contender) => contender.workflow)] });
-		const results = await session.executeMany([...reads.map((flow) => flow.id!), ...all.map((contender) => contender.workflow.id!)]);
+		const ordered = [...reads, ...all.map((contender) => contender.workflow)];
+		// execute-batch runs workflows in the database's order: ids that sort (and insert) in run order.
+		ordered.forEach((flow, index) => (flow.id = randomId(`wf${String(index).padStart(3, '0')}`)));
+		await session.import({ credentials: Object.values(credentials), workflows: ordered });
+		const results = await session.executeMany(ordered.map((flow) => flow.id!));
 		const byWorkflow = new Map(results.map((result) => [result.workflowId, result]));
 		for (const job of jobs) {
 			const measured: Partial<Record<Contender['role'], { ms: number }>> = {};
