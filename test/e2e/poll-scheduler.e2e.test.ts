@@ -83,7 +83,7 @@ describe.each(modes)('polling triggers under %s', (_mode, env) => {
 		type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] } },
+		parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
 		credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
 	});
 	const araraTrigger = workflow('scheduler: Arara trigger', {

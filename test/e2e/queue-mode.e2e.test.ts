@@ -26,11 +26,12 @@ let cluster: QueueCluster;
 const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
 const naimarCredential: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (fake)', type: 'naimarSmsApi', data: {} };
 const araraCredential: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (fake)', type: 'araraMessageOAuth2Api', data: {} };
+const pushCredential: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS Push (queue)', type: 'naimarSmsPushApi', data: { sharedSecret: 'queue-push-secret-0123' } };
 
 const MAY_START = Date.UTC(2024, 3, 30, 15, 0);
 const MAY_END = Date.UTC(2024, 4, 31, 15, 0);
 const WEBHOOK_ID = '0d6c3f0e-7a51-4c52-9f1b-2a7e5d4c9b11';
-const PUSH_SECRET = 'queue-push-secret';
+const PUSH_SECRET = 'queue-push-secret-0123';
 const LONG_COMPOSITION = 'longcomp';
 const LONG_BLOCKS = 3_000;
 
@@ -72,7 +73,8 @@ const cmcTrigger = triggerWorkflow('queue: CMC trigger', {
 	type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
 	typeVersion: 1,
 	position: [0, 0],
-	parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] } },
+	// minPollInterval 0: every poll of the test counts (the default paces polls to one an hour)
+	parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
 	credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
 });
 const araraTrigger = triggerWorkflow('queue: Arara trigger', {
@@ -91,7 +93,8 @@ const naimarTrigger = triggerWorkflow('queue: Naimar trigger', {
 	typeVersion: 1,
 	position: [0, 0],
 	webhookId: WEBHOOK_ID,
-	parameters: { options: { secret: PUSH_SECRET, statuses: ['delivered', 'failed'] } },
+	parameters: { options: { statuses: ['delivered', 'failed'] } },
+	credentials: { naimarSmsPushApi: { id: pushCredential.id, name: pushCredential.name } },
 });
 
 let unblockedEmail = '';
@@ -129,7 +132,7 @@ beforeAll(async () => {
 	longWorkflow = longReturnAll();
 	cluster = await QueueCluster.start({
 		workers: 2,
-		credentials: [cmcCredential, naimarCredential, araraCredential],
+		credentials: [cmcCredential, naimarCredential, araraCredential, pushCredential],
 		workflows: [cmcGetMany, naimarReports, araraGetMany, cmcTrigger, araraTrigger, naimarTrigger, longWorkflow],
 		env: {
 			// a killed worker's job is found stalled within seconds instead of a minute
@@ -179,7 +182,7 @@ test('each node runs on a worker, started through the main, and returns the fake
 		for (const id of ids) expect(cluster.workersThatStarted(id)).toHaveLength(1);
 		expect(cluster.main!.logs).not.toMatch(/Worker started execution/);
 		const everything = cluster.logs() + JSON.stringify([cmcRun.run, naimarRun.run, araraRun.run]);
-		for (const secret of [cmc.credentials.apiKey, naimar.password, arara.credentials.clientSecret]) expect(everything).not.toContain(secret);
+		for (const secret of [cmc.credentials.apiKey, naimar.password, arara.credentials.clientSecret, PUSH_SECRET]) expect(everything).not.toContain(secret);
 	});
 }, 300_000);
 
