@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const BENCHMARKS = ['naimar-sms', 'arara-message', 'customers-mail-cloud'];
+const BENCHMARKS = ['naimar-sms', 'arara-message', 'customers-mail-cloud', 'soak'];
 
 let failed = 0;
 for (const name of BENCHMARKS) {
