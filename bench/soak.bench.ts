@@ -124,6 +124,18 @@ function credentials(fakes: Fakes): CredentialStore {
 	};
 }
 
+/**
+ * The fakes share this process: their request logs are emptied after every poll or execution
+ * (counted first), so the heap measured is the nodes' and n8n's, plus the fakes' own data.
+ */
+function takeRequests(server: FakeServer, report: Report, fakes?: Fakes): void {
+	report.requests += server.requests.length;
+	server.resetLog();
+	if (fakes) fakes.arara.rawUrls.length = 0;
+}
+
+let allFakes: Fakes | undefined;
+
 async function job(name: string, server: FakeServer, body: (report: Report, deadline: number) => Promise<void>): Promise<Report> {
 	server.resetLog();
 	server.clearFaults();
@@ -135,7 +147,7 @@ async function job(name: string, server: FakeServer, body: (report: Report, dead
 		report.problems.push(`crashed: ${(error as Error).message}`);
 	}
 	const { heap, rss } = peak.stop();
-	report.requests = server.requests.length;
+	takeRequests(server, report, allFakes);
 	report.peakHeap = heap;
 	report.peakRss = rss;
 	report.heapEnd = heapAfterGc();
@@ -170,6 +182,7 @@ async function soakPolls(
 			report.faults += injectRandomFaults(server, 3, faultPath);
 			const outcome = await poll(staticData);
 			server.clearFaults();
+			takeRequests(server, report, allFakes);
 			pending = Boolean(outcome.error);
 			if (outcome.error) report.errors++;
 			for (const item of outcome.items ?? []) {
@@ -228,6 +241,7 @@ async function soakItems(fakes: Fakes, spec: ItemJob): Promise<Report> {
 				credentials: credentials(fakes),
 			});
 			server.clearFaults();
+			takeRequests(server, report, fakes);
 			if (result.error) report.problems.push(`chunk ${chunks} stopped: ${result.error.message}`);
 			const outputs = new Array<number>(input.length).fill(0);
 			const failed = new Set<number>();
@@ -333,7 +347,11 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			provider: 'naimar',
 			faultPath: '/api/',
 			parameters: { messageIds: '={{ $json.id }}' },
-			chunk: (size) => naimar.seedReports(size, { prefix: `S${(++serial).toString(36)}` }).map((id) => ({ id })),
+			chunk: (size) => {
+				// Only this execution's reports: the fake's map stays the same size.
+				naimar.reports.clear();
+				return naimar.seedReports(size, { prefix: `S${(++serial).toString(36)}` }).map((id) => ({ id }));
+			},
 			maxOutputs: 1,
 			itemsPerRequest: 100,
 		},
@@ -418,6 +436,7 @@ async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
 	const [cmc, naimar, arara] = await Promise.all([startCustomersMailCloudFake(), startNaimarSmsFake(), startAraraMessageFake()]);
 	const fakes: Fakes = { cmc, naimar, arara };
+	allFakes = fakes;
 	const reports: Report[] = [];
 	try {
 		cmc.reset();
@@ -467,6 +486,7 @@ async function main(): Promise<void> {
 	}
 
 	console.log(`\nsoak: ${POLLS} polls/pushes per trigger, ${ITEMS} items per operation (at most ${SECONDS_PER_JOB} s each), ${FAULT_RATE * 100} % of requests faulted${gc ? '' : ' (run with --expose-gc for heap after GC)'}`);
+	console.log('(heap includes the in-process fakes: the Arara store keeps every delivery reserved or cancelled, about 1 KiB each)');
 	console.log('| job | done | requests | faults | errors | peak heap | peak RSS | heap after GC start → end | memory | static data | lost / doubled |');
 	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	for (const report of reports) {
