@@ -60,7 +60,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 		},
 		credential: {
 			type: 'customersMailCloudApi',
-			fields: { apiUser: 'API User', apiKey: 'API Key', host: 'Host', language: 'Language', serverComposition: 'Default Server Composition' },
+			fields: { apiUser: 'API User', apiKey: 'API Key', host: 'Host', language: 'Language', serverComposition: 'Default Server Composition', zipPassword: 'ZIP Password' },
 			testable: true,
 			wrong: { apiKey: 'wrong-key-typed-in-the-editor' },
 		},
@@ -291,8 +291,9 @@ function expectedCanvas(file: string): { exact: Counts; check?: (counts: Counts)
 		case 'customers-mail-cloud-lift-blocks-once.json':
 			// Holds today and after the error-output routing: 3 addresses in, 3 items out in all.
 			return {
+				// n8n 2.8 draws no item counts on the edges of a node with an error output: the routing
+				// itself (2 lifted, 1 on the error output) is checked by examples.e2e.test.ts.
 				exact: { 'Addresses To Lift → One Item per Address': 1, 'One Item per Address → Unblock Once': 3 },
-				check: (counts) => expect((counts['Unblock Once → Lifted'] ?? 0) + (counts['Unblock Once → Not Lifted'] ?? 0)).toBe(3),
 			};
 		case 'naimar-sms-wait-final-alert.json':
 			return { exact: { 'Wait For Final Status → Delivered?': 3, 'Delivered? → Delivered': 2, 'Delivered? → Alert: Not Delivered': 1, Delivered: 2, 'Alert: Not Delivered': 1 } };

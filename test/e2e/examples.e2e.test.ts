@@ -102,10 +102,9 @@ describe('lift a list of blocks once', () => {
 		expect(lifted).not.toContain('not-blocked@example.com');
 	});
 
-	// Passes once the node hands its failed items to n8n as errors (n8n routes an item to the error
-	// output only when it carries `error` and nothing else, or the item's `error` field): today the
-	// failed item stays on the success output. When it passes, Jest reports it: drop `.failing`.
-	test.failing('the failed address goes to the error output and into the report', () => {
+	// n8n routes an item to the error output only when its json is {error} alone: the node's error
+	// items carry message, description, httpCode, code and field inside `error` there.
+	test('the failed address goes to the error output and into the report', () => {
 		expect(result.json('Unblock Once', 0)).toEqual([
 			expect.objectContaining({ email: 'user0.demo@example.com', result: 'success' }),
 			expect.objectContaining({ email: 'user1.demo@example.jp', result: 'success' }),

@@ -10,7 +10,8 @@
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
 import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
-import { N8nSession, PACKAGE_PREFIX, randomId, runtime, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { N8nSession, randomId, runtime, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { everyMinuteTriggers } from './polling-triggers';
 
 const DURABLE_SCHEDULER = {
 	N8N_SCHEDULER_ENABLED: 'true',
@@ -71,30 +72,7 @@ describe.each(modes)('polling triggers under %s', (_mode, env) => {
 	const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
 	const araraCredential: CredentialFixture = { id: randomId('cr'), name: 'Arara (fake)', type: 'araraMessageOAuth2Api', data: {} };
 
-	const workflow = (name: string, trigger: WorkflowJson['nodes'][number]): WorkflowJson => ({
-		id: randomId('wf'),
-		name,
-		nodes: [trigger, { id: randomId('nd'), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} }],
-		connections: { [trigger.name]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
-	});
-	const cmcTrigger = workflow('scheduler: CMC trigger', {
-		id: randomId('nd'),
-		name: 'CMC Trigger',
-		type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
-		credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
-	});
-	const araraTrigger = workflow('scheduler: Arara trigger', {
-		id: randomId('nd'),
-		name: 'Arara Trigger',
-		type: `${PACKAGE_PREFIX}araraMessageTrigger`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, lookBackHours: 24 },
-		credentials: { araraMessageOAuth2Api: { id: araraCredential.id, name: araraCredential.name } },
-	});
+	const { cmcTrigger, araraTrigger } = everyMinuteTriggers('scheduler', cmcCredential, araraCredential);
 
 	beforeAll(async () => {
 		cmcCredential.data = { ...cmc.credentials };

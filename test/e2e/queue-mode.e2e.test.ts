@@ -14,6 +14,7 @@ import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
 import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../fakes/naimar-sms';
 import { MANUAL_START, PACKAGE_PREFIX, packageNode, randomId, type CredentialFixture, type WorkflowJson } from './n8n';
+import { everyMinuteTriggers, triggerWorkflow } from './polling-triggers';
 import { QueueCluster, idempotent } from './queue';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,34 +59,7 @@ const araraGetMany = manualWorkflow('queue: Arara get many', [
 	}),
 ]);
 
-function triggerWorkflow(name: string, trigger: WorkflowJson['nodes'][number]): WorkflowJson {
-	return {
-		id: randomId('wf'),
-		name,
-		nodes: [trigger, { id: randomId('nd'), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} }],
-		connections: chain(trigger.name, 'Received'),
-	};
-}
-
-const cmcTrigger = triggerWorkflow('queue: CMC trigger', {
-	id: randomId('nd'),
-	name: 'CMC Trigger',
-	type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
-	typeVersion: 1,
-	position: [0, 0],
-	// minPollInterval 0: every poll of the test counts (the default paces polls to one an hour)
-	parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
-	credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
-});
-const araraTrigger = triggerWorkflow('queue: Arara trigger', {
-	id: randomId('nd'),
-	name: 'Arara Trigger',
-	type: `${PACKAGE_PREFIX}araraMessageTrigger`,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, lookBackHours: 24 },
-	credentials: { araraMessageOAuth2Api: { id: araraCredential.id, name: araraCredential.name } },
-});
+const { cmcTrigger, araraTrigger } = everyMinuteTriggers('queue', cmcCredential, araraCredential);
 const naimarTrigger = triggerWorkflow('queue: Naimar trigger', {
 	id: randomId('nd'),
 	name: 'Naimar Trigger',
