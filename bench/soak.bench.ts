@@ -419,7 +419,11 @@ async function soakWebhook(fakes: Fakes): Promise<Report> {
 			const id = `P${pushes}`;
 			const query: Record<string, string> =
 				roll < 0.05 ? { id, status: '2', secret: 'wrong' } : roll < 0.1 ? { hello: 'world', secret } : { id, status: '2', secret };
-			const outcome = await runWebhook({ node: { type: 'naimarSmsTrigger', parameters: { options: { secret } } }, credentials: {}, call: { query } });
+			const outcome = await runWebhook({
+				node: { type: 'naimarSmsTrigger', parameters: {}, credentials: { naimarSmsPushApi: 'push' } },
+				credentials: { push: { type: 'naimarSmsPushApi', data: { sharedSecret: secret } } },
+				call: { query },
+			});
 			if (roll >= 0.1) expected++;
 			else report.errors++;
 			for (const item of outcome.items ?? []) seen.set(String(item.json.id), (seen.get(String(item.json.id)) ?? 0) + 1);
@@ -448,7 +452,7 @@ async function main(): Promise<void> {
 				'/transaction/',
 				(staticData) =>
 					runPoll({
-						node: { type: 'customersMailCloudTrigger', parameters: { event: 'newBlock', options: OPTIONS }, credentials: { customersMailCloudApi: 'cmc' } },
+						node: { type: 'customersMailCloudTrigger', parameters: { event: 'newBlock', options: { ...OPTIONS, minPollInterval: 0 } }, credentials: { customersMailCloudApi: 'cmc' } },
 						credentials: credentials(fakes),
 						staticData,
 					}),

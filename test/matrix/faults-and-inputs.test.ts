@@ -393,7 +393,7 @@ describe('triggers', () => {
 			name: 'Customers Mail Cloud Trigger',
 			provider: 'cmc',
 			type: 'customersMailCloudTrigger',
-			parameters: (value) => ({ event: 'newBlock', ...(value === undefined ? {} : { filters: { email: value } }) }),
+			parameters: (value) => ({ event: 'newBlock', options: { minPollInterval: 0 }, ...(value === undefined ? {} : { filters: { email: value } }) }),
 			fieldName: /Email Contains|email|Server Composition/,
 			allowed: OPERATIONS.find((row) => row.operation === 'getAll' && row.provider === 'cmc')!.allowed,
 			faultPath: '/transaction/v2/blocks/',
@@ -423,7 +423,7 @@ describe('triggers', () => {
 		await freshConnections(server);
 		const before = server.requests.length;
 		const outcome = await runPoll({
-			node: { type: row.type, parameters: { ...row.parameters(value), options: FAST }, credentials: { [CREDENTIAL_TYPE[row.provider]]: 'cred' } },
+			node: { type: row.type, parameters: { ...row.parameters(value), options: { ...FAST, ...(row.parameters(value).options as IDataObject | undefined) } }, credentials: { [CREDENTIAL_TYPE[row.provider]]: 'cred' } },
 			credentials: store,
 			staticData,
 		});
@@ -488,8 +488,9 @@ describe('triggers', () => {
 			await matrixCase(`Naimar SMS Trigger bad input ${name}`, async () => {
 				const query: Record<string, string> = { ...report, secret: WEBHOOK_SECRET, [field]: value };
 				const outcome = await runWebhook({
-					node: { type: 'naimarSmsTrigger', parameters: { options: { secret: WEBHOOK_SECRET } } },
-					credentials: {},
+					// the shared secret lives in the optional Naimar SMS Push credential
+					node: { type: 'naimarSmsTrigger', parameters: {}, credentials: { naimarSmsPushApi: 'push' } },
+					credentials: { push: { type: 'naimarSmsPushApi', data: { sharedSecret: WEBHOOK_SECRET } } },
 					call: { method: 'GET', query },
 				});
 				if (field === 'secret') {
