@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { routeOperation } from '../shared/router';
 import * as block from './actions/block';
+import * as bounce from './actions/bounce';
 import * as delivery from './actions/delivery';
 
 export class CustomersMailCloud implements INodeType {
@@ -13,7 +14,7 @@ export class CustomersMailCloud implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Check mail deliveries and manage blocked addresses (suppression list) in Customers Mail Cloud',
+		description: 'Check mail deliveries and bounces, and manage blocked addresses (suppression list), in Customers Mail Cloud',
 		defaults: { name: 'Customers Mail Cloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,16 +28,18 @@ export class CustomersMailCloud implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Block', value: 'block', description: 'An address the service stopped delivering to' },
+					{ name: 'Bounce', value: 'bounce', description: 'An address whose mail caused a sending error' },
 					{ name: 'Delivery', value: 'delivery', description: 'The delivery records of the mails sent' },
 				],
 				default: 'block',
 			},
 			...block.description,
+			...bounce.description,
 			...delivery.description,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation.call(this, { block: block.operations, delivery: delivery.operations });
+		return await routeOperation.call(this, { block: block.operations, bounce: bounce.operations, delivery: delivery.operations });
 	}
 }
