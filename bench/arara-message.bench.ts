@@ -1,28 +1,44 @@
 /**
- * Return All over 50,000 Arara Message deliveries reserved in one month (12.5× the API's 4,000
- * cap), in one run against the Arara fake (in its own process):
- *  - this package's Arara Message node (Get Many, Return All): one query for the month, then
- *    windows split by `total`, 4 requests in flight, merged by id in send-time order;
- *  - a raw undici client (keep-alive Pool, 4 connections) that already knows the perfect split:
- *    the fewest windows of ≤ 4,000 deliveries (found from the fake's own data), i.e. the minimal
- *    number of requests any client needs. It merges and sorts the same way.
+ * Arara Message, in one run against its fake (in its own process). Every job is done by this
+ * package's node, by the floor (bench/BenchFloor.node.ts: the same requests through bare
+ * helpers.httpRequest), by n8n's HTTP Request node where a user would use it (with the same
+ * credential, n8n's OAuth2 handling), and by a raw undici client (keep-alive Pool, same
+ * concurrency). Every contender starts with a token stored in the credential, as after a first run.
+ *  1. Get Many, Return All over 50,000 deliveries reserved in one month (12.5× the API's cap of
+ *     4,000 per query): windows split by `total`, 4 in flight. The raw client already knows the
+ *     perfect split (the fewest windows of ≤ 4,000, from the fake's data): the fewest requests
+ *     any client needs.
+ *  2. Get (by delivery id) of 1,000 ids, Cancel of 1,000 reserved deliveries and Send of 1,000
+ *     deliveries (one per item; the node packs 100 per request), on loopback and with 10 ms
+ *     added to every answer.
+ *  3. The trigger: one poll with nothing new over 10,000 known deliveries of the last 24 hours.
  *
- *   npm run build && npx tsc -p tsconfig.tools.json && node .build/bench/arara-message.bench.js
+ *   npm run build && npm run build:tools && node .build/bench/arara-message.bench.js
  *
- * Prints times and request counts (token requests included) as ratios of the raw client's.
+ * Prints ratios from this one run; asserts nothing about time.
  */
-import type { ChildProcess } from 'node:child_process';
 
 import { Pool } from 'undici';
 
 import { mapWithConcurrency } from '../nodes/shared/limiter';
-import { runNode } from '../test/harness/engine';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CredentialStore } from '../test/harness/credentials';
 import { usePackageRoot } from '../test/harness/node-types';
 import { STATUS_CAP, japanMinute, startAraraMessageFake } from '../test/fakes/arara-message';
-import { formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
-import { repoRoot } from './http-request-node';
+import { floorType, FLOOR_TYPE } from './BenchFloor.node';
+import { executeNode, pollNode } from './engine-runner';
+import { askFake, measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
+import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { recordJob } from './results';
 
-const DELIVERIES = 50_000;
+const DELIVERIES = scaled(50_000);
+const PER_ITEM = scaled(1_000);
+const WATCHED = scaled(10_000);
+const LATENCY_MS = 10;
+const BENCHMARK = 'Arara Message';
+const CREDENTIAL = 'Arara bench';
+const nodeCredentials = { araraMessageOAuth2Api: CREDENTIAL };
 const IN_FLIGHT = 4;
 const MINUTE = 60_000;
 // May 2024 in Japan time.
@@ -34,6 +50,8 @@ interface Ready {
 	credentials: { host: string; clientId: string; clientSecret: string };
 	/** The perfect split: fewest [from, to) minute windows holding ≤ 4,000 deliveries each. */
 	windows: Array<[number, number]>;
+	/** Deliveries to look up by id. */
+	ids: string[];
 }
 
 async function serveFake(): Promise<void> {
@@ -57,35 +75,65 @@ async function serveFake(): Promise<void> {
 		count += here;
 	}
 	windows.push([start, TO]);
-	const ready: Ready = { url: fake.url, credentials: fake.credentials, windows };
-	serveFakeInChild({ ready, server: fake.server, close: () => fake.close() });
-}
-
-async function measure(name: string, child: ChildProcess, job: () => Promise<number>): Promise<Measurement> {
-	const { ms, result } = await timeIt(() => withPeakMemory(job));
-	const requests = await takeRequestCount(child);
-	return {
-		name,
-		ms,
-		requests,
-		peakBytes: result.peakHeapBytes,
-		note: `${result.result.toLocaleString('en')} deliveries out, peak heap +${formatBytes(result.peakHeapBytes)}`,
-	};
+	// What the trigger sees: deliveries of the last day, none of them changing between polls.
+	const now = Date.now();
+	fake.seed(WATCHED, now - 23 * 3_600_000, now - 10 * 60_000, 12);
+	const ready: Ready = { url: fake.url, credentials: fake.credentials, windows, ids: fake.store.all().slice(0, PER_ITEM).map((d) => d.delivery_id) };
+	serveFakeInChild({
+		ready,
+		server: fake.server,
+		close: () => fake.close(),
+		answer(message) {
+			if (message.startsWith('reserved:')) {
+				// Fresh deliveries to cancel, a day ahead: every contender cancels its own.
+				const ids: string[] = [];
+				for (let index = 0; index < Number(message.slice('reserved:'.length)); index++) {
+					const sendAt = Math.floor((Date.now() + 86_400_000) / MINUTE) * MINUTE;
+					const delivery = {
+						delivery_id: fake.store.newId(),
+						status: 'reserved',
+						settings: { send_time: japanMinute(sendAt) },
+						sendresult_count: { success: 0, error: 0 },
+						reservedAt: Date.now() - 3 * 86_400_000,
+						sendAt,
+						mails: 1,
+					};
+					fake.store.add(delivery);
+					ids.push(delivery.delivery_id);
+				}
+				return { ids };
+			}
+			if (!message.startsWith('latency:')) return undefined;
+			fake.server.clearFaults();
+			const ms = Number(message.slice('latency:'.length));
+			if (ms > 0) fake.server.inject({ kind: 'delay', ms }, { times: Number.MAX_SAFE_INTEGER });
+			return { latency: ms };
+		},
+	});
 }
 
 type Delivery = Record<string, unknown> & { settings?: { send_time?: string } };
 
-async function rawClient(ready: Ready): Promise<number> {
-	const pool = new Pool(ready.url, { connections: IN_FLIGHT });
+/** A token from the fake, stored in the credential as n8n stores it after a first run. */
+async function fetchToken(ready: Ready): Promise<string> {
+	const pool = new Pool(ready.url, { connections: 1 });
 	try {
 		const basic = Buffer.from(`${ready.credentials.clientId}:${ready.credentials.clientSecret}`).toString('base64');
-		const tokenAnswer = await pool.request({
+		const answer = await pool.request({
 			method: 'POST',
 			path: '/oauth2/token',
 			headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
 			body: 'grant_type=client_credentials',
 		});
-		const { access_token: token } = (await tokenAnswer.body.json()) as { access_token: string };
+		return ((await answer.body.json()) as { access_token: string }).access_token;
+	} finally {
+		await pool.close();
+	}
+}
+
+async function rawClient(ready: Ready, token: string): Promise<number> {
+	const pool = new Pool(ready.url, { connections: IN_FLIGHT });
+	try {
 		const pages = await mapWithConcurrency(ready.windows, IN_FLIGHT, async ([from, to]) => {
 			const query = new URLSearchParams({ timemin: japanMinute(from), timemax: japanMinute(to) });
 			const answer = await pool.request({ method: 'GET', path: `/send?${query}`, headers: { authorization: `Bearer ${token}` } });
@@ -108,49 +156,191 @@ async function rawClient(ready: Ready): Promise<number> {
 	}
 }
 
+function check(count: number, expected: number, who: string): void {
+	if (count !== expected) throw new Error(`${who} returned ${count} items, expected ${expected}`);
+}
+
+/** Bearer requests through a keep-alive pool, `IN_FLIGHT` at once. */
+async function rawPerItem<T>(ready: Ready, token: string, inputs: T[], request: (input: T) => { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<unknown[]> {
+	const pool = new Pool(ready.url, { connections: IN_FLIGHT });
+	try {
+		return await mapWithConcurrency(inputs, IN_FLIGHT, async (input) => {
+			const { method, path, body } = request(input);
+			const answer = await pool.request({
+				method,
+				path,
+				headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			return await answer.body.json();
+		});
+	} finally {
+		await pool.close();
+	}
+}
+
+const SEND = {
+	subject: 'Your order has shipped',
+	text: 'Dear customer,\nyour order has shipped.',
+	fromAddress: 'shop@example.jp',
+	fromName: 'Arara Shop',
+};
+const sendDelivery = (email: string) => ({
+	'mailing-list': [{ to: { address: email } }],
+	contents: { subject: SEND.subject, body: { text: SEND.text } },
+	settings: { send_time: 'now', from: { address: SEND.fromAddress, name: SEND.fromName } },
+});
+
 export async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
 	const { child, ready } = await startFakeInChild<Ready>(__filename);
-	const rows: Measurement[] = [];
-	try {
-		const credentials = {
-			'Arara bench': { type: 'araraMessageOAuth2Api', data: { ...ready.credentials } },
-		};
-		const runTheNode = async () => {
-			const { items, error } = await runNode({
-				node: {
-					type: 'araraMessage',
-					parameters: {
-						resource: 'delivery',
-						operation: 'getAll',
-						timeMin: '2024-05-01T00:00:00+09:00',
-						timeMax: '2024-06-01T00:00:00+09:00',
-						returnAll: true,
-						options: { concurrency: IN_FLIGHT },
-					},
-					credentials: { araraMessageOAuth2Api: 'Arara bench' },
-				},
-				input: [{}],
-				credentials,
-			});
-			if (error) throw error;
-			return items.length;
-		};
-		// Warm-up: loads the package and the engine once, outside the measurements.
-		await rawClient(ready);
-		await runTheNode();
-		await takeRequestCount(child);
+	const token = await fetchToken(ready);
+	const store = (): CredentialStore => ({
+		[CREDENTIAL]: {
+			type: 'araraMessageOAuth2Api',
+			data: { ...ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } },
+		},
+	});
+	const httpAuth = { authentication: 'predefinedCredentialType', nodeCredentialType: 'araraMessageOAuth2Api' };
+	const options = { concurrency: IN_FLIGHT };
+	const run = async (type: string, parameters: IDataObject, items: IDataObject[] = [{}]) => {
+		const result = await executeNode({ type, parameters, nodeCredentials, credentials: store(), items }, [floorType]);
+		if (result.error) throw result.error;
+		return result.items;
+	};
+	const http = async (parameters: IDataObject, items: IDataObject[]) => {
+		const result = await runHttpRequestNode({ items, parameters: { ...httpAuth, ...parameters, options: {} }, nodeCredentials, credentials: store() });
+		if (result.error) throw result.error;
+		return result.items;
+	};
+	const getAll = { timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-06-01T00:00:00+09:00' };
 
-		rows.push(await measure(`raw undici, perfect split (${ready.windows.length} windows), ${IN_FLIGHT} connections`, child, () => rawClient(ready)));
-		rows.push(await measure(`Arara Message node, Return All, ${IN_FLIGHT} in flight`, child, runTheNode));
+	try {
+		// Warm-up: loads the package and the engine once, outside the measurements.
+		await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options });
+		recordJob({
+			benchmark: BENCHMARK,
+			job: `Get Many, Return All over ${DELIVERIES.toLocaleString('en')} deliveries in one month (cap ${STATUS_CAP} per query, ${IN_FLIGHT} in flight)`,
+			where: 'engine',
+			node: await measureJob(child, async () =>
+				check((await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options })).length, DELIVERIES, 'the node'),
+			),
+			floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length, DELIVERIES, 'the floor')),
+			raw: await measureJob(child, async () => check(await rawClient(ready, token), DELIVERIES, 'the raw client')),
+			note: `raw client: the perfect split (${ready.windows.length} windows) known in advance`,
+		});
+
+		for (const latency of [0, LATENCY_MS]) {
+			await askFake(child, `latency:${latency}`);
+			const suffix = latency ? `, ${latency} ms per answer` : ', loopback';
+			const idItems = ready.ids.map((id) => ({ id }));
+			recordJob({
+				benchmark: BENCHMARK,
+				job: `Get (by delivery id), ${PER_ITEM.toLocaleString('en')} ids (${IN_FLIGHT} in flight)${suffix}`,
+				where: 'engine',
+				node: await measureJob(child, async () =>
+					check((await run('araraMessage', { resource: 'delivery', operation: 'get', deliveryId: '={{ $json.id }}', options }, idItems)).length, PER_ITEM, 'the node'),
+				),
+				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGet', deliveryId: '={{ $json.id }}', options }, idItems)).length, PER_ITEM, 'the floor')),
+				httpRequest: await measureJob(child, async () =>
+					check((await http({ method: 'GET', url: `=${ready.url}/send/{{ $json.id }}` }, idItems)).length, PER_ITEM, 'the HTTP Request node'),
+				),
+				raw: await measureJob(child, async () =>
+					check((await rawPerItem(ready, token, ready.ids, (id) => ({ method: 'GET', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+				),
+				note: 'HTTP Request node: one GET per item, all started at once',
+			});
+
+			const reserved = async () => (await askFake<{ ids: string[] }>(child, `reserved:${PER_ITEM}`)).ids.map((id) => ({ id }));
+			const forNode = await reserved();
+			const forFloor = await reserved();
+			const forHttp = await reserved();
+			const forRaw = (await reserved()).map(({ id }) => id);
+			recordJob({
+				benchmark: BENCHMARK,
+				job: `Cancel, ${PER_ITEM.toLocaleString('en')} reserved deliveries (${IN_FLIGHT} in flight)${suffix}`,
+				where: 'engine',
+				node: await measureJob(child, async () =>
+					check((await run('araraMessage', { resource: 'delivery', operation: 'cancel', deliveryId: '={{ $json.id }}', options }, forNode)).length, PER_ITEM, 'the node'),
+				),
+				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraCancel', deliveryId: '={{ $json.id }}', options }, forFloor)).length, PER_ITEM, 'the floor')),
+				httpRequest: await measureJob(child, async () =>
+					check((await http({ method: 'DELETE', url: `=${ready.url}/send/{{ $json.id }}` }, forHttp)).length, PER_ITEM, 'the HTTP Request node'),
+				),
+				raw: await measureJob(child, async () =>
+					check((await rawPerItem(ready, token, forRaw, (id) => ({ method: 'DELETE', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+				),
+				note: 'HTTP Request node: one DELETE per item, all started at once',
+			});
+
+			const recipients = Array.from({ length: PER_ITEM }, (_, index) => ({ email: `customer${index}@example.com` }));
+			const sendParameters = { toAddress: '={{ $json.email }}', ...SEND };
+			const batches: Array<Array<{ email: string }>> = [];
+			for (let start = 0; start < recipients.length; start += 100) batches.push(recipients.slice(start, start + 100));
+			recordJob({
+				benchmark: BENCHMARK,
+				job: `Send, ${PER_ITEM.toLocaleString('en')} deliveries (one per item; 100 per request, ${IN_FLIGHT} in flight)${suffix}`,
+				where: 'engine',
+				node: await measureJob(child, async () =>
+					check(
+						(await run('araraMessage', { resource: 'delivery', operation: 'reserve', deliveryMode: 'perItem', ...sendParameters, options }, recipients)).length,
+						PER_ITEM,
+						'the node',
+					),
+				),
+				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraSend', ...sendParameters, options }, recipients)).length, PER_ITEM, 'the floor')),
+				httpRequest: await measureJob(child, async () =>
+					check(
+						(
+							await http(
+								{
+									method: 'POST',
+									url: `${ready.url}/send`,
+									sendBody: true,
+									contentType: 'json',
+									specifyBody: 'json',
+									// Spaces between braces: "}}" would end the expression.
+									jsonBody: `={{ JSON.stringify({ delivery: [ { 'mailing-list': [ { to: { address: $json.email } } ], contents: { subject: ${JSON.stringify(SEND.subject)}, body: { text: ${JSON.stringify(SEND.text)} } }, settings: { send_time: 'now', from: { address: ${JSON.stringify(SEND.fromAddress)}, name: ${JSON.stringify(SEND.fromName)} } } } ] }) }}`,
+								},
+								recipients,
+							)
+						).length,
+						PER_ITEM,
+						'the HTTP Request node',
+					),
+				),
+				raw: await measureJob(child, async () =>
+					check(
+						(await rawPerItem(ready, token, batches, (batch) => ({ method: 'POST', path: '/send', body: { delivery: batch.map(({ email }) => sendDelivery(email)) } }))).length,
+						batches.length,
+						'the raw client',
+					),
+				),
+				note: 'HTTP Request node: one POST (one delivery) per item, all started at once',
+			});
+		}
+		await askFake(child, 'latency:0');
+
+		const parameters = { lookBackHours: 24, statuses: [], options };
+		const nodeStatic = {};
+		const floorStatic = {};
+		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
+			const { items } = await pollNode({ type, parameters: { ...parameters, ...extra }, nodeCredentials, credentials: store(), staticData: staticData as never }, [floorType]);
+			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
+		};
+		await pollIt('araraMessageTrigger', {}, nodeStatic)();
+		await pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)();
+		recordJob({
+			benchmark: BENCHMARK,
+			job: `Trigger: one poll with nothing new over ${WATCHED.toLocaleString('en')} known deliveries (last 24 hours)`,
+			where: 'engine',
+			node: await measureJob(child, pollIt('araraMessageTrigger', {}, nodeStatic)),
+			floor: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)),
+			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
+		});
 	} finally {
 		child.send('stop');
 	}
-	printRatios(
-		`Arara Message: Return All over ${DELIVERIES.toLocaleString('en')} deliveries in one month (cap ${STATUS_CAP} per query)`,
-		rows,
-		rows[0].name,
-	);
 }
 
 runBenchmark(module, main, serveFake);

@@ -1,14 +1,19 @@
 /**
  * Customers Mail Cloud, in one run against its fake (in its own process, so the server's work
- * and memory do not count as the client's):
- *  1. Get Many, Return All over 100,000 blocks: this package's node (pages fetched ahead, 4 in
- *     flight) and the same node with 1 in flight, against a raw sequential paging client (undici
- *     keep-alive Pool, p = 0, 1, … until a short page): the baseline. Twice: against the local
- *     fake as is, and with 10 ms added to every answer (a remote API's round trip).
- *  2. Download → One Item per Block for 1,000,000 rows: peak memory of the node's run against the
+ * and memory do not count as the client's). Every job is done by this package's node, by the floor
+ * (bench/BenchFloor.node.ts: the same requests through bare helpers.httpRequest), by n8n's HTTP
+ * Request node where a user would use it, and by a raw undici client (keep-alive Pool, the same
+ * requests at the same concurrency):
+ *  1. Get Many, Return All over 100,000 blocks (1,001 pages, 4 in flight), on loopback and with
+ *     10 ms added to every answer (a remote API's round trip).
+ *  2. Unblock Once and Unblock Permanently of 1,000 addresses (one request per address, 4 in
+ *     flight; the HTTP Request node starts them all at once), on loopback and with 10 ms.
+ *  3. The trigger: one poll with nothing new over 10,000 known blocks (New Block), and one over
+ *     100,000 lifted blocks (Block Removed, which must read the whole list).
+ *  4. Download → One Item per Block for 1,000,000 rows: peak memory of the node's run against the
  *     items' own size (heap they hold once the run is over).
  *
- *   npm run build && npx tsc -p tsconfig.tools.json && node .build/bench/customers-mail-cloud.bench.js
+ *   npm run build && npm run build:tools && node .build/bench/customers-mail-cloud.bench.js
  *
  * Prints ratios from this one run; asserts nothing about time.
  */
@@ -18,16 +23,30 @@ import { runInNewContext } from 'node:vm';
 
 import { Pool } from 'undici';
 
+import { mapWithConcurrency } from '../nodes/shared/limiter';
+import { fetchPagesUntilShort } from '../nodes/shared/paging';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
-import { askFake, formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
-import { repoRoot } from './http-request-node';
+import { floorType, FLOOR_TYPE } from './BenchFloor.node';
+import { executeNode, pollNode } from './engine-runner';
+import { askFake, formatBytes, measureJob, scaled, runBenchmark, serveFakeInChild, startFakeInChild, withPeakMemory } from './lib';
+import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { recordJob } from './results';
 
-const LIST_BLOCKS = 100_000;
-const DOWNLOAD_ROWS = 1_000_000;
+const LIST_BLOCKS = scaled(100_000);
+const DOWNLOAD_ROWS = scaled(1_000_000);
+const UNBLOCKS = scaled(1_000);
+const KNOWN_NEW_BLOCKS = scaled(10_000);
+const REMOVED_BLOCKS = scaled(100_000);
 const PAGE = 100;
+const IN_FLIGHT = 4;
 const LATENCY_MS = 10;
+/** The trigger watches its own composition, so the other jobs' blocks do not change what it reads. */
+const WATCHED = 'watchcomp';
+/** Addresses to unblock live in their own composition, so lists elsewhere do not change while they go. */
+export const UNBLOCKED = 'unblockcomp';
+const BENCHMARK = 'Customers Mail Cloud';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,11 +55,24 @@ const gc = runInNewContext('gc') as () => void;
 async function serveFake([count]: string[]): Promise<void> {
 	const fake = await startCustomersMailCloudFake();
 	fake.seed(Number(count), { seed: 1 });
+	let serial = 2;
 	serveFakeInChild({
 		ready: { url: fake.url },
 		server: fake.server,
 		close: () => fake.close(),
 		answer(message) {
+			if (message.startsWith('block:')) {
+				// Fresh addresses to unblock: every contender lifts blocks of its own.
+				if (serial === 2) fake.addComposition(UNBLOCKED);
+				const blocks = fake.seed(Number(message.slice('block:'.length)), { composition: UNBLOCKED, seed: serial, prefix: `u${serial++}` });
+				return { emails: blocks.map((block) => block.email) };
+			}
+			if (message === 'watch') {
+				fake.addComposition(WATCHED);
+				fake.seed(KNOWN_NEW_BLOCKS, { composition: WATCHED, from: new Date(Date.now() - 12 * 3_600_000), spacingSeconds: 4, prefix: 'w' });
+				fake.seed(REMOVED_BLOCKS, { composition: WATCHED, removed: true, prefix: 'r' });
+				return { watch: WATCHED };
+			}
 			if (!message.startsWith('latency:')) return undefined;
 			fake.server.clearFaults();
 			const ms = Number(message.slice('latency:'.length));
@@ -58,81 +90,235 @@ async function startFake(count: number): Promise<{ child: ChildProcess; url: str
 	return { child, url: ready.url };
 }
 
-const credentials = (url: string) => ({ cmc: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: url } } });
+const CREDENTIAL = 'cmc';
+const credentials = (url: string) => ({ [CREDENTIAL]: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: url } } });
+const nodeCredentials = { customersMailCloudApi: CREDENTIAL };
 
 async function runCmc(url: string, parameters: Record<string, unknown>) {
 	return await runNode({
 		node: {
 			type: 'customersMailCloud',
 			parameters: { resource: 'block', ...parameters },
-			credentials: { customersMailCloudApi: 'cmc' },
+			credentials: nodeCredentials,
 		},
 		input: [{}],
 		credentials: credentials(url),
 	});
 }
 
-/** The floor: one keep-alive connection, pages one after another until a short one. */
-async function rawSequentialList(url: string): Promise<number> {
-	const pool = new Pool(url, { connections: 1 });
-	let count = 0;
+function check(count: number, expected: number, who: string): void {
+	if (count !== expected) throw new Error(`${who} returned ${count} items, expected ${expected}`);
+}
+
+const listForm = (page: number, extra: Record<string, string> = {}) =>
+	new URLSearchParams({
+		api_user: SANDBOX_CREDENTIALS.apiUser,
+		api_key: SANDBOX_CREDENTIALS.apiKey,
+		server_composition: SANDBOX_CREDENTIALS.serverComposition,
+		...extra,
+		p: String(page),
+		r: String(PAGE),
+	}).toString();
+
+/** Raw undici: the same pages in the same order and concurrency as the node (slow start, until a short page). */
+async function rawList(url: string, extra: Record<string, string> = {}): Promise<number> {
+	const pool = new Pool(url, { connections: IN_FLIGHT });
 	try {
-		for (let page = 0; ; page++) {
+		const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
 			const response = await pool.request({
 				method: 'POST',
 				path: '/transaction/v2/blocks/list.json',
 				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams({
-					api_user: SANDBOX_CREDENTIALS.apiUser,
-					api_key: SANDBOX_CREDENTIALS.apiKey,
-					server_composition: SANDBOX_CREDENTIALS.serverComposition,
-					p: String(page),
-					r: String(PAGE),
-				}).toString(),
+				body: listForm(page, extra),
 			});
-			const { blocks } = (await response.body.json()) as { blocks: unknown[] };
-			count += blocks.length;
-			if (blocks.length < PAGE) return count;
-		}
+			return ((await response.body.json()) as { blocks: unknown[] }).blocks;
+		});
+		return pages.flat().length;
 	} finally {
 		await pool.close();
 	}
 }
 
-async function getManyRows(child: ChildProcess, url: string, suffix: string): Promise<Measurement[]> {
-	const rows: Measurement[] = [];
-	const raw = await timeIt(() => rawSequentialList(url));
-	rows.push({
-		name: `raw undici, sequential pages${suffix}`,
-		ms: raw.ms,
-		requests: await takeRequestCount(child),
-		note: `${raw.result} blocks`,
+async function benchGetMany(child: ChildProcess, url: string, suffix: string): Promise<void> {
+	const store = credentials(url);
+	const theNode = async () => {
+		const run = await runCmc(url, { operation: 'getAll', returnAll: true, options: { concurrency: IN_FLIGHT } });
+		if (run.error) throw run.error;
+		check(run.items.length, LIST_BLOCKS, 'the node');
+	};
+	const floor = async () => {
+		const run = await executeNode(
+			{ type: FLOOR_TYPE, parameters: { job: 'cmcList', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store },
+			[floorType],
+		);
+		if (run.error) throw run.error;
+		check(run.items.length, LIST_BLOCKS, 'the floor');
+	};
+	recordJob({
+		benchmark: BENCHMARK,
+		job: `Get Many, Return All over ${LIST_BLOCKS.toLocaleString('en')} blocks (${IN_FLIGHT} in flight)${suffix}`,
+		where: 'engine',
+		node: await measureJob(child, theNode),
+		floor: await measureJob(child, floor),
+		raw: await measureJob(child, async () => check(await rawList(url), LIST_BLOCKS, 'the raw client')),
+		note: 'HTTP Request node: not measured (it has no page-until-short loop a user would build)',
 	});
-	for (const concurrency of [4, 1]) {
-		const run = await timeIt(() => runCmc(url, { operation: 'getAll', returnAll: true, options: { concurrency } }));
-		if (run.result.error) throw run.result.error;
-		rows.push({
-			name: `Customers Mail Cloud node, Return All, ${concurrency} in flight${suffix}`,
-			ms: run.ms,
-			requests: await takeRequestCount(child),
-			note: `${run.result.items.length} items`,
-		});
-	}
-	return rows;
 }
 
-async function benchGetMany(): Promise<void> {
+async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | 'delete', suffix: string): Promise<void> {
+	const store = credentials(url);
+	const fresh = async () => (await askFake<{ emails: string[] }>(child, `block:${UNBLOCKS}`)).emails.map((email) => ({ email }));
+	const label = kind === 'cancel' ? 'Unblock Once' : 'Unblock Permanently';
+	const theNode = (items: Array<{ email: string }>) => async () => {
+		const run = await executeNode({
+			type: 'customersMailCloud',
+			parameters: { resource: 'block', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } },
+			nodeCredentials,
+			credentials: store,
+			items,
+		});
+		if (run.error) throw run.error;
+		check(run.items.filter((item) => item.json.result === 'success').length, UNBLOCKS, 'the node');
+	};
+	const floor = (items: Array<{ email: string }>) => async () => {
+		const run = await executeNode(
+			{ type: FLOOR_TYPE, parameters: { job: 'cmcUnblock', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store, items },
+			[floorType],
+		);
+		if (run.error) throw run.error;
+		check(run.items.filter((item) => item.json.result === 'success').length, UNBLOCKS, 'the floor');
+	};
+	const httpRequest = (items: Array<{ email: string }>) => async () => {
+		const run = await runHttpRequestNode({
+			items,
+			parameters: {
+				method: 'POST',
+				url: `${url}/transaction/v2/blocks/${kind}.json`,
+				sendBody: true,
+				contentType: 'form-urlencoded',
+				bodyParameters: {
+					parameters: [
+						{ name: 'api_user', value: SANDBOX_CREDENTIALS.apiUser },
+						{ name: 'api_key', value: SANDBOX_CREDENTIALS.apiKey },
+						{ name: 'server_composition', value: UNBLOCKED },
+						{ name: 'email', value: '={{ $json.email }}' },
+					],
+				},
+				options: {},
+			},
+		});
+		if (run.error) throw run.error;
+		check(run.items.filter((item) => item.json.message === 'success').length, UNBLOCKS, 'the HTTP Request node');
+	};
+	const raw = (items: Array<{ email: string }>) => async () => {
+		const pool = new Pool(url, { connections: IN_FLIGHT });
+		try {
+			const answers = await mapWithConcurrency(items, IN_FLIGHT, async ({ email }) => {
+				const response = await pool.request({
+					method: 'POST',
+					path: `/transaction/v2/blocks/${kind}.json`,
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: new URLSearchParams({
+						api_user: SANDBOX_CREDENTIALS.apiUser,
+						api_key: SANDBOX_CREDENTIALS.apiKey,
+						server_composition: UNBLOCKED,
+						email,
+					}).toString(),
+				});
+				return ((await response.body.json()) as { message?: string }).message;
+			});
+			check(answers.filter((message) => message === 'success').length, UNBLOCKS, 'the raw client');
+		} finally {
+			await pool.close();
+		}
+	};
+	const node = await measureJob(child, theNode(await fresh()));
+	const floorRun = await measureJob(child, floor(await fresh()));
+	const http = await measureJob(child, httpRequest(await fresh()));
+	const rawRun = await measureJob(child, raw(await fresh()));
+	recordJob({
+		benchmark: BENCHMARK,
+		job: `${label}, ${UNBLOCKS.toLocaleString('en')} addresses (${IN_FLIGHT} in flight)${suffix}`,
+		where: 'engine',
+		node,
+		floor: floorRun,
+		httpRequest: http,
+		raw: rawRun,
+		note: 'HTTP Request node: one POST per item, all started at once',
+	});
+}
+
+async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
+	await askFake(child, 'watch');
+	const store = credentials(url);
+	for (const event of ['newBlock', 'blockRemoved'] as const) {
+		const known = event === 'newBlock' ? KNOWN_NEW_BLOCKS : REMOVED_BLOCKS;
+		const parameters = { event, serverComposition: WATCHED, filters: {}, options: {} };
+		const nodeStatic = {};
+		const floorStatic = {};
+		const poll = (staticData: object) => async () => {
+			const { items } = await pollNode({ type: 'customersMailCloudTrigger', parameters, nodeCredentials, credentials: store, staticData: staticData as never });
+			if (items) throw new Error(`the trigger found ${items.length} new entries, expected none`);
+		};
+		const pollFloor = (staticData: object) => async () => {
+			const { items } = await pollNode(
+				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters }, nodeCredentials, credentials: store, staticData: staticData as never },
+				[floorType],
+			);
+			if (items) throw new Error(`the floor found ${items.length} new entries, expected none`);
+		};
+		// The first poll only records what is there; the second one is what every later poll costs.
+		await poll(nodeStatic)();
+		await pollFloor(floorStatic)();
+		const startDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		const extra: Record<string, string> = event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
+		const rawPoll = async () => {
+			const pool = new Pool(url, { connections: IN_FLIGHT });
+			try {
+				const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
+					const response = await pool.request({
+						method: 'POST',
+						path: '/transaction/v2/blocks/list.json',
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+						body: listForm(page, { ...extra, server_composition: WATCHED }),
+					});
+					return ((await response.body.json()) as { blocks: Array<{ id: string }> }).blocks;
+				});
+				const seen = new Set(pages.flat().map((block) => block.id));
+				check(seen.size, known, 'the raw client');
+			} finally {
+				await pool.close();
+			}
+		};
+		recordJob({
+			benchmark: BENCHMARK,
+			job:
+				event === 'newBlock'
+					? `Trigger, New Block: one poll with nothing new over ${known.toLocaleString('en')} known blocks`
+					: `Trigger, Block Removed: one poll over ${known.toLocaleString('en')} lifted blocks`,
+			where: 'engine',
+			node: await measureJob(child, poll(nodeStatic)),
+			floor: await measureJob(child, pollFloor(floorStatic)),
+			raw: await measureJob(child, rawPoll),
+			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
+		});
+	}
+}
+
+async function benchRequests(): Promise<void> {
 	const { child, url } = await startFake(LIST_BLOCKS);
 	try {
 		await runCmc(url, { operation: 'getAll', returnAll: false, limit: 1 }); // warm-up: load the package
-		await takeRequestCount(child);
-		const local = await getManyRows(child, url, '');
-		printRatios(`Get Many, Return All over ${LIST_BLOCKS.toLocaleString('en')} blocks (local fake, no latency)`, local, local[0].name);
-		// A real API is a network round trip away: what fetching pages ahead is for.
+		await benchGetMany(child, url, ', loopback');
+		await benchUnblock(child, url, 'cancel', ', loopback');
+		await benchUnblock(child, url, 'delete', ', loopback');
+		await benchTrigger(child, url);
+		// A real API is a network round trip away: what requests in flight are for.
 		await askFake(child, `latency:${LATENCY_MS}`);
-		const remote = await getManyRows(child, url, `, ${LATENCY_MS} ms latency`);
+		await benchGetMany(child, url, `, ${LATENCY_MS} ms per answer`);
+		await benchUnblock(child, url, 'cancel', `, ${LATENCY_MS} ms per answer`);
+		await benchUnblock(child, url, 'delete', `, ${LATENCY_MS} ms per answer`);
 		await askFake(child, 'latency:0');
-		printRatios(`Same, with ${LATENCY_MS} ms added to every answer (a remote API)`, remote, remote[0].name);
 	} finally {
 		child.send('stop');
 	}
@@ -148,7 +334,12 @@ async function benchDownload(): Promise<void> {
 		warm.items.length = 0;
 		gc();
 		const before = process.memoryUsage();
-		const measured = await withPeakMemory(() => runCmc(url, { operation: 'download', output: 'items' }));
+		const started = process.hrtime.bigint();
+		const measured = {
+			...(await withPeakMemory(() => runCmc(url, { operation: 'download', output: 'items' }))),
+			ms: 0,
+		};
+		measured.ms = Number(process.hrtime.bigint() - started) / 1e6;
 		const result = measured.result;
 		if (result.error) throw result.error;
 		gc();
@@ -167,6 +358,14 @@ async function benchDownload(): Promise<void> {
 		console.log(`| peak heap + array buffers during the run | ${formatBytes(measured.peakHeapBytes)} | ${(measured.peakHeapBytes / itemsBytes).toFixed(2)} |`);
 		console.log(`| peak RSS during the run | ${formatBytes(measured.peakRssBytes)} | ${(measured.peakRssBytes / itemsBytes).toFixed(2)} |`);
 		console.log(`(heap before the run: ${formatBytes(before.heapUsed)}; ratios from this one run)`);
+		recordJob({
+			benchmark: BENCHMARK,
+			job: `Download → One Item per Block, ${count.toLocaleString('en')} rows (ZIP ${formatBytes(zipBytes)}): peak memory`,
+			where: 'engine',
+			node: { ms: measured.ms, peakBytes: measured.peakHeapBytes, requests: 1 },
+			memoryBaseline: { label: "the items' own size", bytes: itemsBytes },
+			note: `peak RSS +${formatBytes(measured.peakRssBytes)}`,
+		});
 	} finally {
 		child.send('stop');
 	}
@@ -174,7 +373,7 @@ async function benchDownload(): Promise<void> {
 
 export async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
-	await benchGetMany();
+	await benchRequests();
 	await benchDownload();
 }
 

@@ -6,12 +6,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import type { IConnections, IDataObject, INode, INodeExecutionData, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
-import { NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type { IDataObject, INodeExecutionData, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
-import { additionalDataFor, ensureReady } from '../test/harness/engine';
-import { INPUT_NODE_TYPE, loadNodeTypes } from '../test/harness/node-types';
+import type { CredentialStore } from '../test/harness/credentials';
+import { executeNode } from './engine-runner';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 
@@ -44,58 +42,25 @@ export function httpRequestNodeType(dir = runtimeDir()): IVersionedNodeType | IN
 	return httpRequestType;
 }
 
-async function nodeTypesWithHttpRequest(items: INodeExecutionData[]): Promise<INodeTypes> {
-	const ours = await loadNodeTypes(items);
-	const http = httpRequestNodeType();
-	return {
-		getByName: (type) => (type === HTTP_REQUEST_TYPE ? http : ours.getByName(type)),
-		getByNameAndVersion: (type, version) =>
-			type === HTTP_REQUEST_TYPE ? NodeHelpers.getVersionedNodeType(http, version) : ours.getByNameAndVersion(type, version),
-		getKnownTypes: () => ({}),
-	};
-}
-
 /** Runs Input → HTTP Request (version 4.2 unless given) with the items; returns its output or error. */
 export async function runHttpRequestNode(options: {
 	items: IDataObject[];
 	parameters: IDataObject;
 	typeVersion?: number;
+	/** For a predefined credential type: credential type → name in `credentials`. */
+	nodeCredentials?: Record<string, string>;
+	credentials?: CredentialStore;
 }): Promise<{ items: INodeExecutionData[]; error?: Error }> {
-	await ensureReady();
-	const input = options.items.map((json) => ({ json }));
-	const nodeTypes = await nodeTypesWithHttpRequest(input);
-	const nodes: INode[] = [
-		{ id: 'input', name: 'Input', type: INPUT_NODE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+	const { items, error } = await executeNode(
 		{
-			id: 'http',
-			name: 'HTTP Request',
 			type: HTTP_REQUEST_TYPE,
 			typeVersion: options.typeVersion ?? 4.2,
-			position: [200, 0],
-			parameters: options.parameters as INode['parameters'],
+			parameters: options.parameters,
+			nodeCredentials: options.nodeCredentials,
+			credentials: options.credentials ?? {},
+			items: options.items,
 		},
-	];
-	const connections: IConnections = { Input: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } };
-	const workflow = new Workflow({ id: 'bench', name: 'bench', nodes, connections, active: false, nodeTypes, staticData: {} });
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: workflow.getNode('Input')!, data: { main: [[{ json: {} }]] }, source: null }] },
-	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'bench-execution', {
-		id: 'bench',
-		name: 'bench',
-		active: false,
-		nodes,
-		connections,
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		isArchived: false,
-		activeVersionId: null,
-	} as never);
-	const additionalData = additionalDataFor({}, hooks);
-	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
-	const task = run.data.resultData.runData['HTTP Request']?.[0];
-	return {
-		items: task?.data?.main?.[0] ?? [],
-		error: (task?.error ?? run.data.resultData.error) as Error | undefined,
-	};
+		[{ type: HTTP_REQUEST_TYPE, nodeType: httpRequestNodeType() }],
+	);
+	return { items, error };
 }

@@ -149,3 +149,23 @@ export function printRatios(title: string, rows: Measurement[], baselineName: st
 	}
 	console.log(`(baseline: ${baselineName}; ratios from this one run)`);
 }
+
+/** One contender's run of a job: time, requests the fake served, peak heap + array buffers above the start. */
+export interface Measure {
+	ms: number;
+	requests?: number;
+	peakBytes?: number;
+}
+
+/** Times `job` with peak-memory sampling and reads how many requests the fake served for it. */
+export async function measureJob(child: ChildProcess | undefined, job: () => Promise<unknown>): Promise<Measure> {
+	if (child) await takeRequestCount(child);
+	const { ms, result } = await timeIt(() => withPeakMemory(job));
+	return { ms, peakBytes: result.peakHeapBytes, requests: child ? await takeRequestCount(child) : undefined };
+}
+
+/** BENCH_SCALE=0.1 shrinks every benchmark's sizes, for a quick check that the benchmarks run; reports use 1. */
+export function scaled(count: number): number {
+	const scale = Number(process.env.BENCH_SCALE ?? 1);
+	return Math.max(1, Math.round(count * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}

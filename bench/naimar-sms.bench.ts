@@ -1,26 +1,27 @@
 /**
- * 10,000 SMS ids, three ways, in one run against the Naimar SMS fake (in its own process):
+ * 10,000 SMS ids, four ways, in one run against the Naimar SMS fake (in its own process):
  *  - this package's Naimar SMS node: all ids in batches of 100, 4 requests in flight;
+ *  - the floor (bench/BenchFloor.node.ts): the same batches through bare helpers.httpRequest;
  *  - n8n's HTTP Request node 4.2 as a user would build it today: 10,000 items, one POST per id;
- *  - a raw undici client (keep-alive Pool, 4 connections) sending the same 100 batches: the floor.
+ *  - a raw undici client (keep-alive Pool, 4 connections) sending the same 100 batches.
  *
  *   npm run build && npx tsc -p tsconfig.tools.json && node .build/bench/naimar-sms.bench.js
  *
- * Prints times and request counts as ratios of the HTTP Request node's; asserts nothing about time.
+ * Prints the node's time as a ratio of each baseline's; asserts nothing about time.
  */
-import type { ChildProcess } from 'node:child_process';
-
 import { Pool } from 'undici';
 
 import { mapWithConcurrency } from '../nodes/shared/limiter';
 import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
-import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
-import { formatBytes, printRatios, runBenchmark, serveFakeInChild, startFakeInChild, takeRequestCount, timeIt, withPeakMemory, type Measurement } from './lib';
+import { floorType, FLOOR_TYPE } from './BenchFloor.node';
+import { executeNode } from './engine-runner';
+import { measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
 import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { recordJob, type JobResult } from './results';
 
-const IDS = 10_000;
+const IDS = scaled(10_000);
 const BATCH_SIZE = 100;
 const IN_FLIGHT = 4;
 
@@ -36,100 +37,90 @@ async function serveFake(): Promise<void> {
 	serveFakeInChild({ ready, server: fake.server, countedPath: DELIVERY_PATH, close: () => fake.close() });
 }
 
-async function measure(
-	name: string,
-	child: ChildProcess,
-	job: () => Promise<{ outputs: number; delivered: number }>,
-): Promise<Measurement> {
-	const { ms, result } = await timeIt(() => withPeakMemory(job));
-	const requests = await takeRequestCount(child);
-	const { outputs, delivered } = result.result;
-	return {
-		name,
-		ms,
-		requests,
-		peakBytes: result.peakHeapBytes,
-		note: `${outputs} items, ${delivered} delivered, peak heap +${formatBytes(result.peakHeapBytes)}`,
-	};
-}
-
 export async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
 	const { child, ready } = await startFakeInChild<Ready>(__filename);
 	const { url: baseUrl, ids } = ready;
 	const login = { username: SANDBOX_CREDENTIALS.username, password: SANDBOX_CREDENTIALS.password };
 	const items = ids.map((id) => ({ id }));
-	const countDelivered = (json: Array<{ status?: unknown }>) => json.filter((entry) => entry.status === 'delivered').length;
-	const rows: Measurement[] = [];
+	const credentials = { bench: { type: 'naimarSmsApi', data: { ...login, baseUrl } } };
+	const options = { batchSize: BATCH_SIZE, concurrency: IN_FLIGHT };
+	const expectReports = (count: number, who: string) => {
+		if (count !== IDS) throw new Error(`${who} returned ${count} reports, expected ${IDS}`);
+	};
+
+	const theNode = async () => {
+		const result = await executeNode({
+			type: 'naimarSms',
+			parameters: { resource: 'deliveryReport', operation: 'get', messageIds: '={{ $json.id }}', options },
+			nodeCredentials: { naimarSmsApi: 'bench' },
+			credentials,
+			items,
+		});
+		if (result.error) throw result.error;
+		expectReports(result.items.length, 'the Naimar SMS node');
+	};
+	const floor = async () => {
+		const result = await executeNode(
+			{ type: FLOOR_TYPE, parameters: { job: 'naimarGet', messageIds: '={{ $json.id }}', options }, nodeCredentials: { naimarSmsApi: 'bench' }, credentials, items },
+			[floorType],
+		);
+		if (result.error) throw result.error;
+		expectReports(result.items.length, 'the floor');
+	};
+	const httpRequest = async () => {
+		const result = await runHttpRequestNode({
+			items,
+			parameters: {
+				method: 'POST',
+				url: `${baseUrl}/rest/delivery/json/`,
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'json',
+				jsonBody: `={{ JSON.stringify({ username: ${JSON.stringify(login.username)}, password: ${JSON.stringify(login.password)}, deliveries: [{ id: $json.id }] }) }}`,
+				options: {},
+			},
+		});
+		if (result.error) throw result.error;
+		expectReports(result.items.length, 'the HTTP Request node');
+	};
+	const raw = async () => {
+		const origin = new URL(baseUrl).origin;
+		const pool = new Pool(origin, { connections: IN_FLIGHT });
+		try {
+			const answers = await mapWithConcurrency(chunk(ids, BATCH_SIZE), IN_FLIGHT, async (batch) => {
+				const response = await pool.request({
+					method: 'POST',
+					path: DELIVERY_PATH,
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ ...login, deliveries: batch.map((id) => ({ id })) }),
+				});
+				return ((await response.body.json()) as { delivery: unknown[] }).delivery;
+			});
+			expectReports(answers.flat().length, 'the raw client');
+		} finally {
+			await pool.close();
+		}
+	};
 
 	try {
-		rows.push(
-			await measure('HTTP Request node 4.2, one request per id', child, async () => {
-				const result = await runHttpRequestNode({
-					items,
-					parameters: {
-						method: 'POST',
-						url: `${baseUrl}/rest/delivery/json/`,
-						sendBody: true,
-						contentType: 'json',
-						specifyBody: 'json',
-						jsonBody: `={{ JSON.stringify({ username: ${JSON.stringify(login.username)}, password: ${JSON.stringify(login.password)}, deliveries: [{ id: $json.id }] }) }}`,
-						options: {},
-					},
-				});
-				if (result.error) throw result.error;
-				const reports = result.items.flatMap((item) => (item.json.delivery as Array<{ status?: unknown }>) ?? []);
-				return { outputs: result.items.length, delivered: countDelivered(reports) };
-			}),
-		);
-
-		rows.push(
-			await measure(`Naimar SMS node, batches of ${BATCH_SIZE}, ${IN_FLIGHT} in flight`, child, async () => {
-				const result = await runNode({
-					node: {
-						type: 'naimarSms',
-						parameters: {
-							resource: 'deliveryReport',
-							operation: 'get',
-							messageIds: '={{ $json.id }}',
-							options: { batchSize: BATCH_SIZE, concurrency: IN_FLIGHT },
-						},
-						credentials: { naimarSmsApi: 'bench' },
-					},
-					input: items,
-					credentials: { bench: { type: 'naimarSmsApi', data: { ...login, baseUrl } } },
-				});
-				if (result.error) throw result.error;
-				return { outputs: result.items.length, delivered: countDelivered(result.items.map((item) => item.json)) };
-			}),
-		);
-
-		rows.push(
-			await measure(`raw undici Pool (keep-alive), same batches, ${IN_FLIGHT} in flight`, child, async () => {
-				const origin = new URL(baseUrl).origin;
-				const pool = new Pool(origin, { connections: IN_FLIGHT });
-				try {
-					const answers = await mapWithConcurrency(chunk(ids, BATCH_SIZE), IN_FLIGHT, async (batch) => {
-						const response = await pool.request({
-							method: 'POST',
-							path: DELIVERY_PATH,
-							headers: { 'content-type': 'application/json' },
-							body: JSON.stringify({ ...login, deliveries: batch.map((id) => ({ id })) }),
-						});
-						return ((await response.body.json()) as { delivery: Array<{ status?: unknown }> }).delivery;
-					});
-					const reports = answers.flat();
-					return { outputs: reports.length, delivered: countDelivered(reports) };
-				} finally {
-					await pool.close();
-				}
-			}),
-		);
+		// Warm-up: loads the package and the engine once, outside the measurements.
+		await theNode();
+		await floor();
+		const result: JobResult = {
+			benchmark: 'Naimar SMS',
+			job: `Get delivery reports, ${IDS.toLocaleString('en')} ids (batches of ${BATCH_SIZE}, ${IN_FLIGHT} in flight)`,
+			where: 'engine',
+			node: await measureJob(child, theNode),
+			floor: await measureJob(child, floor),
+			httpRequest: await measureJob(child, httpRequest),
+			raw: await measureJob(child, raw),
+			note: 'HTTP Request node: one POST per id, as a user builds it',
+		};
+		recordJob(result);
 	} finally {
 		child.send('stop');
 	}
-
-	printRatios(`Naimar SMS: delivery reports for ${IDS.toLocaleString('en')} ids`, rows, rows[0].name);
 }
 
 runBenchmark(module, main, serveFake);

@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -63,23 +63,31 @@ export class CustomersMailCloudApi implements ICredentialType {
 			description:
 				'Name of a server composition (sending environment) of this account. The API cannot check a key without one; the node uses it when its own Server Composition field is empty.',
 		},
+		{
+			displayName: 'ZIP Password',
+			name: 'zipPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"The password of the account's data encryption. Only needed when data encryption is turned on and Download unzips the file (Output One Item per Block).",
+		},
 	];
 
-	// The API reads the credentials from the form body of every request.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			body: {
-				api_user: '={{$credentials.apiUser}}',
-				api_key: '={{$credentials.apiKey}}',
-			},
-			headers: {
-				'Accept-Language': '={{$credentials.language || "en"}}',
-			},
-		},
+	// The API reads the credentials from the form body of every request. A function rather than
+	// expressions: n8n would otherwise evaluate three expressions on every request.
+	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		const body = requestOptions.body;
+		const form = body !== null && typeof body === 'object' && !Array.isArray(body) ? body : {};
+		return {
+			...requestOptions,
+			body: { ...form, api_user: credentials.apiUser, api_key: credentials.apiKey },
+			headers: { ...requestOptions.headers, 'Accept-Language': credentials.language || 'en' },
+		};
 	};
 
-	// A one-record list is the cheapest call that fails for a wrong key.
+	// A one-record list is the cheapest call that fails for a wrong key. The API may answer an
+	// error with HTTP 200 (decide by the body): an answer without a block list fails the test.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.host.replace(/\\/+$/, "")}}',
@@ -91,5 +99,24 @@ export class CustomersMailCloudApi implements ICredentialType {
 				r: 1,
 			},
 		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'errors[0].code',
+					value: '10-002',
+					message: 'Customers Mail Cloud does not know the Default Server Composition of this credential',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'blocks',
+					value: undefined,
+					message:
+						'Customers Mail Cloud did not accept the credential (no block list came back): check the API User, API Key, Host and Default Server Composition',
+				},
+			},
+		],
 	};
 }

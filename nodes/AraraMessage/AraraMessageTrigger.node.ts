@@ -1,11 +1,28 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { invalidInput } from '../shared/errors';
 import { optionsCollection, readTriggerOptions } from '../shared/options';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './actions/delivery/statusOptions';
 import { ceilToMinute, floorToMinute } from './helpers/japanTime';
 import { collectPeriod } from './helpers/period';
 import { detectChanges, type KnownStatuses } from './helpers/statusChanges';
+
+const MAX_LOOK_BACK_HOURS = 768;
+
+/** Look Back (Hours) within the field's range; an expression that gives no number is refused by name. */
+function readLookBackHours(ctx: IPollFunctions): number {
+	const raw = ctx.getNodeParameter('lookBackHours', 24);
+	const hours = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
+	if (!Number.isFinite(hours)) {
+		throw invalidInput(
+			ctx.getNode(),
+			`Look Back (Hours) must be a number, not ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)}`,
+			`Enter a number of hours from 1 to ${MAX_LOOK_BACK_HOURS} in "Look Back (Hours)".`,
+		);
+	}
+	return Math.min(MAX_LOOK_BACK_HOURS, Math.max(1, hours));
+}
 
 export class AraraMessageTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +50,7 @@ export class AraraMessageTrigger implements INodeType {
 				displayName: 'Look Back (Hours)',
 				name: 'lookBackHours',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 768 },
+				typeOptions: { minValue: 1, maxValue: MAX_LOOK_BACK_HOURS },
 				default: 24,
 				description:
 					'Watch the deliveries reserved during this many hours before each poll. Make it longer than a delivery takes from reservation to its final status.',
@@ -51,7 +68,7 @@ export class AraraMessageTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const lookBackHours = Math.max(1, Number(this.getNodeParameter('lookBackHours', 24)));
+		const lookBackHours = readLookBackHours(this);
 		const statuses = readStatusFilter(this.getNodeParameter('statuses', []));
 		const { settings, concurrency } = readTriggerOptions(this);
 		const nowMs = Date.now();

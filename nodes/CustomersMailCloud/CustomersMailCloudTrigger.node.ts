@@ -19,6 +19,8 @@ import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatc
 import { addDays } from './helpers/dates';
 import type { MailWatchEvent } from './helpers/mailWatch';
 import { MAIL_WATCH_EVENTS, pollMailEvent } from './helpers/mailWatch';
+import type { PacingState } from './helpers/pollPacing';
+import { isTooSoon, minPollIntervalMs, minPollIntervalOption } from './helpers/pollPacing';
 import type { BlockFilters } from './transport/blocks';
 import { MAX_PAGE_SIZE, listBlocksPage } from './transport/blocks';
 
@@ -36,24 +38,27 @@ async function listAll(
 	return pages.flat();
 }
 
-/** "Fetch Test Event": the newest entry, reading recent days first so a long history costs little. */
-async function newestForTest(
+/**
+ * "Fetch Test Event": one entry to show what the trigger emits, from one page per request, never
+ * the whole list. New Block tries recent days first (at most three requests); Block Removed has no
+ * removal date to narrow by and shows the last entry of the first page.
+ */
+async function sampleForTest(
 	ctx: IPollFunctions,
 	event: WatchEvent,
 	serverComposition: string,
 	base: BlockFilters,
 	settings: TransportSettings,
-	concurrency: number,
 ): Promise<IDataObject | undefined> {
+	const firstPage = async (filters: BlockFilters) =>
+		await listBlocksPage(ctx, serverComposition, filters, 0, MAX_PAGE_SIZE, settings);
 	if (event === 'blockRemoved') {
-		// No removal date exists: the last listed entry is the most recently lifted one.
-		const removed = await listAll(ctx, serverComposition, base, settings, concurrency);
+		const removed = await firstPage(base);
 		return removed[removed.length - 1];
 	}
 	const today = new Date().toISOString().slice(0, 10);
 	for (const startDate of [addDays(today, -1), addDays(today, -30), undefined]) {
-		const blocks = await listAll(ctx, serverComposition, { ...base, startDate }, settings, concurrency);
-		const newest = newestBlock(blocks);
+		const newest = newestBlock(await firstPage({ ...base, startDate }));
 		if (newest) return newest;
 	}
 	return undefined;
@@ -88,7 +93,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 					{
 						name: 'Block Removed',
 						value: 'blockRemoved',
-						description: 'The block on an address was lifted (it reads the whole list of lifted blocks on every poll)',
+						description: 'The block on an address was lifted (it reads the whole list of lifted blocks on every poll that is not skipped)',
 					},
 					{
 						name: 'New Bounce',
@@ -120,10 +125,10 @@ export class CustomersMailCloudTrigger implements INodeType {
 				default: {},
 				options: [emailContainsFilter],
 			},
-			optionsCollection({ withConcurrency: false }),
+			optionsCollection({ withConcurrency: false, own: [minPollIntervalOption] }),
 			{
 				displayName:
-					'The first poll only records what is already there; later polls emit each new entry once. The provider asks to poll rarely (about once a day).',
+					'The first poll only records what is already there; later polls emit each new entry once, also across restarts of n8n. The provider asks to poll rarely (about once a day): polls sooner than Options → Minimum Poll Interval (default 1 hour) after the last one are skipped.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -134,7 +139,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
-		const { settings, concurrency } = readTriggerOptions(this);
+		const { options, settings, concurrency } = readTriggerOptions(this);
 		const serverComposition = await serverCompositionOrDefault(
 			this,
 			String(this.getNodeParameter('serverComposition', '') ?? '').trim(),
@@ -151,21 +156,27 @@ export class CustomersMailCloudTrigger implements INodeType {
 		];
 
 		if (this.getMode() === 'manual') {
-			const newest = await newestForTest(this, event, serverComposition, base, settings, concurrency);
-			return newest ? emit([newest]) : null;
+			const sample = await sampleForTest(this, event, serverComposition, base, settings);
+			return sample ? emit([sample]) : null;
 		}
 
-		const staticData = this.getWorkflowStaticData('node') as { watch?: WatchState };
+		const staticData = this.getWorkflowStaticData('node') as { watch?: WatchState; pacing?: PacingState };
 		const key = JSON.stringify([event, serverComposition, email ?? '']);
 		const firstRun = staticData.watch?.key !== key;
+		const nowMs = Date.now();
+		if (!firstRun && isTooSoon(staticData.pacing ?? {}, minPollIntervalMs(options.minPollInterval), nowMs)) return null;
 		const state: WatchState = firstRun
-			? { key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(new Date()) : undefined }
+			? { key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(new Date(nowMs)) : undefined }
 			: staticData.watch!;
 		const query = event === 'newBlock' ? { ...base, startDate: state.windowStart } : base;
 		const blocks = await listAll(this, serverComposition, query, settings, concurrency);
 		const { fresh, next } = diffBlocks(event, state, blocks);
-		staticData.watch = next;
+		staticData.pacing = { lastPollAt: nowMs };
+		// The state changes only with a poll that emits (or the first one), since n8n saves static
+		// data only then: a restart resumes from exactly what the trigger last had.
+		if (firstRun) staticData.watch = next;
 		if (firstRun || fresh.length === 0) return null;
+		staticData.watch = next;
 		return emit(fresh);
 	}
 }

@@ -1,6 +1,9 @@
 import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
 	IDataObject,
 	IHookFunctions,
+	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -8,7 +11,15 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { PUSH_STATUS_NAMES, UNKNOWN_STATUS, readPushReport, secretMatches, unfoldQuery } from './helpers/pushReport';
+import {
+	PUSH_CREDENTIAL_TYPE,
+	PUSH_STATUS_NAMES,
+	UNKNOWN_STATUS,
+	readPushReport,
+	secretMatches,
+	sharedSecretProblem,
+	unfoldQuery,
+} from './helpers/pushReport';
 
 const STATUS_OPTIONS = [
 	...Object.entries(PUSH_STATUS_NAMES).map(([code, name]) => ({
@@ -21,6 +32,16 @@ const STATUS_OPTIONS = [
 /** The gateway retries for 24 hours unless it gets exactly HTTP 200 with the body "OK". */
 function answer(ctx: IWebhookFunctions, status: number, body: string): void {
 	ctx.getResponseObject().status(status).type('text/plain').send(body);
+}
+
+/**
+ * The Shared Secret calls must carry: undefined when no Naimar SMS Push credential is chosen
+ * (any call is accepted), '' when the chosen one holds none (no call is accepted).
+ */
+async function expectedSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
+	if (!ctx.getNode().credentials?.[PUSH_CREDENTIAL_TYPE]) return undefined;
+	const { sharedSecret } = await ctx.getCredentials(PUSH_CREDENTIAL_TYPE);
+	return typeof sharedSecret === 'string' ? sharedSecret : '';
 }
 
 export class NaimarSmsTrigger implements INodeType {
@@ -38,6 +59,7 @@ export class NaimarSmsTrigger implements INodeType {
 			"Naimar SMS can now push delivery reports to this node's Production URL. Set it as your delivery report URL at Naimar SMS.",
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'naimarSmsPushApi', required: false, testedBy: 'naimarSmsPushSecret' }],
 		webhooks: [
 			{
 				name: 'default',
@@ -49,7 +71,7 @@ export class NaimarSmsTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give this node\'s Production URL to Naimar SMS as your delivery report URL. If you set a Shared Secret, add it as "?secret=…" to that URL.',
+					'Give this node\'s Production URL to Naimar SMS as your delivery report URL. Without a Naimar SMS Push credential that URL accepts any call, so anyone who knows it can start this workflow: choose one and add its Shared Secret to the URL as "?secret=…".',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -62,15 +84,6 @@ export class NaimarSmsTrigger implements INodeType {
 				default: {},
 				options: [
 					{
-						displayName: 'Shared Secret',
-						name: 'secret',
-						type: 'string',
-						typeOptions: { password: true },
-						default: '',
-						description:
-							'A value the URL must carry as "?secret=…". Calls without it are answered 403 and start nothing.',
-					},
-					{
 						displayName: 'Statuses',
 						name: 'statuses',
 						type: 'multiOptions',
@@ -82,6 +95,19 @@ export class NaimarSmsTrigger implements INodeType {
 				],
 			},
 		],
+	};
+
+	methods = {
+		credentialTest: {
+			// The secret is ours, not the gateway's: nothing remote can check it, so check that it will work in the URL.
+			async naimarSmsPushSecret(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
+				const problem = sharedSecretProblem(credential.data?.sharedSecret);
+				return problem ? { status: 'Error', message: problem } : { status: 'OK', message: 'The Shared Secret can go into the URL as it is' };
+			},
+		},
 	};
 
 	// Naimar SMS has no API to register a report URL (it is set in the customer portal), so there
@@ -103,8 +129,8 @@ export class NaimarSmsTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const query = unfoldQuery(this.getQueryData() as Record<string, unknown>);
-		const secret = typeof options.secret === 'string' ? options.secret : '';
-		if (secret && !secretMatches(query.secret, secret)) {
+		const secret = await expectedSecret(this);
+		if (secret !== undefined && (secret === '' || !secretMatches(query.secret, secret))) {
 			answer(this, 403, 'Forbidden');
 			return { noWebhookResponse: true };
 		}

@@ -1,7 +1,6 @@
 /** The API address a credential names, read once per execution context (every request needs it). */
-import type { IDataObject } from 'n8n-workflow';
-
 import type { RequestContext } from './transport';
+import { credentialsOnce } from './transport';
 
 const cache = new WeakMap<object, Map<string, Promise<string>>>();
 
@@ -24,7 +23,7 @@ export async function credentialBaseUrl(
 	let url = byField.get(key);
 	if (!url) {
 		url = (async () => {
-			const credentials = (await ctx.getCredentials(credentialType)) as IDataObject;
+			const credentials = await credentialsOnce(ctx, credentialType);
 			return String(credentials[field] || fallback)
 				.trim()
 				.replace(/\/+$/, '');

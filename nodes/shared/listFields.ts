@@ -1,5 +1,7 @@
 /** The Return All and Limit parameters every "Get Many" operation offers, as n8n's own nodes name them. */
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { invalidInput } from './errors';
 
 /** Return All, and Limit shown while it is off; `returnAllHint` says what "all" means for the provider. */
 export function returnAllFields(show: NonNullable<IDisplayOptions['show']>, returnAllHint?: string): INodeProperties[] {
@@ -23,4 +25,19 @@ export function returnAllFields(show: NonNullable<IDisplayOptions['show']>, retu
 			displayOptions: { show: { ...show, returnAll: [false] } },
 		},
 	];
+}
+
+/** The Limit of an item: a whole number of at least 1; text, 0 or a negative number is refused before any request. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	const raw: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
+	const limit = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw invalidInput(
+			ctx.getNode(),
+			`Limit must be a whole number of at least 1 (got ${JSON.stringify(raw) ?? String(raw)})`,
+			'Set "Limit" to 1 or more, or turn on "Return All".',
+			itemIndex,
+		);
+	}
+	return limit;
 }

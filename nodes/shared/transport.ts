@@ -4,6 +4,7 @@
  * Retry-After, and errors that carry the provider's code, field and message with no secret.
  */
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -18,6 +19,7 @@ import { toNodeApiError } from './errors';
 import { oneTokenPerExecution, tokenRefusal } from './oauth2';
 import type { RetryPolicy } from './retry';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
+import { withFailureCause } from './retryAfter';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions;
 
@@ -75,9 +77,40 @@ export interface ApiResponse<T = unknown> {
 	body: T;
 }
 
+const credentialCache = new WeakMap<object, Map<string, Promise<IDataObject>>>();
+
+/**
+ * The node's credential of `credentialType`, read once per execution context: what a node reads
+ * for itself (host, default server composition, secrets to redact) need not be fetched and
+ * decrypted again for every item. n8n's authenticated helper still reads it on every request.
+ */
+export async function credentialsOnce(
+	ctx: { getCredentials(type: string): Promise<ICredentialDataDecryptedObject> },
+	credentialType: string,
+): Promise<IDataObject> {
+	let byType = credentialCache.get(ctx);
+	if (!byType) {
+		byType = new Map();
+		credentialCache.set(ctx, byType);
+	}
+	let credentials = byType.get(credentialType);
+	if (!credentials) {
+		credentials = ctx.getCredentials(credentialType) as Promise<IDataObject>;
+		const forget = byType;
+		byType.set(credentialType, credentials);
+		// A failed read is not remembered: the next caller sees the failure for itself.
+		credentials.catch(() => forget.delete(credentialType));
+	}
+	return await credentials;
+}
+
 const secretCache = new WeakMap<object, Promise<string[]>>();
 
-/** The secret values of the node's credential, for redaction. Read once per execution context. */
+/**
+ * The secret values of the node's credential, for redaction. Read once per execution context, on
+ * its own (not from credentialsOnce): by the time a text needs redacting, n8n may have stored an
+ * OAuth2 token that an earlier read did not hold.
+ */
 export async function credentialSecrets(ctx: RequestContext, profile: ProviderProfile): Promise<string[]> {
 	let secrets = secretCache.get(ctx);
 	if (!secrets) {
@@ -229,8 +262,8 @@ export async function sendRequest<T = unknown>(
 	settings: TransportSettings,
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
-	const send = async () => await sendWithRetries<T>(ctx, profile, request, settings, itemIndex);
-	return profile.oauth2ClientCredentials ? await oneTokenPerExecution(ctx, profile.credentialType, send) : await send();
+	if (!profile.oauth2ClientCredentials) return await sendWithRetries<T>(ctx, profile, request, settings, itemIndex);
+	return await oneTokenPerExecution(ctx, profile.credentialType, async () => await sendWithRetries<T>(ctx, profile, request, settings, itemIndex));
 }
 
 /** What one attempt came to: an answer, a retry after a wait, or a failure to report. */
@@ -260,7 +293,7 @@ async function sendWithRetries<T>(
 			await sleep(verdict.waitMs);
 			continue;
 		}
-		throw toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex);
+		throw withFailureCause(toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex), 'answer' in result ? result.answer : undefined);
 	}
 }
 
@@ -283,23 +316,30 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 	};
 }
 
+/** One call of n8n's authenticated helper; HTTP error statuses throw only when `httpErrorsThrow`. */
+async function callHelper(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+	options: IHttpRequestOptions,
+	httpErrorsThrow: boolean,
+): Promise<HttpAnswer> {
+	const full = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
+		...options,
+		ignoreHttpStatusErrors: !httpErrorsThrow,
+	})) as IN8nHttpFullResponse;
+	return { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
+}
+
 /** One request through n8n's authenticated helper: the HTTP answer, or the network fault. */
 async function sendOnce(
 	ctx: RequestContext,
 	profile: ProviderProfile,
 	options: IHttpRequestOptions,
 ): Promise<{ answer: HttpAnswer } | { networkCode: string | undefined; error: unknown }> {
-	const send = async (httpErrorsThrow: boolean): Promise<HttpAnswer> => {
-		const full = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
-			...options,
-			ignoreHttpStatusErrors: !httpErrorsThrow,
-		})) as IN8nHttpFullResponse;
-		return { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
-	};
 	try {
-		const answer = await send(false);
+		const answer = await callHelper(ctx, profile, options, false);
 		// n8n renews an OAuth2 token only when a request throws 401: send it once more that way.
-		if (answer.status === 401 && profile.oauth2ClientCredentials) return { answer: await send(true) };
+		if (answer.status === 401 && profile.oauth2ClientCredentials) return { answer: await callHelper(ctx, profile, options, true) };
 		return { answer };
 	} catch (error) {
 		const answer = answerFromError(error);

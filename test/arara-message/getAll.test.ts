@@ -120,6 +120,24 @@ describe('Arara Message: get many (period)', () => {
 		});
 		expect(error?.message).toBe('timemin is invalid');
 		expect((error as { httpCode?: string }).httpCode).toBe('400');
+		// The period request names its input item, as n8n shows it.
+		expect((error as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(0);
+	});
+
+	it.each([
+		['text', 'ten'],
+		['0', 0],
+		['a negative number', '={{ -3 }}'],
+		['a fraction', 2.5],
+	])('a Limit of %s is refused, naming the field, before any request', async (_label, limit) => {
+		const { error, items } = await runArara({
+			parameters: { operation: 'getAll', timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-05-02T00:00:00+09:00', returnAll: false, limit },
+			credentials: credentialStore(fake),
+		});
+		expect(items).toHaveLength(0);
+		expect(error?.message).toMatch(/^Limit must be a whole number of at least 1 \(got /);
+		expect(String(error?.description)).toContain('Return All');
+		expect(fake.apiRequests()).toHaveLength(0);
 	});
 
 	it('Limit stops early and a status filter applies before the limit', async () => {

@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { AraraFake } from '../fakes/arara-message';
 import { japanMinute } from '../fakes/arara-message';
+import { runNode } from '../harness/engine';
 import { credentialStore, runArara, serializeError, startFake } from './setup';
 
 const MINUTE = 60_000;
@@ -301,6 +302,7 @@ describe('Arara Message: send (reserve) and cancel', () => {
 	it('when one request fails without Continue On Fail, the error says which deliveries were reserved anyway', async () => {
 		const input = Array.from({ length: 250 }, (_, index) => ({ email: `again${index}@example.com` }));
 		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		const before = new Set(fake.store.all().map((delivery) => delivery.delivery_id));
 		const { error } = await runArara({
 			parameters: { ...base, deliveryMode: 'perItem' },
 			input,
@@ -311,12 +313,105 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		const accepted = posts.filter((request) => request.fault === undefined).length;
 		expect(accepted).toBeGreaterThan(0);
 		// Re-running the whole input would mail these recipients twice: the error must say so.
-		const reserved = fake.store.all().filter((delivery) => delivery.settings.request_id === undefined && delivery.status === 'reserved');
+		const reserved = fake.store.all().filter((delivery) => !before.has(delivery.delivery_id) && delivery.status === 'reserved');
 		const description = String(error?.description);
 		expect(description).toMatch(/\d+ deliveries of this execution were reserved anyway/);
 		const ids = [...description.matchAll(/\b1\d{6}\b/g)].map((match) => match[0]);
 		expect(ids.length).toBeGreaterThan(0);
 		for (const id of ids) expect(reserved.some((delivery) => delivery.delivery_id === id)).toBe(true);
+	});
+
+	it('a rerun in the same execution finds what an earlier try reserved by its request ID and sends only the rest', async () => {
+		const credentials = credentialStore(fake);
+		const executionId = `rerun${Date.now()}`;
+		const parameters = { ...base, deliveryMode: 'perItem' };
+		const first = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials, executionId });
+		expect(first.error).toBeUndefined();
+		const requestId = String(first.items[0].json.request_id);
+		expect(requestId).toMatch(/^n8n[0-9a-f]{40}$/);
+		const before = fake.store.size;
+		fake.server.resetLog();
+
+		// The same execution again (as Retry On Fail runs it), now with one more item.
+		const again = await runArara({ parameters, input: [{ email: 'first@example.com' }, { email: 'second@example.com' }], credentials, executionId });
+		expect(again.error).toBeUndefined();
+		expect(again.items.map((item) => [item.json.alreadyReserved, item.pairedItem])).toEqual([
+			[true, [{ item: 0 }]],
+			[undefined, [{ item: 1 }]],
+		]);
+		expect(again.items[0].json).toMatchObject({ delivery_id: first.items[0].json.delivery_id, request_id: requestId, status: 'reserved' });
+		expect(fake.store.size - before).toBe(1);
+		// Refused once (the API does not say which ID), each delivery looked up, then only the new one went out.
+		const posts = bodies(fake);
+		expect(posts.map((body) => body.delivery.length)).toEqual([2, 1]);
+		const lookedUp = fake.apiRequests().filter((request) => request.method === 'GET').map((request) => request.query.get('request_id'));
+		expect(lookedUp).toHaveLength(2);
+		expect(lookedUp).toContain(requestId);
+		expect(lookedUp).toContain((posts[1].delivery[0].settings as IDataObject).request_id);
+
+		// Another execution has other request IDs: it sends again, as a new Send should.
+		const other = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials });
+		expect(other.items[0].json.alreadyReserved).toBeUndefined();
+		expect(other.items[0].json.request_id).not.toBe(requestId);
+	});
+
+	it('Retry On Fail after one request failed mid-way: the retry sends the failed deliveries and outputs the others, none twice', async () => {
+		const input = Array.from({ length: 150 }, (_, index) => ({ email: `retry${index}@example.com` }));
+		const before = fake.store.size;
+		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		const { items, error } = await runArara({
+			parameters: { ...base, deliveryMode: 'perItem' },
+			input,
+			credentials: credentialStore(fake),
+			retryOnFail: { maxTries: 3 },
+		});
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(150);
+		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, item) => [{ item }]));
+		// Each recipient reserved once: the second try met the first try's request IDs.
+		expect(fake.store.size - before).toBe(150);
+		const recovered = items.filter((item) => item.json.alreadyReserved === true);
+		expect(recovered.length).toBeGreaterThan(0);
+		expect(recovered.length).toBeLessThan(150);
+		expect(new Set(items.map((item) => item.json.delivery_id)).size).toBe(150);
+	});
+
+	it('Retry On Fail recognises its own deliveries even when the refusal does not name the request ID', async () => {
+		const other = await startFake({ requestIdUsedMessage: 'Duplicate delivery' });
+		try {
+			const { items, errorItems } = await runNode({
+				node: {
+					type: 'araraMessage',
+					parameters: { resource: 'delivery', ...base, deliveryMode: 'perItem' },
+					credentials: { araraMessageOAuth2Api: 'Arara test' },
+					onError: 'continueErrorOutput',
+					retryOnFail: true,
+					maxTries: 2,
+					waitBetweenTries: 1,
+				},
+				// Item 0 fails, so n8n reruns the node; item 1 was reserved by the first try.
+				input: [{ email: 'nope' }, { email: 'kept@example.com' }],
+				credentials: credentialStore(other),
+			});
+			expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 0 }]);
+			expect(items).toHaveLength(1);
+			expect(items[0].json).toMatchObject({ alreadyReserved: true, recipients: 1 });
+			expect(other.store.size).toBe(1);
+			const posts = other.apiRequests().filter((request) => request.method === 'POST');
+			expect(posts).toHaveLength(2);
+		} finally {
+			await other.close();
+		}
+	});
+
+	it('a Request ID of yours that an earlier execution used stays an error: the node cannot tell it reserved it', async () => {
+		const credentials = credentialStore(fake);
+		const parameters = { ...base, additionalFields: { requestId: `mine${Date.now()}` } };
+		const first = await runArara({ parameters, input: [{ email: 'a@example.com' }], credentials });
+		expect(first.error).toBeUndefined();
+		const second = await runArara({ parameters, input: [{ email: 'a@example.com' }], credentials });
+		expect(second.error?.message).toMatch(/request_id is already used/);
+		expect(second.items).toHaveLength(0);
 	});
 
 	it('cancel: a reserved delivery becomes deleted; 409 when it can no longer be cancelled', async () => {

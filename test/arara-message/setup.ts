@@ -28,6 +28,10 @@ export interface RunArara {
 	credentials: CredentialStore;
 	continueOnFail?: boolean;
 	timezone?: string;
+	/** The execution id the node sees; a fresh one per run by default. */
+	executionId?: string;
+	/** n8n's Retry On Fail, with the given Max. Tries and no wait between tries. */
+	retryOnFail?: { maxTries: number };
 }
 
 export async function runArara(options: RunArara): Promise<RunResult> {
@@ -37,10 +41,12 @@ export async function runArara(options: RunArara): Promise<RunResult> {
 			parameters: { resource: 'delivery', ...options.parameters },
 			credentials: { [CRED_TYPE]: CRED_NAME },
 			continueOnFail: options.continueOnFail,
+			...(options.retryOnFail ? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: 1 } : {}),
 		},
 		input: options.input ?? [{}],
 		credentials: options.credentials,
 		timezone: options.timezone,
+		executionId: options.executionId,
 	});
 }
 

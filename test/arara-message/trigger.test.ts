@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { AraraFake } from '../fakes/arara-message';
+import { emittedAcrossRestarts, type Step } from '../harness/restart';
 import { credentialStore, pollArara, startFake } from './setup';
 
 const HOUR = 3_600_000;
@@ -107,5 +108,61 @@ describe('Arara Message Trigger', () => {
 		const failed = await pollArara({ parameters: { lookBackHours: 24, options: { retryAttempts: 0 } }, credentials, staticData });
 		expect(failed.error?.message).toContain('HTTP 500');
 		expect(JSON.stringify(staticData)).toBe(saved);
+	});
+});
+
+describe('Arara Message Trigger across restarts (n8n saves static data only after activation and after a poll that emits)', () => {
+	let fake: AraraFake | undefined;
+	afterEach(async () => await fake?.close());
+
+	it.each([
+		['with a status filter (silent polls record other changes)', ['failed', 'finished']],
+		['without a filter', []],
+	])('%s: with a restart before any poll, each change comes out exactly once, as without one', async (_case, statuses) => {
+		const now = Date.now();
+		let ids: string[] = [];
+		const set = (index: number, status: string) => () => fake!.setStatus(ids[index], status);
+		const steps: Step[] = [
+			'poll',
+			set(0, 'sending'),
+			'poll',
+			'poll',
+			set(0, 'failed'),
+			'poll',
+			set(1, 'processing'),
+			set(2, 'sending'),
+			'poll',
+			set(1, 'finished'),
+			'poll',
+			() => {
+				const [added] = fake!.seed(1, now - 2 * HOUR, now - HOUR, 77);
+				fake!.setStatus(added.delivery_id, 'reserved');
+				ids.push(added.delivery_id);
+			},
+			'poll',
+			set(10, 'failed'),
+			set(2, 'failed'),
+			'poll',
+			'poll',
+		];
+		const { baseline, withRestart } = await emittedAcrossRestarts(
+			steps,
+			async (staticData) => {
+				const result = await pollArara({ parameters: { lookBackHours: 24, statuses }, credentials: credentialStore(fake!), staticData });
+				expect(result.error).toBeUndefined();
+				return (result.items ?? []).map((item) => `${String(item.json.delivery_id)}:${String(item.json.status)}`);
+			},
+			async () => {
+				await fake?.close();
+				fake = await startFake();
+				ids = fake.seed(10, now - 20 * HOUR, now - 3 * HOUR, 5).map((delivery) => delivery.delivery_id);
+				for (const id of ids) fake.setStatus(id, 'reserved');
+			},
+		);
+		const finals = [`${ids[0]}:failed`, `${ids[1]}:finished`, `${ids[10]}:failed`, `${ids[2]}:failed`];
+		expect([...baseline].sort()).toEqual(
+			(statuses.length ? finals : [...finals, `${ids[0]}:sending`, `${ids[1]}:processing`, `${ids[2]}:sending`, `${ids[10]}:reserved`]).sort(),
+		);
+		for (const run of withRestart) expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({ ...run, emitted: [...baseline].sort() });
 	});
 });

@@ -21,15 +21,18 @@ beforeAll(async () => {
 afterAll(async () => await fake.close());
 
 /** Presses "Test": the request resolved, `authenticate` applied with n8n's expression engine, sent. */
-async function pressTest(data: IDataObject): Promise<{ status: number; body: string }> {
+async function pressTest(data: IDataObject) {
 	return await runCredentialTest('customersMailCloudApi', data as never);
 }
 
 test('fields, defaults and the password field are as the issue names them', () => {
 	const fields = Object.fromEntries(type.properties.map((property) => [property.name, property]));
 	expect(type.displayName).toBe('Customers Mail Cloud API');
-	expect(Object.keys(fields)).toEqual(['apiUser', 'apiKey', 'host', 'language', 'serverComposition']);
+	expect(Object.keys(fields)).toEqual(['apiUser', 'apiKey', 'host', 'language', 'serverComposition', 'zipPassword']);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);
+	expect(fields.zipPassword.typeOptions?.password).toBe(true);
+	expect(fields.zipPassword.required).toBeFalsy();
+	expect(fields.zipPassword.default).toBe('');
 	expect(fields.host.default).toBe('https://api.smtps.jp');
 	expect(fields.language.default).toBe('en');
 	expect((fields.language.options as Array<{ value: string }>).map((option) => option.value)).toEqual(['en', 'ja']);
@@ -47,8 +50,9 @@ test('authenticate puts api_user and api_key into the form body and the language
 
 test('Test passes for the right key (one-record list of the default server composition)', async () => {
 	fake.server.resetLog();
-	const { status, body } = await pressTest({ ...fake.credentials });
+	const { status, body, verdict } = await pressTest({ ...fake.credentials });
 	expect(status).toBe(200);
+	expect(verdict).toEqual({ status: 'OK', message: 'Connection successful!' });
 	expect(JSON.parse(body).blocks).toHaveLength(1);
 	const form = new URLSearchParams(fake.server.requests[0].body);
 	expect(form.get('r')).toBe('1');
@@ -57,14 +61,39 @@ test('Test passes for the right key (one-record list of the default server compo
 });
 
 test('Test fails for a wrong key with 401 and the provider error body', async () => {
-	const { status, body } = await pressTest({ ...fake.credentials, apiKey: 'wrong' });
+	const { status, body, verdict } = await pressTest({ ...fake.credentials, apiKey: 'wrong' });
 	expect(status).toBe(401);
 	expect(JSON.parse(body).errors[0]).toMatchObject({ code: AUTH_ERROR_CODE, field: 'api_key' });
+	expect(verdict.status).toBe('Error');
+});
+
+test('Test fails for a wrong key answered with HTTP 200 and an errors body (decided by the body)', async () => {
+	const refusal = JSON.stringify({ errors: [{ code: AUTH_ERROR_CODE, field: 'api_key', message: 'Authentication failed.' }] });
+	fake.server.inject({ kind: 'status', status: 200, body: refusal });
+	const { status, verdict } = await pressTest({ ...fake.credentials, apiKey: 'wrong' });
+	expect(status).toBe(200);
+	expect(verdict.status).toBe('Error');
+	expect(verdict.message).toMatch(/did not accept the credential/);
+	expect(verdict.message).not.toContain('wrong');
+});
+
+test('Test fails for an unknown default server composition answered with HTTP 200, naming the field', async () => {
+	const unknown = JSON.stringify({ errors: [{ code: '10-002', field: 'server_composition', message: 'Specified server composition, nope, was not found.' }] });
+	fake.server.inject({ kind: 'status', status: 200, body: unknown });
+	const { verdict } = await pressTest({ ...fake.credentials, serverComposition: 'nope' });
+	expect(verdict).toEqual({ status: 'Error', message: expect.stringContaining('Default Server Composition') });
+});
+
+test('Test fails for an HTML page answered with HTTP 200 (a wrong Host behind a proxy)', async () => {
+	fake.server.inject({ kind: 'html', status: 200 });
+	const { verdict } = await pressTest({ ...fake.credentials });
+	expect(verdict.status).toBe('Error');
 });
 
 test('Test fails for an unknown default server composition with 10-002', async () => {
-	const { status, body } = await pressTest({ ...fake.credentials, serverComposition: 'nope' });
+	const { status, body, verdict } = await pressTest({ ...fake.credentials, serverComposition: 'nope' });
 	expect(status).toBe(400);
+	expect(verdict.status).toBe('Error');
 	expect(JSON.parse(body).errors[0].code).toBe('10-002');
 });
 

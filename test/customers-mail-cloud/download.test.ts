@@ -42,6 +42,9 @@ describe('an answer that is not a ZIP file', () => {
 		const { items, error } = await runCmc(fake, { operation: 'download', output, options: { retryAttempts: 0 } });
 		expect(items).toHaveLength(0);
 		expect(error?.message).toBe('Customers Mail Cloud sent something that is not a ZIP file');
+		// A provider's answer, not the node's input: an API error with the status it came with.
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.httpCode).toBe('200');
 		expect(String(error?.description)).toContain('Bad Gateway');
 		expect(String(error?.description)).toContain('Host');
 	});
@@ -73,10 +76,10 @@ describe('items output', () => {
 		['AES-256 (AE-2)', { kind: 'aes', password: 'zip-pass-1', strength: 3, version: 2 }, false],
 	];
 
-	it.each(encrypted)('decrypts a %s ZIP with the ZIP Password option', async (_name, encryption, dataDescriptor) => {
+	it.each(encrypted)("decrypts a %s ZIP with the credential's ZIP Password", async (_name, encryption, dataDescriptor) => {
 		const blocks = fake.seed(300);
 		fake.setDownload({ encryption, dataDescriptor });
-		const { items, error } = await runCmc(fake, { operation: 'download', output: 'items', options: { zipPassword: 'zip-pass-1' } });
+		const { items, error } = await runCmc(fake, { operation: 'download', output: 'items' }, { credentials: { zipPassword: 'zip-pass-1' } });
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.id)).toEqual(blocks.map((block) => block.id));
 	});
@@ -84,14 +87,33 @@ describe('items output', () => {
 	it.each(encrypted)('a wrong or missing password on a %s ZIP is a clear error, never garbage', async (_name, encryption) => {
 		fake.seed(300);
 		fake.setDownload({ encryption });
-		const wrong = await runCmc(fake, { operation: 'download', output: 'items', options: { zipPassword: 'not-it-987' } });
+		const wrong = await runCmc(fake, { operation: 'download', output: 'items' }, { credentials: { zipPassword: 'not-it-987' } });
 		expect(wrong.items).toHaveLength(0);
 		expect(wrong.error?.message).toMatch(/password is wrong|authentication check/);
-		expect(String(wrong.error?.description)).toContain('ZIP Password');
+		expect(String(wrong.error?.description)).toContain('"ZIP Password" in the Customers Mail Cloud credential');
 		expect(serializeError(wrong.error)).not.toContain('not-it-987');
 		const missing = await runCmc(fake, { operation: 'download', output: 'items' });
 		expect(missing.error?.message).toBe('The ZIP file is encrypted and no password was given');
 		expect(String(missing.error?.description)).toContain('data encryption');
+		expect(String(missing.error?.description)).toContain('credential');
+	});
+
+	it('the ZIP password is no node option any more, and never shows in what a run produces', async () => {
+		const node = (await import('../harness/node-types')).loadNodeTypes;
+		const nodeTypes = await node([]);
+		const { description } = nodeTypes.getByNameAndVersion('n8n-nodes-delivery-reports.customersMailCloud', 1);
+		const options = description.properties.filter((property) => property.name === 'options');
+		expect(options.flatMap((property) => property.options ?? []).map((option) => option.name)).not.toContain('zipPassword');
+		fake.seed(20);
+		fake.setDownload({ encryption: { kind: 'aes', password: 'zip-pass-leak-1' } });
+		const right = await runCmc(fake, { operation: 'download', output: 'items' }, { credentials: { zipPassword: 'zip-pass-leak-1' } });
+		expect(right.items).toHaveLength(20);
+		expect(JSON.stringify(right.run)).not.toContain('zip-pass-leak-1');
+		fake.setDownload({ encryption: { kind: 'zipcrypto', password: 'other-pass' } });
+		const wrong = await runCmc(fake, { operation: 'download', output: 'items' }, { credentials: { zipPassword: 'zip-pass-leak-1' } });
+		expect(wrong.error).toBeDefined();
+		expect(serializeError(wrong.error)).not.toContain('zip-pass-leak-1');
+		expect(JSON.stringify(wrong.run)).not.toContain('zip-pass-leak-1');
 	});
 
 	it('a truncated ZIP is a clear error', async () => {
@@ -102,18 +124,20 @@ describe('items output', () => {
 		expect(error?.message).toMatch(/The ZIP file is damaged or incomplete/);
 	});
 
-	it('with Continue On Fail a wrong password fails only its own item', async () => {
-		const blocks = fake.seed(10);
+	it('with Continue On Fail a wrong password fails each item alone, paired to it', async () => {
+		fake.seed(10);
 		fake.setDownload({ encryption: { kind: 'aes', password: 'right-pass' } });
 		const { items, error } = await runCmc(
 			fake,
-			{ operation: 'download', output: 'items', options: { zipPassword: '={{ $json.pw }}' } },
-			{ continueOnFail: true, input: [{ pw: 'wrong-pass' }, { pw: 'right-pass' }] },
+			{ operation: 'download', output: 'items' },
+			{ continueOnFail: true, input: [{}, {}], credentials: { zipPassword: 'wrong-pass' } },
 		);
 		expect(error).toBeUndefined();
-		expect(items[0]).toEqual({ json: expect.objectContaining({ error: expect.stringMatching(/password/) }), pairedItem: { item: 0 } });
-		expect(items.slice(1).map((item) => item.json.id)).toEqual(blocks.map((block) => block.id));
-		expect(items.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(items).toEqual([
+			{ json: expect.objectContaining({ error: expect.stringMatching(/password/) }), pairedItem: { item: 0 } },
+			{ json: expect.objectContaining({ error: expect.stringMatching(/password/) }), pairedItem: { item: 1 } },
+		]);
+		expect(JSON.stringify(items)).not.toContain('wrong-pass');
 	});
 
 	it('provider errors and local validation work as for Get Many', async () => {

@@ -104,6 +104,7 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		);
 		expect(error).toBeUndefined();
 		expect(items[0].json.error).toBe('Customers Mail Cloud did not confirm that the block was lifted');
+		expect(items[0].json.httpCode).toBe('200');
 		expect(String(items[0].json.description)).toContain('queued');
 		expect(items[0].pairedItem).toEqual({ item: 0 });
 		expect(items[1]).toEqual({ json: { email: blocks[1].email, result: 'success' }, pairedItem: { item: 1 } });

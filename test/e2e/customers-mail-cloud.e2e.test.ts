@@ -36,7 +36,7 @@ function operationsWorkflow(): WorkflowJson {
 		cmcNode('Get Many', { operation: 'getAll', returnAll: false, limit: 150 }, -400),
 		cmcNode('Get All', { operation: 'getAll', returnAll: true, filters: { email: 'example.jp' } }, -300),
 		cmcNode('Download ZIP', { operation: 'download', output: 'binary' }, -200),
-		cmcNode('Download Items', { operation: 'download', output: 'items', options: { zipPassword: ZIP_PASSWORD } }, -100),
+		cmcNode('Download Items', { operation: 'download', output: 'items' }, -100),
 		cmcNode('Unblock Permanently', { operation: 'delete', email: blocks[0].email.toUpperCase() }, 0),
 		cmcNode('Unblock Once', { operation: 'cancel', email: blocks[1].email }, 100),
 		cmcNode('Not Found', { operation: 'cancel', email: 'nobody@example.com' }, 200, good, { onError: 'continueRegularOutput' }),
@@ -55,7 +55,7 @@ const triggerWorkflow: WorkflowJson = {
 			type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] } },
+			parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
 			credentials: { customersMailCloudApi: { id: good.id, name: good.name } },
 		},
 		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
@@ -70,7 +70,7 @@ beforeAll(async () => {
 	// The example gets its own composition, so its unblocks do not change what the operations see.
 	fake.addComposition('examplecomp');
 	fake.seed(230, { composition: 'examplecomp', from: new Date(Date.now() - 20 * 86_400_000), spacingSeconds: 3600 });
-	good.data = { ...fake.credentials };
+	good.data = { ...fake.credentials, zipPassword: ZIP_PASSWORD };
 	wrong.data = { ...fake.credentials, apiKey: 'wrong-e2e-key-555' };
 	session = await N8nSession.create();
 });
@@ -115,6 +115,8 @@ test('every operation and the shipped example run in the real n8n (one CLI call)
 	const everything = result.stdout + result.stderr + JSON.stringify(result.run);
 	expect(everything).not.toContain('wrong-e2e-key-555');
 	expect(everything).not.toContain(fake.credentials.apiKey);
+	expect(everything).not.toContain(ZIP_PASSWORD);
+	expect(JSON.stringify(operations)).not.toContain(ZIP_PASSWORD);
 });
 
 test('the trigger, active in a running n8n, records on activation and then emits a new block once', async () => {
@@ -128,6 +130,23 @@ test('the trigger, active in a running n8n, records on activation and then emits
 			expect.objectContaining({ event: 'newBlock', id: added.id, email: 'e2e-new@example.com', statusText: 'unknown user' }),
 		]);
 		expect(JSON.stringify(execution.run)).not.toContain(fake.credentials.apiKey);
+
+		// The credential's Test in n8n's own tester: a refusal that comes with HTTP 200 still fails.
+		// (The trigger is stopped first, so that no poll takes the injected answer.)
+		await server.deactivate(triggerWorkflow.id!);
+		const press = async (data: Record<string, unknown>) =>
+			await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+				credentials: { name: 'test', type: 'customersMailCloudApi', data },
+			});
+		expect(await press({ ...fake.credentials })).toMatchObject({ status: 'OK' });
+		expect((await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' })).status).toBe('Error');
+		fake.server.inject(
+			{ kind: 'status', status: 200, body: JSON.stringify({ errors: [{ code: '01-001', field: 'api_key', message: 'Authentication failed.' }] }) },
+			{ pathPrefix: '/transaction/v2/blocks/list.json' },
+		);
+		const refusedWith200 = await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' });
+		expect(refusedWith200).toMatchObject({ status: 'Error', message: expect.stringContaining('did not accept the credential') });
+		expect(JSON.stringify(refusedWith200)).not.toContain('wrong-e2e-key-555');
 	} finally {
 		await server.stop();
 	}

@@ -582,6 +582,31 @@ export class N8nServer {
 	async activate(workflowId: string): Promise<void> {
 		const workflow = await this.rest<{ versionId: string; active: boolean }>('GET', `/workflows/${workflowId}`);
 		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
+		await this.waitUntilPublished(workflowId);
+	}
+
+	/**
+	 * n8n 2.36+ publishes an activated workflow asynchronously (a publication outbox): its webhooks
+	 * and polls go live a moment after the activate call returns. Older n8n has no such endpoint
+	 * (404): activation was synchronous there.
+	 */
+	private async waitUntilPublished(workflowId: string, timeoutMs = 60_000): Promise<void> {
+		const [major, minor] = runtime.N8N_VERSION.split('.').map(Number);
+		if (major < 2 || (major === 2 && minor < 36)) return;
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			let status: string | undefined;
+			try {
+				status = (await this.rest<{ status?: string }>('GET', `/workflows/${workflowId}/publication-status`))?.status;
+			} catch (error) {
+				if ((error as { status?: number }).status === 404) return;
+				throw error;
+			}
+			if (status === 'published') return;
+			if (status === 'failed' || status === 'partial') throw new Error(`n8n could not publish workflow ${workflowId} (${status})\n${this.output.slice(-4000)}`);
+			if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still "${status}" after ${timeoutMs} ms`);
+			await sleep(250);
+		}
 	}
 
 	async deactivate(workflowId: string): Promise<void> {

@@ -8,13 +8,14 @@ import { startNaimarSmsFake, UNASKED_ID, type NaimarSmsFake } from '../fakes/nai
 import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, shippedExample, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
 
 const WEBHOOK_ID = '5b0c2f7e-3d1a-4e7b-9c55-6a2e1d0f9a42';
-const SECRET = 'e2e-push-secret';
+const SECRET = 'e2e-push-secret-7c41d9a0';
 
 let fake: NaimarSmsFake;
 let session: N8nSession;
 
 const good: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (fake)', type: 'naimarSmsApi', data: {} };
 const wrong: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (wrong login)', type: 'naimarSmsApi', data: {} };
+const push: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS Push (e2e)', type: 'naimarSmsPushApi', data: { sharedSecret: SECRET } };
 
 function naimarNode(name: string, credential: CredentialFixture, parameters: Record<string, unknown>, y: number, extra = {}) {
 	return packageNode({
@@ -52,7 +53,8 @@ const triggerWorkflow: WorkflowJson = {
 			typeVersion: 1,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
-			parameters: { options: { secret: SECRET, statuses: ['delivered', 'failed'] } },
+			parameters: { options: { statuses: ['delivered', 'failed'] } },
+			credentials: { naimarSmsPushApi: { id: push.id, name: push.name } },
 		},
 		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
 	],
@@ -80,7 +82,7 @@ test('the node: reports joined by id, waiting → final, a wrong login under Con
 	// The example and its sandbox credential as shipped, pointed at this test's fake.
 	const { example, sandbox } = shippedExample('naimar-sms', { baseUrl: fake.baseUrl });
 	await session.import({
-		credentials: [good, wrong, sandbox],
+		credentials: [good, wrong, sandbox, push],
 		workflows: [workflow, triggerWorkflow, example],
 	});
 	const [result, exampleResult] = await session.executeMany([workflow.id!, example.id!]);
@@ -160,5 +162,21 @@ describe('the trigger on a running n8n', () => {
 		expect(execution.json('Received')).toEqual([expect.objectContaining({ id: 'x3', status: 'failed', statusCode: 5 })]);
 		const executions = await server.executions(triggerWorkflow.id!);
 		expect(executions.filter((entry) => Number(entry.id) > Number(before))).toHaveLength(1);
+	});
+
+	test('the Shared Secret lives in the Naimar SMS Push credential: its Test checks it, and neither the workflow nor an execution holds it', async () => {
+		const press = async (sharedSecret: string) =>
+			await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
+				credentials: { name: 'test', type: 'naimarSmsPushApi', data: { sharedSecret } },
+			});
+		expect(await press(SECRET)).toMatchObject({ status: 'OK' });
+		const weak = await press('short&1');
+		expect(weak.status).toBe('Error');
+		expect(weak.message).toContain('Shared Secret');
+		const stored = await server.rest<Record<string, unknown>>('GET', `/workflows/${triggerWorkflow.id}`);
+		expect(JSON.stringify(stored)).not.toContain(SECRET);
+		const executions = await server.executions(triggerWorkflow.id!);
+		expect(executions.length).toBeGreaterThan(0);
+		for (const entry of executions) expect(JSON.stringify((await server.execution(entry.id)).run)).not.toContain(SECRET);
 	});
 });

@@ -91,6 +91,14 @@ export class FakeServer {
 		this.faults.push({ fault, pathPrefix: options.pathPrefix, times: options.times ?? 1 });
 	}
 
+	/**
+	 * Closes the kept-alive connections no request is using, so a client does not reuse one just
+	 * as the server times it out (an ECONNRESET no fault asked for).
+	 */
+	closeIdleConnections(): void {
+		this.server?.closeIdleConnections();
+	}
+
 	clearFaults(): void {
 		this.faults.length = 0;
 	}

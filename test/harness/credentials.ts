@@ -105,14 +105,60 @@ export function credentialTestRequest(typeName: string, data: ICredentialDataDec
 	};
 }
 
+/** What n8n's editor shows after Test: OK or an error message. */
+export interface CredentialTestVerdict {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/** lodash `get` as n8n's tester uses it for rule keys: `a.b`, `a[0].b`. */
+function valueAtPath(value: unknown, path: string): unknown {
+	let current = value;
+	for (const part of path.replace(/\[(\w+)\]/g, '.$1').split('.').filter(Boolean)) {
+		if (current === null || typeof current !== 'object') return undefined;
+		current = (current as Record<string, unknown>)[part];
+	}
+	return current;
+}
+
 /**
- * Presses a credential's Test button: resolves its Test request, applies `authenticate` and sends
- * the request, the body as a form when the request says so and as JSON otherwise.
+ * n8n's verdict on a Test answer (CredentialsTester.testCredentials): a status outside 2xx fails
+ * (a `responseCode` rule may name the message); a 2xx answer fails when a `responseSuccessBody`
+ * rule's key holds its value; otherwise the test passes.
+ */
+export function credentialTestVerdict(typeName: string, answer: { status: number; statusText: string; body: string }): CredentialTestVerdict {
+	const rules = cachedCredentialType(typeName)?.test?.rules ?? [];
+	if (answer.status < 200 || answer.status > 299) {
+		for (const rule of rules) {
+			if (rule.type === 'responseCode' && rule.properties.value === answer.status) {
+				return { status: 'Error', message: rule.properties.message };
+			}
+		}
+		return { status: 'Error', message: answer.statusText || `Received HTTP status code: ${answer.status}` };
+	}
+	let json: unknown;
+	try {
+		json = JSON.parse(answer.body);
+	} catch {
+		json = { data: answer.body };
+	}
+	for (const rule of rules) {
+		if (rule.type === 'responseSuccessBody' && valueAtPath(json, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
+/**
+ * Presses a credential's Test button: resolves its Test request, applies `authenticate`, sends
+ * the request (the body as a form when the request says so, as JSON otherwise) and judges the
+ * answer with the credential's `test.rules` as n8n's server does.
  */
 export async function runCredentialTest(
 	typeName: string,
 	data: ICredentialDataDecryptedObject,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; verdict: CredentialTestVerdict }> {
 	const request = await authenticateRequest(typeName, data, credentialTestRequest(typeName, data));
 	const headers = { ...(request.headers as Record<string, string>) };
 	const isForm = Object.entries(headers).some(
@@ -126,7 +172,9 @@ export async function runCredentialTest(
 			? new URLSearchParams(request.body as Record<string, string>).toString()
 			: JSON.stringify(request.body),
 	});
-	return { status: response.status, body: await response.text() };
+	const body = await response.text();
+	const verdict = credentialTestVerdict(typeName, { status: response.status, statusText: response.statusText, body });
+	return { status: response.status, body, verdict };
 }
 
 function allPropertiesOf(typeName: string): INodeProperties[] {

@@ -45,7 +45,14 @@ export interface NodeUnderTest {
 	/** credential type → name of a credential in the store */
 	credentials?: Record<string, string>;
 	typeVersion?: number;
+	/** Shorthand for onError: 'continueRegularOutput'. */
 	continueOnFail?: boolean;
+	/** n8n's node setting "On Error"; default stop (the workflow fails). */
+	onError?: INode['onError'];
+	/** n8n's node settings "Retry On Fail", "Max. Tries" and "Wait Between Tries (ms)". */
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
 	name?: string;
 }
 
@@ -57,11 +64,15 @@ export interface RunOptions {
 	staticData?: IDataObject;
 	timezone?: string;
 	mode?: WorkflowExecuteMode;
+	/** The execution's id as the node sees it (getExecutionId); a fresh one per run by default. */
+	executionId?: string;
 }
 
 export interface RunResult {
 	/** Output items of the node under test (first output). */
 	items: INodeExecutionData[];
+	/** Items on the error output (On Error "Continue (using error output)"). */
+	errorItems: INodeExecutionData[];
 	/** The error the node threw, when it did. */
 	error?: Error & Record<string, unknown>;
 	run: IRun;
@@ -98,6 +109,10 @@ export function buildWorkflow(options: RunOptions, nodeTypes: Awaited<ReturnType
 				Object.entries(node.credentials ?? {}).map(([type, name]) => [type, { id: name, name }]),
 			),
 			...(node.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(node.onError ? { onError: node.onError } : {}),
+			...(node.retryOnFail ? { retryOnFail: true } : {}),
+			...(node.maxTries !== undefined ? { maxTries: node.maxTries } : {}),
+			...(node.waitBetweenTries !== undefined ? { waitBetweenTries: node.waitBetweenTries } : {}),
 		},
 	];
 	const connections: IConnections = {
@@ -115,8 +130,11 @@ export function buildWorkflow(options: RunOptions, nodeTypes: Awaited<ReturnType
 	});
 }
 
-export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks, timezone = 'UTC') {
+let executionCount = 0;
+
+export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks, timezone = 'UTC', executionId?: string) {
 	return {
+		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		hooks,
 		executeWorkflow: async () => {
@@ -156,7 +174,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		isArchived: false,
 		activeVersionId: null,
 	} as never);
-	const additionalData = additionalDataFor(options.credentials, hooks, options.timezone);
+	const executionId = options.executionId ?? `${process.pid}${Date.now()}${++executionCount}`;
+	const additionalData = additionalDataFor(options.credentials, hooks, options.timezone, executionId);
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
@@ -174,8 +193,9 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
 	const items = taskData?.data?.main?.[0] ?? [];
+	const errorItems = options.node.onError === 'continueErrorOutput' ? (taskData?.data?.main?.[1] ?? []) : [];
 	if (options.staticData) Object.assign(options.staticData, workflow.staticData);
-	return { items, error, run, credentials: options.credentials };
+	return { items, errorItems, error, run, credentials: options.credentials };
 }
 
 /** Runs a polling trigger's poll() once, as n8n does on its schedule (or for "Fetch Test Event" with mode manual). */
@@ -193,7 +213,7 @@ export async function runPoll(
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	try {
 		const result = await nodeType.poll!.call(context);
-		// n8n saves static data after every poll; so does the harness.
+		// What the poll left in static data carries on to the next poll, as n8n's memory does (what n8n saves across restarts: restart.ts).
 		Object.assign(staticData, JSON.parse(JSON.stringify(workflow.staticData)));
 		return { items: result ? result[0] : null, staticData };
 	} catch (error) {

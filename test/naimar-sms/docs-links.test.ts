@@ -40,7 +40,12 @@ function codexUrls(node: string): string[] {
 
 test('the credential, node and trigger documentation links lead to existing headings of docs/naimar-sms.md', async () => {
 	await ensureReady();
-	const urls = [cachedCredentialType('naimarSmsApi')!.documentationUrl!, ...codexUrls('NaimarSms'), ...codexUrls('NaimarSmsTrigger')];
-	expect(urls).toHaveLength(4);
+	const urls = [
+		cachedCredentialType('naimarSmsApi')!.documentationUrl!,
+		cachedCredentialType('naimarSmsPushApi')!.documentationUrl!,
+		...codexUrls('NaimarSms'),
+		...codexUrls('NaimarSmsTrigger'),
+	];
+	expect(urls).toHaveLength(5);
 	for (const url of urls) expectLinkToExist(url);
 });

@@ -1,12 +1,23 @@
 /** The Naimar SMS Trigger's webhook() as n8n's server calls it, with the gateway's push reports. */
 import type { IDataObject } from 'n8n-workflow';
 
+import { ensureReady } from '../harness/engine';
+import { loadNodeTypes } from '../harness/node-types';
 import { runWebhook } from '../harness/webhook';
+import { serializeForLeakCheck } from '../harness/leaks';
 
-async function push(query: Record<string, string>, options: IDataObject = {}) {
+const SECRET = 's3cr3t-value-0123456789';
+
+/** Calls the trigger like the gateway; `sharedSecret` given = a Naimar SMS Push credential is chosen. */
+async function push(query: Record<string, string>, options: IDataObject = {}, sharedSecret?: string) {
+	const withCredential = sharedSecret !== undefined;
 	return await runWebhook({
-		node: { type: 'naimarSmsTrigger', parameters: { options } },
-		credentials: {},
+		node: {
+			type: 'naimarSmsTrigger',
+			parameters: { options },
+			credentials: withCredential ? { naimarSmsPushApi: 'push' } : undefined,
+		},
+		credentials: withCredential ? { push: { type: 'naimarSmsPushApi', data: { sharedSecret } } } : {},
 		call: { method: 'GET', query },
 	});
 }
@@ -50,26 +61,65 @@ test('Statuses: other reports are acknowledged with OK but start nothing', async
 	expect(kept.items?.[0].json.status).toBe('rejected');
 });
 
-describe('Shared Secret', () => {
-	const options = { secret: 's3cr3t-value' };
-
-	test('the right secret is accepted', async () => {
-		const outcome = await push({ ...report, secret: 's3cr3t-value' }, options);
+describe('Shared Secret (Naimar SMS Push credential)', () => {
+	test('the right secret is accepted, and nothing emitted carries it', async () => {
+		const outcome = await push({ ...report, secret: SECRET }, {}, SECRET);
 		expect([outcome.status, outcome.body]).toEqual([200, 'OK']);
 		expect(outcome.items).toHaveLength(1);
-		expect(JSON.stringify(outcome.items)).not.toContain('s3cr3t-value');
+		expect(serializeForLeakCheck(outcome)).not.toContain(SECRET);
 	});
 
 	test.each([
-		['a wrong secret', { ...report, secret: 's3cr3t-valuf' }],
+		['a wrong secret', { ...report, secret: 's3cr3t-value-0123456788' }],
 		['no secret', report],
 		['an empty secret', { ...report, secret: '' }],
 	])('%s is answered 403 and starts nothing', async (_case, query) => {
-		const outcome = await push(query, options);
+		const outcome = await push(query, {}, SECRET);
 		expect(outcome.status).toBe(403);
 		expect(outcome.body).not.toBe('OK');
 		expect(outcome.items).toBeUndefined();
-		expect(JSON.stringify(outcome.body)).not.toContain('s3cr3t-value');
+		expect(serializeForLeakCheck(outcome)).not.toContain(SECRET);
+	});
+
+	test('a chosen credential without a secret accepts no call (fails closed)', async () => {
+		const outcome = await push({ ...report, secret: '' }, {}, '');
+		expect(outcome.status).toBe(403);
+		expect(outcome.items).toBeUndefined();
+	});
+
+	test('without the credential any call is accepted, a ?secret= included, and the notice says so', async () => {
+		const outcome = await push({ ...report, secret: 'anything' });
+		expect([outcome.status, outcome.body]).toEqual([200, 'OK']);
+		expect(outcome.items).toHaveLength(1);
+		await ensureReady();
+		const nodeTypes = await loadNodeTypes([]);
+		const { description } = nodeTypes.getByNameAndVersion('n8n-nodes-delivery-reports.naimarSmsTrigger', 1);
+		expect(description.credentials).toEqual([{ name: 'naimarSmsPushApi', required: false, testedBy: 'naimarSmsPushSecret' }]);
+		const notice = description.properties.find((property) => property.type === 'notice')!;
+		expect(notice.displayName).toMatch(/Without a Naimar SMS Push credential that URL accepts any call/);
+		const options = description.properties.find((property) => property.name === 'options')!;
+		expect((options.options ?? []).map((option) => option.name)).toEqual(['statuses']);
+	});
+});
+
+describe('the credential Test (checked in the node: the secret is ours, not the gateway\'s)', () => {
+	async function pressTest(sharedSecret: string) {
+		await ensureReady();
+		const nodeTypes = await loadNodeTypes([]);
+		const nodeType = nodeTypes.getByNameAndVersion('n8n-nodes-delivery-reports.naimarSmsTrigger', 1);
+		const test = nodeType.methods!.credentialTest!.naimarSmsPushSecret;
+		return await test.call({} as never, { id: 'x', name: 'push', type: 'naimarSmsPushApi', data: { sharedSecret } });
+	}
+
+	test.each([
+		[SECRET, 'OK'],
+		['', 'Error'],
+		['short-1', 'Error'],
+		['has a space and & in it 1234', 'Error'],
+	])('%j → %s', async (secret, status) => {
+		const result = await pressTest(secret);
+		expect(result.status).toBe(status);
+		if (secret) expect(result.message).not.toContain(secret);
 	});
 });
 
@@ -85,8 +135,9 @@ describe('a report URL that already has a query', () => {
 	// "?secret=…?id=…&…": the report's id then arrives inside the secret's value.
 	test('"?secret=…?id=…" is read as the secret plus the report', async () => {
 		const outcome = await push(
-			{ secret: 's3cr3t-value?id=abcdefghijklab', rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' },
-			{ secret: 's3cr3t-value' },
+			{ secret: `${SECRET}?id=abcdefghijklab`, rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' },
+			{},
+			SECRET,
 		);
 		expect([outcome.status, outcome.body]).toEqual([200, 'OK']);
 		expect(outcome.items?.map((item) => item.json)).toEqual([
@@ -97,7 +148,8 @@ describe('a report URL that already has a query', () => {
 	test('a wrong secret followed by a report is still refused', async () => {
 		const outcome = await push(
 			{ secret: 'wrong?id=abcdefghijklab', status: '2' },
-			{ secret: 's3cr3t-value' },
+			{},
+			SECRET,
 		);
 		expect(outcome.status).toBe(403);
 		expect(outcome.items).toBeUndefined();

@@ -15,6 +15,12 @@ describe('redaction', () => {
 		const result = redactText(text, []);
 		for (const secret of ['zzz', 'p4ss', 's3', 'eyJ.abc', 'dXNlcjpwYXNz']) expect(result).not.toContain(secret);
 	});
+	it('removes the ZIP password and the push shared secret by field name, and a secret in a URL query', () => {
+		const text = '{"zipPassword":"zp-1","sharedSecret":"ss-2"} shared_secret=ss-3 https://n8n.example/webhook/x?secret=ss-4&id=1';
+		const result = redactText(text, []);
+		for (const secret of ['zp-1', 'ss-2', 'ss-3', 'ss-4']) expect(result).not.toContain(secret);
+		expect(result).toContain('&id=1');
+	});
 	it('redacts every string inside nested values', () => {
 		expect(redactValue({ a: ['x secret1 y'], b: { c: 'secret1' }, n: 3 }, ['secret1'])).toEqual({
 			a: ['x [redacted] y'],

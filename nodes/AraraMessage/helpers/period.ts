@@ -39,6 +39,8 @@ export interface PeriodQuery {
 	limit?: number;
 	/** Which deliveries to keep (e.g. a status filter); all by default. */
 	keep?: (delivery: IDataObject) => boolean;
+	/** The input item the period belongs to, for errors (none for the trigger). */
+	itemIndex?: number;
 }
 
 interface Segment {
@@ -89,7 +91,7 @@ export async function collectPeriod(ctx: RequestContext, query: PeriodQuery): Pr
 		const batch = query.limit === undefined ? open : open.slice(0, query.concurrency);
 		const answers = await mapWithConcurrency(batch, query.concurrency, async (segment) => {
 			requests += 1;
-			return await getDeliveriesInPeriod(ctx, segment.from, segment.to, query.settings);
+			return await getDeliveriesInPeriod(ctx, segment.from, segment.to, query.settings, query.itemIndex);
 		});
 		const replaced = new Map<Segment, Segment[]>();
 		batch.forEach((segment, index) => {

@@ -2,6 +2,8 @@
  * Building and checking reservation bodies against the documented limits, before any request is
  * sent, and packing deliveries into requests the API accepts (≤ 100 deliveries, ≤ 6 MB).
  */
+import { createHash } from 'node:crypto';
+
 import type { IDataObject } from 'n8n-workflow';
 
 export const LIMITS = {
@@ -51,6 +53,11 @@ export function checkLines(body: string): string | undefined {
 export function checkRequestId(requestId: string): string | undefined {
 	if (LIMITS.requestIdPattern.test(requestId)) return undefined;
 	return `"${requestId}" is not allowed: use 1 to 64 lowercase letters (a–z) and digits only`;
+}
+
+/** A request ID from stable parts (execution, node, run, item): "n8n" and 40 hex digits, as the API allows. */
+export function generatedRequestId(parts: readonly string[]): string {
+	return 'n8n' + createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 40);
 }
 
 export function checkSubstitutionKey(key: string): string | undefined {

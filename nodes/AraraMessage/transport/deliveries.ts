@@ -68,6 +68,7 @@ export async function getDeliveriesInPeriod(
 	fromMs: number,
 	toMs: number,
 	settings: TransportSettings,
+	itemIndex?: number,
 ): Promise<StatusAnswer> {
 	const { body } = await araraRequest(
 		ctx,
@@ -78,6 +79,7 @@ export async function getDeliveriesInPeriod(
 			idempotent: true,
 		},
 		settings,
+		itemIndex,
 	);
 	return readStatusAnswer(body);
 }

@@ -7,6 +7,11 @@
  *   remembers the ids in that window: memory stays the size of about two days of blocks.
  * - Lifted blocks: the removed list has no date of removal, so each poll reads the whole list
  *   and remembers its ids.
+ *
+ * An entry is known by its id and its start (`created`), so an address blocked again, and lifted
+ * again, counts as new even if the API gave it the same id. The trigger stores the next state only
+ * when a poll emits (n8n saves static data only then): what it resumes from after a restart is
+ * always what it had in memory.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -19,7 +24,10 @@ export interface WatchState {
 	key: string;
 	/** newBlock: the first day the next poll asks for (start_date). */
 	windowStart?: string;
-	/** Ids already seen (newBlock: id → day; blockRemoved: id → ''). */
+	/**
+	 * Entries already seen: id → `created`. States saved by earlier versions hold the day
+	 * (newBlock) or '' (blockRemoved) instead: such an entry counts as seen for that day, or at all.
+	 */
 	seen: Record<string, string>;
 }
 
@@ -38,10 +46,15 @@ export function diffBlocks(
 	state: WatchState,
 	blocks: IDataObject[],
 ): { fresh: IDataObject[]; next: WatchState } {
-	const fresh = blocks.filter((block) => !(String(block.id) in state.seen));
+	const isSeen = (block: IDataObject) => {
+		const known = state.seen[String(block.id)];
+		if (known === undefined) return false;
+		return known === String(block.created ?? '') || known === '' || (known.length === 10 && known === dayOf(block));
+	};
+	const fresh = blocks.filter((block) => !isSeen(block));
 	if (event === 'blockRemoved') {
 		const seen: Record<string, string> = {};
-		for (const block of blocks) seen[String(block.id)] = '';
+		for (const block of blocks) seen[String(block.id)] = String(block.created ?? '');
 		return { fresh, next: { key: state.key, seen } };
 	}
 	let newestDay = '';
@@ -49,7 +62,7 @@ export function diffBlocks(
 	const windowStart = [state.windowStart ?? '', newestDay ? addDays(newestDay, -1) : ''].sort().pop() || undefined;
 	const seen: Record<string, string> = {};
 	for (const block of blocks) {
-		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = dayOf(block);
+		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = String(block.created ?? '');
 	}
 	return { fresh: sortByCreated(fresh), next: { key: state.key, windowStart, seen } };
 }

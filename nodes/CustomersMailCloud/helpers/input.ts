@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IN
 
 import { invalidInput } from '../../shared/errors';
 import { readRequiredText, readText, refuseListOrObject } from '../../shared/parameters';
+import { credentialsOnce } from '../../shared/transport';
 import type { BlockFilters } from '../transport/blocks';
 import { CREDENTIAL_TYPE } from '../transport/profile';
 import { toApiDate } from './dates';
@@ -17,7 +18,8 @@ export async function serverCompositionOrDefault(
 	itemIndex?: number,
 ): Promise<string> {
 	if (own) return own;
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	// Read once per execution, not once per item: n8n fetches and decrypts it on every call.
+	const credentials = await credentialsOnce(ctx, CREDENTIAL_TYPE);
 	const fallback = String(credentials.serverComposition ?? '').trim();
 	if (fallback) return fallback;
 	throw invalidInput(
@@ -68,20 +70,6 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFil
 	}
 	if (raw.removed === true || raw.removed === 'true') filters.removed = true;
 	return filters;
-}
-
-/** Limit for Return All = false: a whole number of at least 1. */
-export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	const limit = Number(ctx.getNodeParameter('limit', itemIndex, 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw invalidInput(
-			ctx.getNode(),
-			`Limit must be a whole number of at least 1 (got ${String(ctx.getNodeParameter('limit', itemIndex, ''))})`,
-			'Set "Limit" to 1 or more, or turn on "Return All".',
-			itemIndex,
-		);
-	}
-	return limit;
 }
 
 /** The address for Unblock: required, one address. */

@@ -15,10 +15,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { errorItem } from '../../shared/items';
 import type { TransportSettings } from '../../shared/transport';
 import { credentialSecrets, excerptOf } from '../../shared/transport';
-import { redactText } from '../../shared/redact';
+import { toNodeApiError } from '../../shared/errors';
 import { readOperationOptions } from '../../shared/options';
 import type { DownloadedFile } from '../transport/download';
-import { customersMailCloudProfile } from '../transport/profile';
+import { CREDENTIAL_TYPE, customersMailCloudProfile } from '../transport/profile';
 import { readCsvRowsFromZip } from './csvFromZip';
 import { defaultDownloadName } from './fileName';
 import { ZipError } from './zip';
@@ -59,21 +59,10 @@ export function downloadOutputFields(show: Show, rowsName: string, rowsDescripti
 	];
 }
 
-/** The ZIP password option (for accounts with data encryption turned on). */
-export function zipPasswordOption(rowsName: string): INodeProperties {
-	return {
-		displayName: 'ZIP Password',
-		name: 'zipPassword',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		description: `Password of the ZIP file, for accounts with data encryption turned on. Only needed when Output is ${rowsName}.`,
-	};
-}
-
-/** The one place the ZIP password is read from. */
-export function readZipPassword(options: IDataObject): string | undefined {
-	return typeof options.zipPassword === 'string' && options.zipPassword !== '' ? options.zipPassword : undefined;
+/** The one place the ZIP password is read from: the credential (never a node parameter, which workflows store in plain text). */
+export async function readZipPassword(ctx: IExecuteFunctions): Promise<string | undefined> {
+	const { zipPassword } = await ctx.getCredentials(CREDENTIAL_TYPE);
+	return typeof zipPassword === 'string' && zipPassword !== '' ? zipPassword : undefined;
 }
 
 export interface ZipDownloadSpec {
@@ -88,8 +77,8 @@ export interface ZipDownloadSpec {
 function zipFailure(ctx: IExecuteFunctions, error: ZipError, itemIndex: number): NodeOperationError {
 	const hints: Record<ZipError['problem'], string> = {
 		passwordRequired:
-			'This account has data encryption turned on: enter the account\'s ZIP password in Options → "ZIP Password", or choose Output "ZIP File".',
-		wrongPassword: 'Check Options → "ZIP Password": it must be the data-encryption password of the account.',
+			'This account has data encryption turned on: enter its password as "ZIP Password" in the Customers Mail Cloud credential, or choose Output "ZIP File".',
+		wrongPassword: 'Check "ZIP Password" in the Customers Mail Cloud credential: it must be the data-encryption password of the account.',
 		damaged: 'The download was cut short or altered on the way. Run the node again.',
 		unsupported: 'Choose Output "ZIP File" and unzip it with another tool.',
 	};
@@ -103,7 +92,7 @@ async function downloadOne(
 	output: INodeExecutionData[],
 ): Promise<void> {
 	const mode = ctx.getNodeParameter('output', itemIndex, 'binary') as string;
-	const { options, settings } = readOperationOptions(ctx, itemIndex);
+	const { settings } = readOperationOptions(ctx, itemIndex);
 	const binaryPropertyName = mode === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '';
 	const download = await spec.prepare(ctx, itemIndex, settings);
 	if (mode === 'binary' && !binaryPropertyName) {
@@ -115,12 +104,17 @@ async function downloadOne(
 	const file = await download();
 	// Every ZIP starts with "PK"; anything else (a proxy's HTML page with HTTP 200) is no file to pass on.
 	if (file.bytes.length < 2 || file.bytes[0] !== 0x50 || file.bytes[1] !== 0x4b) {
-		// The page may echo the request, API key included.
-		const got = redactText(excerptOf(file.bytes.subarray(0, 2000)), await credentialSecrets(ctx, customersMailCloudProfile));
-		throw new NodeOperationError(ctx.getNode(), 'Customers Mail Cloud sent something that is not a ZIP file', {
-			description: `Expected a ZIP file, got ${got}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
+		// The page may echo the request, API key included: toNodeApiError redacts it.
+		throw toNodeApiError(
+			ctx.getNode(),
+			{
+				httpCode: file.status,
+				message: 'Customers Mail Cloud sent something that is not a ZIP file',
+				description: `Expected a ZIP file, got ${excerptOf(file.bytes.subarray(0, 2000))}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
+			},
+			await credentialSecrets(ctx, customersMailCloudProfile),
 			itemIndex,
-		});
+		);
 	}
 	const pairedItem = { item: itemIndex };
 	if (mode === 'binary') {
@@ -131,7 +125,7 @@ async function downloadOne(
 	}
 	// Rows go straight into the output: the unzipped CSV is never held whole.
 	const start = output.length;
-	await readCsvRowsFromZip(file.bytes, readZipPassword(options), (row) => output.push({ json: spec.toItem(row), pairedItem })).catch(
+	await readCsvRowsFromZip(file.bytes, await readZipPassword(ctx), (row) => output.push({ json: spec.toItem(row), pairedItem })).catch(
 		(error: unknown) => {
 			output.length = start;
 			throw error instanceof ZipError ? zipFailure(ctx, error, itemIndex) : error;
@@ -165,7 +159,7 @@ export async function executeZipDownload(
 		);
 		if (failure === undefined) continue;
 		if (!ctx.continueOnFail()) throw withoutZipPassword(failure, ctx.getNode());
-		output.push(errorItem(failure, itemIndex));
+		output.push(errorItem(ctx, failure, itemIndex));
 	}
 	return output;
 }

@@ -1,8 +1,6 @@
 /** The Blocks API calls the operations and the trigger use. */
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-
-import { redactText } from '../../shared/redact';
+import { toNodeApiError } from '../../shared/errors';
 import type { RequestContext, TransportSettings } from '../../shared/transport';
 import { credentialSecrets, excerptOf } from '../../shared/transport';
 import { customersMailCloudProfile } from './profile';
@@ -75,10 +73,15 @@ export async function unblockAddress(
 	);
 	// The API confirms with {"message":"success"}; anything else (another service behind "Host") is no success.
 	if (response.body?.message !== 'success') {
-		const got = redactText(excerptOf(response.body), await credentialSecrets(ctx, customersMailCloudProfile));
-		throw new NodeOperationError(ctx.getNode(), 'Customers Mail Cloud did not confirm that the block was lifted', {
-			description: `Expected {"message":"success"}, got ${got}. Check "Host" in the credential, and the address in the block list before trying again.`,
+		throw toNodeApiError(
+			ctx.getNode(),
+			{
+				httpCode: response.status,
+				message: 'Customers Mail Cloud did not confirm that the block was lifted',
+				description: `Expected {"message":"success"}, got ${excerptOf(response.body)}. Check "Host" in the credential, and the address in the block list before trying again.`,
+			},
+			await credentialSecrets(ctx, customersMailCloudProfile),
 			itemIndex,
-		});
+		);
 	}
 }

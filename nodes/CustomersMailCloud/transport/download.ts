@@ -2,6 +2,8 @@
 import type { ApiResponse } from '../../shared/transport';
 
 export interface DownloadedFile {
+	/** HTTP status of the answer (a non-ZIP answer is reported with it). */
+	status: number;
 	bytes: Buffer;
 	/** From Content-Disposition, when the API names the file. */
 	fileName?: string;
@@ -28,6 +30,7 @@ export function fileNameFrom(disposition: unknown): string | undefined {
 export function downloadedFile(response: ApiResponse<Buffer>): DownloadedFile {
 	const contentType = response.headers['content-type'];
 	return {
+		status: response.status,
 		bytes: response.body,
 		fileName: fileNameFrom(response.headers['content-disposition']),
 		mimeType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : undefined,

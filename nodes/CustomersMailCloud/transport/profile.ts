@@ -21,7 +21,7 @@ export function readCustomersMailCloudErrors(body: unknown): ProviderErrorDetail
 export const customersMailCloudProfile: ProviderProfile = {
 	credentialType: CREDENTIAL_TYPE,
 	displayName: 'Customers Mail Cloud',
-	secretFields: ['apiKey'],
+	secretFields: ['apiKey', 'zipPassword'],
 	readErrors: (body) => readCustomersMailCloudErrors(body),
 	describeStatus(status, details) {
 		if (status !== 401) return undefined;

@@ -54,6 +54,23 @@ export function readPushReport(query: Query): IDataObject | undefined {
 	};
 }
 
+export const PUSH_CREDENTIAL_TYPE = 'naimarSmsPushApi';
+
+export const MIN_SECRET_LENGTH = 16;
+
+/** Why a Shared Secret would not protect the report URL well, or undefined when it does. */
+export function sharedSecretProblem(secret: unknown): string | undefined {
+	const value = typeof secret === 'string' ? secret : '';
+	if (!value) return 'Shared Secret is empty: enter a value of your choice';
+	if (!/^[A-Za-z0-9._~-]+$/.test(value)) {
+		return 'Shared Secret has characters that change inside a URL: use only letters, digits and - . _ ~';
+	}
+	if (value.length < MIN_SECRET_LENGTH) {
+		return `Shared Secret is too short to be hard to guess: use at least ${MIN_SECRET_LENGTH} characters`;
+	}
+	return undefined;
+}
+
 /** Constant-time comparison, so the secret cannot be guessed character by character. */
 export function secretMatches(given: unknown, expected: string): boolean {
 	const value = first(given);

@@ -39,6 +39,11 @@ export interface AraraFakeOptions {
 	 * something. Default: 200 on the sandbox port, none otherwise (tests seed what they need).
 	 */
 	demoDeliveries?: number;
+	/**
+	 * The message of the 400 for a reused request_id. The real wording is unconfirmed; the
+	 * default names the field, as the fake's other messages do.
+	 */
+	requestIdUsedMessage?: string;
 }
 
 export interface AraraFake {
@@ -156,7 +161,10 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 	function reserve(request: FakeRequest): FakeReply {
 		const now = Date.now();
 		const checked = checkReservation(request.body, now, usedRequestIds);
-		if ('error' in checked) return message(400, checked.error);
+		if ('error' in checked) {
+			const reused = checked.error.endsWith('request_id is already used');
+			return message(400, reused && options.requestIdUsedMessage !== undefined ? options.requestIdUsedMessage : checked.error);
+		}
 		const issued = checked.deliveries.map((accepted, index) => {
 			const requestId = accepted.settings.request_id;
 			if (typeof requestId === 'string') usedRequestIds.add(requestId);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { handleStatuses } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
+import { DoneInThisExecution, forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { rephraseError } from '../../../shared/rephrase';
 import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
@@ -19,6 +19,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const done = new DoneInThisExecution(this, 'cancel');
 	return await forEachItem(
 		this,
 		items,
@@ -28,6 +29,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
 				{
 					409: async (error) => {
+						// An earlier try of this execution (Retry On Fail reruns the node) cancelled it already.
+						if (done.hasEarlier(deliveryId)) return undefined;
 						throw await rephraseError(
 							this,
 							araraProfile,
@@ -64,9 +67,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					},
 				},
 			);
+			if (answer === undefined) return { delivery_id: deliveryId, cancelled: true, alreadyDone: true };
+			done.record(deliveryId);
 			const cancelled = Array.isArray(answer.items) ? (answer.items as IDataObject[]).map(normalizeDelivery) : [];
 			return { delivery_id: deliveryId, cancelled: true, ...(cancelled[0] ?? {}) };
 		},
-		itemPoolConcurrency(this, items.length),
+		{ concurrency: itemPoolConcurrency(this, items.length), sideEffect: { done: 'cancelled', idField: 'delivery_id' } },
 	);
 }

@@ -56,6 +56,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			});
 			return answer?.items ?? [];
 		},
-		itemPoolConcurrency(this, items.length),
+		{ concurrency: itemPoolConcurrency(this, items.length) },
 	);
 }

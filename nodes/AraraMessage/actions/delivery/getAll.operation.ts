@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { invalidInput } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/items';
-import { returnAllFields } from '../../../shared/listFields';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { ceilToMinute, floorToMinute, parseDateTime } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
@@ -75,7 +75,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			);
 		}
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
 		const statuses = readStatusFilter(this.getNodeParameter('status', itemIndex, []));
 		const { settings, concurrency } = readOperationOptions(this, itemIndex);
 		const result = await collectPeriod(this, {
@@ -84,6 +84,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			settings,
 			concurrency,
 			limit,
+			itemIndex,
 			keep: statuses.size ? (delivery: IDataObject) => statuses.has(String(delivery.status)) : undefined,
 		});
 		if (result.overflows.length) {

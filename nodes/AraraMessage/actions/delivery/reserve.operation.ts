@@ -5,12 +5,20 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { errorItem } from '../../../shared/items';
+import { DoneInThisExecution, errorItem, noteChangedAnyway } from '../../../shared/items';
 import { mapWithConcurrency } from '../../../shared/limiter';
 import { itemPoolConcurrency, readOperationOptions } from '../../../shared/options';
-import { invalidInput } from '../../../shared/errors';
-import { reserveDeliveries, normalizeDelivery } from '../../transport/deliveries';
-import { LIMITS, deliveryBytes, packRequests, requestBytes, splitMailingList } from '../../helpers/reservation';
+import { httpCodeOf, invalidInput, providerErrorsOf } from '../../../shared/errors';
+import type { TransportSettings } from '../../../shared/transport';
+import { getDeliveriesByRequestId, reserveDeliveries, normalizeDelivery } from '../../transport/deliveries';
+import {
+	LIMITS,
+	deliveryBytes,
+	generatedRequestId,
+	packRequests,
+	requestBytes,
+	splitMailingList,
+} from '../../helpers/reservation';
 import { reserveFields } from './reserve.fields';
 import { readContents, readRecipient, readSettings, type ReadContext } from './reserve.read';
 
@@ -21,6 +29,8 @@ interface PlannedDelivery {
 	itemIndexes: number[];
 	delivery: IDataObject;
 	bytes: number;
+	/** Whether the node chose the request ID (so only this execution can have used it). */
+	generatedRequestId?: boolean;
 }
 
 interface Outcome {
@@ -42,7 +52,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const outcomes: Outcome[] = [];
 	const fail = (itemIndex: number, error: unknown) => {
 		if (!continueOnFail) throw error;
-		outcomes.push({ firstItem: itemIndex, items: [errorItem(error, itemIndex)] });
+		outcomes.push({ firstItem: itemIndex, items: [errorItem(this, error, itemIndex)] });
 	};
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
 	const mode = this.getNodeParameter('deliveryMode', 0, 'oneForAll') as string;
@@ -69,6 +79,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	rejectRepeatedRequestIds(this, planned, fail);
 	const valid = planned.filter((entry) => entry.itemIndexes.length);
+	assignRequestIds(this, valid);
+	const reserved = new DoneInThisExecution(this, 'reserve');
 
 	const requests = packRequests(valid);
 	let stopped = false;
@@ -78,8 +90,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const firstItem = request[0].itemIndexes[0];
 		try {
 			const { settings } = readOperationOptions(this, firstItem);
-			const answer = await reserveDeliveries(this, request.map((entry) => entry.delivery), settings, firstItem);
-			return { answer } as const;
+			return { outcomes: await reserveOnce(this, request, settings, firstItem, reserved) } as const;
 		} catch (error) {
 			if (!continueOnFail) stopped = true;
 			return { error } as const;
@@ -88,7 +99,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	if (!continueOnFail) {
 		const failed = answers.find((result) => result !== undefined && 'error' in result);
-		if (failed && 'error' in failed) throw reportReservedAnyway(failed.error, requests, answers);
+		if (failed && 'error' in failed) throw reportReservedAnyway(failed.error, answers);
 	}
 
 	requests.forEach((request, index) => {
@@ -97,12 +108,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if ('error' in result) {
 			for (const entry of request) {
 				for (const itemIndex of entry.itemIndexes) {
-					outcomes.push({ firstItem: itemIndex, items: [errorItem(result.error, itemIndex)] });
+					outcomes.push({ firstItem: itemIndex, items: [errorItem(this, result.error, itemIndex)] });
 				}
 			}
 			return;
 		}
-		outcomes.push(...outputsFor(request, result.answer));
+		outcomes.push(...result.outcomes);
 	});
 
 	outcomes.sort((a, b) => a.firstItem - b.firstItem);
@@ -111,46 +122,114 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 /**
  * Requests run side by side: when one fails without Continue On Fail, others may already have
- * been reserved. Re-running the whole input would then mail those recipients twice, so the error
- * says which items and deliveries went through.
+ * been reserved. The error says which items and deliveries went through.
  */
 function reportReservedAnyway(
 	error: unknown,
-	requests: PlannedDelivery[][],
-	answers: Array<{ answer: IDataObject } | { error: unknown } | undefined>,
+	answers: Array<{ outcomes: Outcome[] } | { error: unknown } | undefined>,
 ): unknown {
-	const reserved = requests.flatMap((request, index) => {
-		const result = answers[index];
-		return result && 'answer' in result ? outputsFor(request, result.answer) : [];
+	const reserved = answers.flatMap((result) => (result && 'outcomes' in result ? result.outcomes : []));
+	const items = reserved.flatMap((outcome) => outcome.items);
+	return noteChangedAnyway(error, {
+		done: 'reserved',
+		noun: ['delivery', 'deliveries'],
+		changes: items.length,
+		items: items.flatMap((item) => (item.pairedItem as Array<{ item: number }>).map((paired) => paired.item)),
+		ids: items.map((item) => item.json.delivery_id),
+		idField: 'delivery_id',
+		advice:
+			'Retry On Fail recognises them by their request_id and does not send them again; a new execution would, so cancel them or send only the others.',
 	});
-	if (!reserved.length || !(error instanceof Error)) return error;
-	const items = reserved.flatMap((outcome) =>
-		outcome.items.flatMap((item) => (item.pairedItem as Array<{ item: number }>).map((paired) => paired.item)),
-	);
-	const ids = reserved
-		.flatMap((outcome) => outcome.items.map((item) => item.json.delivery_id))
-		.filter((id) => id !== undefined && id !== null)
-		.map(String);
-	const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? ` and ${ids.length - 20} more` : '');
-	const note =
-		`${reserved.length === 1 ? '1 delivery of this execution was' : `${reserved.length} deliveries of this execution were`} reserved anyway (input items ${itemRanges(items)}` +
-		`${ids.length ? `; delivery_id ${shown}` : ''}). Do not re-run those items, or their recipients get the mail twice; cancel them or send only the others.`;
-	const withDescription = error as Error & { description?: string | null };
-	withDescription.description = withDescription.description ? `${withDescription.description} ${note}` : note;
-	return error;
 }
 
-/** 0, 1, 2, 5, 7, 8 → "0–2, 5, 7–8" (item numbers as n8n counts them, from 0). */
-function itemRanges(indexes: number[]): string {
-	const sorted = [...new Set(indexes)].sort((a, b) => a - b);
-	const parts: string[] = [];
-	for (let start = 0; start < sorted.length; ) {
-		let end = start;
-		while (end + 1 < sorted.length && sorted[end + 1] === sorted[end] + 1) end++;
-		parts.push(end > start ? `${sorted[start]}–${sorted[end]}` : String(sorted[start]));
-		start = end + 1;
+/**
+ * Every delivery without a Request ID of the user's gets one derived from the execution, the
+ * node, its run and the delivery's first item: a Retry On Fail (which reruns the whole node)
+ * sends the same IDs, and Arara Message refuses a used one instead of mailing twice.
+ */
+function assignRequestIds(ctx: IExecuteFunctions, planned: PlannedDelivery[]): void {
+	const executionId = ctx.getExecutionId();
+	if (!executionId) return;
+	const node = ctx.getNode();
+	const runIndex = ctx.getWorkflowDataProxy(0).$runIndex;
+	for (const entry of planned) {
+		const settings = entry.delivery.settings as IDataObject;
+		if (settings.request_id !== undefined) continue;
+		const requestId = generatedRequestId([executionId, node.id ?? node.name, String(runIndex), String(entry.itemIndexes[0])]);
+		// Split deliveries share one settings object: each gets its own copy.
+		entry.delivery = { ...entry.delivery, settings: { ...settings, request_id: requestId } };
+		entry.generatedRequestId = true;
 	}
-	return parts.join(', ');
+}
+
+/** The provider's word for a refused request that names the request ID (wording unconfirmed: matched loosely). */
+function mentionsRequestId(error: unknown): boolean {
+	if (httpCodeOf(error) !== 400) return false;
+	const said = [error instanceof Error ? error.message : '', ...providerErrorsOf(error).map((detail) => detail.message)];
+	return said.some((text) => /request[ _-]?id/i.test(text));
+}
+
+/**
+ * Reserves one request. When Arara Message refuses it because a request ID is already used, and
+ * that ID is one this execution reserved (a rerun of the node), the delivery is looked up by its
+ * request ID and output instead; the request's other deliveries are then sent once more.
+ */
+async function reserveOnce(
+	ctx: IExecuteFunctions,
+	request: PlannedDelivery[],
+	settings: TransportSettings,
+	firstItem: number,
+	reserved: DoneInThisExecution,
+): Promise<Outcome[]> {
+	const requestIdOf = (entry: PlannedDelivery) => (entry.delivery.settings as IDataObject).request_id as string | undefined;
+	const sent = await reserveDeliveries(ctx, request.map((entry) => entry.delivery), settings, firstItem).then(
+		(answer) => ({ answer }) as const,
+		(error: unknown) => ({ error }) as const,
+	);
+	if ('answer' in sent) {
+		for (const entry of request) {
+			const requestId = requestIdOf(entry);
+			if (requestId !== undefined) reserved.record(requestId);
+		}
+		return outputsFor(request, sent.answer);
+	}
+	const { error } = sent;
+	const reservedEarlier = request.some((entry) => {
+		const requestId = requestIdOf(entry);
+		return requestId !== undefined && reserved.hasEarlier(requestId);
+	});
+	// The wording of "already used" is unconfirmed: a 400 for IDs an earlier try reserved is checked too.
+	if (!mentionsRequestId(error) && !(reservedEarlier && httpCodeOf(error) === 400)) throw error;
+	const ours = request.filter((entry) => {
+		const requestId = requestIdOf(entry);
+		return requestId !== undefined && (entry.generatedRequestId === true || reserved.hasEarlier(requestId));
+	});
+	if (!ours.length) throw error;
+	const found = await mapWithConcurrency(ours, 4, async (entry) => {
+		const answer = await getDeliveriesByRequestId(ctx, requestIdOf(entry)!, settings, entry.itemIndexes[0]);
+		return answer.items.length ? { entry, delivery: answer.items[0] } : undefined;
+	});
+	const recovered = found.filter((match) => match !== undefined);
+	if (!recovered.length) throw error;
+	const rest = request.filter((entry) => !recovered.some((match) => match.entry === entry));
+	const outcomes = recovered.map(({ entry, delivery }) => alreadyReservedOutcome(entry, delivery));
+	if (rest.length) outcomes.push(...(await reserveOnce(ctx, rest, settings, rest[0].itemIndexes[0], reserved)));
+	return outcomes;
+}
+
+/** A delivery an earlier try of this execution reserved: the provider's record of it, marked as such. */
+function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Outcome {
+	const settings = entry.delivery.settings as IDataObject;
+	const foundSettings = (found.settings ?? {}) as IDataObject;
+	const json: IDataObject = {
+		delivery_id: found.delivery_id,
+		status: found.status,
+		recipients: (entry.delivery['mailing-list'] as IDataObject[]).length,
+		send_time: foundSettings.send_time ?? settings.send_time,
+		request_id: settings.request_id,
+		alreadyReserved: true,
+	};
+	return { firstItem: entry.itemIndexes[0], items: [{ json, pairedItem: entry.itemIndexes.map((item) => ({ item })) }] };
 }
 
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { optionsCollection } from '../../../shared/options';
 import { toBlockItem } from '../../helpers/blockStatus';
 import { readFilters, readServerComposition } from '../../helpers/input';
-import { downloadOutputFields, executeZipDownload, zipPasswordOption } from '../../helpers/zipDownload';
+import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';
 import { downloadBlocks } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
 
@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 	filtersField(['download']),
 	...downloadOutputFields(show, ROWS, 'Unzip the CSV inside and output one item per row, like Get Many'),
 	// One download at a time: each may be large.
-	optionsCollection({ show, own: [zipPasswordOption(ROWS)], withConcurrency: false }),
+	optionsCollection({ show, withConcurrency: false }),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

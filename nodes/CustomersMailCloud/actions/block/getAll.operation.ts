@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { returnAllFields } from '../../../shared/listFields';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
-import { readFilters, readLimit, readServerComposition } from '../../helpers/input';
+import { readFilters, readServerComposition } from '../../helpers/input';
 import { MAX_PAGE_SIZE, listBlocksPage } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
 

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { providerErrorsOf } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
+import { DoneInThisExecution, forEachItem } from '../../../shared/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
 import { readEmail, readServerComposition } from '../../helpers/input';
 import { unblockAddress } from '../../transport/blocks';
@@ -55,6 +55,7 @@ export async function executeUnblock(
 	kind: 'delete' | 'cancel',
 ): Promise<INodeExecutionData[]> {
 	const concurrency = itemPoolConcurrency(this, items.length);
+	const done = new DoneInThisExecution(this, kind);
 	return await forEachItem(
 		this,
 		items,
@@ -62,16 +63,21 @@ export async function executeUnblock(
 			const serverComposition = await readServerComposition(this, itemIndex);
 			const email = readEmail(this, itemIndex);
 			const { options, settings } = readOperationOptions(this, itemIndex);
+			const target = `${serverComposition}\u0000${email.toLowerCase()}`;
 			const result = await unblockAddress(this, kind, serverComposition, email, settings, itemIndex).then(
 				() => 'success',
 				(error: unknown) => {
+					// An earlier try of this execution (Retry On Fail reruns the node) lifted it already.
+					if (isNotFound(error) && done.hasEarlier(target)) return 'alreadyDone';
 					if (options.returnNotFound === true && isNotFound(error)) return 'notFound';
 					// already a NodeApiError from the shared transport, with code, field and message
 					throw error;
 				},
 			);
+			if (result === 'alreadyDone') return { email, result: 'success', alreadyDone: true };
+			if (result === 'success') done.record(target);
 			return { email, result };
 		},
-		concurrency,
+		{ concurrency, sideEffect: { done: kind === 'delete' ? 'unblocked' : 'unblocked once', idField: 'email' } },
 	);
 }

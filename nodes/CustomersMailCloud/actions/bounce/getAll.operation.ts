@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { returnAllFields } from '../../../shared/listFields';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
-import { readLimit, readServerComposition } from '../../helpers/input';
+import { readServerComposition } from '../../helpers/input';
 import { BOUNCE_PAGE_SIZE, listBouncesPage } from '../../transport/bounces';
 import { serverCompositionField } from '../block/fields';
 import { bounceFiltersField } from './fields';

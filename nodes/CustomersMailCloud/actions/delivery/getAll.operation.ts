@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/items';
-import { returnAllFields } from '../../../shared/listFields';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/options';
 import { fetchPagesUntilShort } from '../../../shared/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
-import { readLimit, readServerComposition } from '../../helpers/input';
+import { readServerComposition } from '../../helpers/input';
 import { groupByMail } from '../../helpers/mailHistory';
 import { DELIVERY_PAGE_SIZE, listDeliveriesPage } from '../../transport/deliveries';
 import { serverCompositionField } from '../block/fields';

@@ -156,7 +156,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			try {
 				raw = this.getNodeParameter('messageIds', itemIndex, '');
 			} catch (error) {
-				invalid.set(itemIndex, errorItem(error, itemIndex));
+				invalid.set(itemIndex, errorItem(this, error, itemIndex));
 				continue;
 			}
 		} else {
@@ -166,7 +166,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if ('problem' in read) {
 			const error = invalidInput(this.getNode(), read.problem, read.hint, itemIndex);
 			if (!continueOnFail) throw error;
-			invalid.set(itemIndex, errorItem(error, itemIndex));
+			invalid.set(itemIndex, errorItem(this, error, itemIndex));
 			continue;
 		}
 		requests.push({ itemIndex, ids: read.ids });
@@ -189,7 +189,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (const { itemIndex, ids } of requests) {
 		const failedId = ids.find((id) => book.failures.has(id));
 		if (failedId !== undefined) {
-			outputs.set(itemIndex, [errorItem(book.failures.get(failedId), itemIndex)]);
+			outputs.set(itemIndex, [errorItem(this, book.failures.get(failedId), itemIndex)]);
 			continue;
 		}
 		outputs.set(
