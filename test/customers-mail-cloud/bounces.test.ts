@@ -142,10 +142,10 @@ describe('Download', () => {
 	])('decrypts a %s ZIP with the ZIP password; a wrong one is a clear error without the password', async (_name, encryption) => {
 		const bounces = fake.seedBounces(100);
 		fake.setDownload({ encryption });
-		const { items, error } = await runCmc(fake, { ...download, output: 'items', options: { zipPassword: 'bounce-zip-1' } });
+		const { items, error } = await runCmc(fake, { ...download, output: 'items' }, { credentials: { zipPassword: 'bounce-zip-1' } });
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.to)).toEqual(bounces.map((bounce) => bounce.to));
-		const wrong = await runCmc(fake, { ...download, output: 'items', options: { zipPassword: 'not-the-one-55' } });
+		const wrong = await runCmc(fake, { ...download, output: 'items' }, { credentials: { zipPassword: 'not-the-one-55' } });
 		expect(wrong.items).toHaveLength(0);
 		expect(wrong.error?.message).toMatch(/password is wrong|authentication check/);
 		expect(serializeError(wrong.error)).not.toContain('not-the-one-55');
