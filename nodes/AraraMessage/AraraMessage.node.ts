@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { routeOperation } from '../shared/router';
 import * as delivery from './actions/delivery';
+import * as errorFilter from './actions/errorFilter';
 
 export class AraraMessage implements INodeType {
 	description: INodeTypeDescription = {
@@ -12,7 +13,7 @@ export class AraraMessage implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Reserve, cancel and check e-mail deliveries with Arara Message',
+		description: 'Reserve, cancel and check e-mail deliveries, and look up the error filter, with Arara Message',
 		defaults: { name: 'Arara Message' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -24,14 +25,22 @@ export class AraraMessage implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Delivery', value: 'delivery' }],
+				options: [
+					{ name: 'Delivery', value: 'delivery' },
+					{
+						name: 'Error Filter',
+						value: 'errorFilter',
+						description: 'Addresses the service holds back after delivery errors, with their error counts',
+					},
+				],
 				default: 'delivery',
 			},
 			...delivery.description,
+			...errorFilter.description,
 		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation.call(this, { delivery: delivery.operations });
+		return await routeOperation.call(this, { delivery: delivery.operations, errorFilter: errorFilter.operations });
 	}
 }

@@ -17,6 +17,8 @@ import { serverCompositionOrDefault } from './helpers/input';
 import type { WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
 import { addDays } from './helpers/dates';
+import type { MailWatchEvent } from './helpers/mailWatch';
+import { MAIL_WATCH_EVENTS, pollMailEvent } from './helpers/mailWatch';
 import type { PacingState } from './helpers/pollPacing';
 import { isTooSoon, minPollIntervalMs, minPollIntervalOption } from './helpers/pollPacing';
 import type { BlockFilters } from './transport/blocks';
@@ -70,7 +72,8 @@ export class CustomersMailCloudTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["event"]}}',
-		description: 'Starts the workflow when an address is blocked, or when a block is lifted, in Customers Mail Cloud',
+		description:
+			'Starts the workflow when an address is blocked or unblocked, a mail bounces, or a delivery fails, in Customers Mail Cloud',
 		defaults: { name: 'Customers Mail Cloud Trigger' },
 		polling: true,
 		inputs: [],
@@ -91,6 +94,16 @@ export class CustomersMailCloudTrigger implements INodeType {
 						name: 'Block Removed',
 						value: 'blockRemoved',
 						description: 'The block on an address was lifted (it reads the whole list of lifted blocks on every poll that is not skipped)',
+					},
+					{
+						name: 'New Bounce',
+						value: 'newBounce',
+						description: 'A mail caused a sending error (for accounts without the Event Webhook)',
+					},
+					{
+						name: 'Delivery Failed',
+						value: 'deliveryFailed',
+						description: 'A mail failed or was deferred (for accounts without the Event Webhook)',
 					},
 				],
 				default: 'newBlock',
@@ -133,6 +146,10 @@ export class CustomersMailCloudTrigger implements INodeType {
 		);
 		refuseListOrObject(this, filters.email, 'Email Contains', undefined, 'one address');
 		const email = String(filters.email ?? '').trim() || undefined;
+		if (MAIL_WATCH_EVENTS.includes(event)) {
+			// Mail events keep their own state and calls; Email Contains matches the recipient.
+			return await pollMailEvent(this, event as unknown as MailWatchEvent, { serverComposition, to: email, settings, concurrency });
+		}
 		const base: BlockFilters = { email, removed: event === 'blockRemoved' ? true : undefined };
 		const emit = (blocks: IDataObject[]) => [
 			blocks.map((block) => ({ json: { event, ...toBlockItem(block) } })),

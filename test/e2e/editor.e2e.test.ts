@@ -49,13 +49,28 @@ const EDITOR_TABLE: NodeExpectation[] = [
 	{
 		search: 'Customers Mail Cloud',
 		node: 'Customers Mail Cloud',
-		actions: ['Download blocked addresses', 'Get many blocked addresses', 'Unblock an address once', 'Unblock an address permanently'],
+		actions: [
+			'Download blocked addresses',
+			'Download bounces',
+			'Get many blocked addresses',
+			'Get many bounces',
+			'Get many delivery records',
+			'Unblock an address once',
+			'Unblock an address permanently',
+		],
 		resources: {
 			Block: {
 				Download: ['Server Composition', 'Filters', 'Output', 'Put Output File in Field', 'Options'],
 				'Get Many': ['Server Composition', 'Return All', 'Limit', 'Filters', 'Options'],
 				'Unblock Once': ['Server Composition', 'Email', 'Options'],
 				'Unblock Permanently': ['Server Composition', 'Email', 'Options'],
+			},
+			Bounce: {
+				Download: ['Server Composition', 'Filters', 'Output', 'Put Output File in Field', 'Options'],
+				'Get Many': ['Server Composition', 'Return All', 'Limit', 'Filters', 'Options'],
+			},
+			Delivery: {
+				'Get Many': ['Server Composition', 'Date', 'Return All', 'Limit', 'Filters', 'Options'],
 			},
 		},
 		credential: {
@@ -64,7 +79,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 			testable: true,
 			wrong: { apiKey: 'wrong-key-typed-in-the-editor' },
 		},
-		trigger: { entries: ['On new block', 'On block removed'], fields: ['Poll Times', 'Event', 'Server Composition', 'Filters', 'Options'] },
+		trigger: { entries: ['On new block', 'On block removed', 'On new bounce', 'On delivery failed'], fields: ['Poll Times', 'Event', 'Server Composition', 'Filters', 'Options'] },
 	},
 	{
 		search: 'Naimar SMS',
@@ -82,7 +97,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 	{
 		search: 'Arara Message',
 		node: 'Arara Message',
-		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Send a delivery'],
+		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Look up addresses in the error filter', 'Send a delivery'],
 		resources: {
 			Delivery: {
 				Cancel: ['Delivery ID', 'Options'],
@@ -91,6 +106,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 				'Get Many': ['Time Min', 'Time Max', 'Return All', 'Limit', 'Status', 'Options'],
 				Send: ['Deliveries', 'To', 'Substitutions', 'Subject', 'Text', 'HTML', 'From Address', 'From Name', 'Send Time', 'Additional Fields', 'Options'],
 			},
+			'Error Filter': { 'Look Up': ['Address', 'Options'] },
 		},
 		credential: {
 			type: 'araraMessageOAuth2Api',

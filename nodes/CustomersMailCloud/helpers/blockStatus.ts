@@ -17,8 +17,16 @@ const STATUS_TEXT: Record<string, string> = {
 };
 
 export function statusTextOf(status: unknown): string {
-	return STATUS_TEXT[String(status ?? '').trim()] ?? 'unknown status';
+	return knownStatusText(status) ?? 'unknown status';
 }
+
+/** The readable name of an error status, or undefined for a code not in the provider's list. */
+export function knownStatusText(status: unknown): string | undefined {
+	return STATUS_TEXT[String(status ?? '').trim()];
+}
+
+/** The error status codes and their names, for a status filter. */
+export const ERROR_STATUS_NAMES: ReadonlyArray<[code: string, name: string]> = Object.entries(STATUS_TEXT);
 
 /** One output item per block: the API's fields as given, plus `statusText`. */
 export function toBlockItem(block: IDataObject): IDataObject {

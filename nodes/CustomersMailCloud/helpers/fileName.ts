@@ -1,5 +1,5 @@
-/** The name the API gives its downloads (blocks-yyyyMMdd_HHmmss.zip), for when it sends none. */
-export function defaultDownloadName(now: Date, timeZone: string): string {
+/** The name the API gives its downloads (e.g. blocks-yyyyMMdd_HHmmss.zip), for when it sends none. */
+export function defaultDownloadName(now: Date, timeZone: string, prefix = 'blocks'): string {
 	let parts: Record<string, string>;
 	try {
 		parts = Object.fromEntries(
@@ -17,7 +17,7 @@ export function defaultDownloadName(now: Date, timeZone: string): string {
 				.map((part) => [part.type, part.value]),
 		);
 	} catch {
-		return defaultDownloadName(now, 'UTC');
+		return defaultDownloadName(now, 'UTC', prefix);
 	}
-	return `blocks-${parts.year}${parts.month}${parts.day}_${parts.hour}${parts.minute}${parts.second}.zip`;
+	return `${prefix}-${parts.year}${parts.month}${parts.day}_${parts.hour}${parts.minute}${parts.second}.zip`;
 }

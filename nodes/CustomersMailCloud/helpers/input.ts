@@ -36,7 +36,8 @@ export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: n
 	return await serverCompositionOrDefault(ctx, own, itemIndex);
 }
 
-function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
+/** A date-picker value as yyyy-mm-dd; undefined when empty; an invalid date is refused naming the field. */
+export function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const day = toApiDate(value, ctx.getTimezone());
 	if (!day) {

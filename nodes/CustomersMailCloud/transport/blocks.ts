@@ -4,7 +4,11 @@ import { toNodeApiError } from '../../shared/errors';
 import type { RequestContext, TransportSettings } from '../../shared/transport';
 import { credentialSecrets, excerptOf } from '../../shared/transport';
 import { customersMailCloudProfile } from './profile';
+import type { DownloadedFile } from './download';
+import { downloadedFile } from './download';
 import { callBlocksApi } from './request';
+
+export type { DownloadedFile } from './download';
 
 export interface BlockFilters {
 	email?: string;
@@ -40,31 +44,6 @@ export async function listBlocksPage(
 	return Array.isArray(blocks) ? blocks : [];
 }
 
-export interface DownloadedFile {
-	/** HTTP status of the answer. */
-	status: number;
-	bytes: Buffer;
-	/** From Content-Disposition, when the API names the file. */
-	fileName?: string;
-	mimeType?: string;
-}
-
-function fileNameFrom(disposition: unknown): string | undefined {
-	const header = Array.isArray(disposition) ? disposition[0] : disposition;
-	if (typeof header !== 'string') return undefined;
-	const encoded = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(header);
-	if (encoded) {
-		try {
-			return decodeURIComponent(encoded[1].trim().replace(/^"|"$/g, ''));
-		} catch {
-			// not percent-encoded after all: fall back to the plain form
-		}
-	}
-	const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(header);
-	const name = plain ? (plain[2] ?? plain[1]).trim() : '';
-	return name || undefined;
-}
-
 /** The ZIP of all blocks matching the filters. */
 export async function downloadBlocks(
 	ctx: RequestContext,
@@ -73,14 +52,7 @@ export async function downloadBlocks(
 	settings: TransportSettings,
 	itemIndex?: number,
 ): Promise<DownloadedFile> {
-	const response = await callBlocksApi<Buffer>(ctx, 'download', filterForm(serverComposition, filters), settings, itemIndex);
-	const contentType = response.headers['content-type'];
-	return {
-		status: response.status,
-		bytes: response.body,
-		fileName: fileNameFrom(response.headers['content-disposition']),
-		mimeType: typeof contentType === 'string' ? contentType.split(';')[0].trim() : undefined,
-	};
+	return downloadedFile(await callBlocksApi<Buffer>(ctx, 'download', filterForm(serverComposition, filters), settings, itemIndex));
 }
 
 /** Lifts the block on one address: `delete` permanently, `cancel` once. */

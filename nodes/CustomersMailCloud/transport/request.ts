@@ -1,4 +1,4 @@
-/** Sending one Blocks API call: URL building and the form body. */
+/** Sending one Transaction API v2 call: URL building and the form body. */
 import type { IDataObject } from 'n8n-workflow';
 
 import { credentialBaseUrl } from '../../shared/baseUrl';
@@ -6,18 +6,28 @@ import type { ApiResponse, RequestContext, TransportSettings } from '../../share
 import { sendRequest } from '../../shared/transport';
 import { CREDENTIAL_TYPE, customersMailCloudProfile } from './profile';
 
-export type BlocksOperation = 'list' | 'download' | 'delete' | 'cancel';
+export type TransactionResource = 'blocks' | 'deliveries' | 'bounces';
+export type TransactionOperation = 'list' | 'download' | 'delete' | 'cancel';
+export type BlocksOperation = TransactionOperation;
 
 const DEFAULT_HOST = 'https://api.smtps.jp';
 
-export function blocksPath(operation: BlocksOperation): string {
-	return `/transaction/v2/blocks/${operation}.json`;
+export function transactionPath(resource: TransactionResource, operation: TransactionOperation): string {
+	return `/transaction/v2/${resource}/${operation}.json`;
 }
 
-/** POSTs a form to a Blocks operation; only read operations are repeated after a 5xx or dropped connection. */
-export async function callBlocksApi<T>(
+export function blocksPath(operation: BlocksOperation): string {
+	return transactionPath('blocks', operation);
+}
+
+/**
+ * POSTs a form to a Transaction API operation; only read operations (list, download) are
+ * repeated after a 5xx or dropped connection.
+ */
+export async function callTransactionApi<T>(
 	ctx: RequestContext,
-	operation: BlocksOperation,
+	resource: TransactionResource,
+	operation: TransactionOperation,
 	form: IDataObject,
 	settings: TransportSettings,
 	itemIndex?: number,
@@ -28,7 +38,7 @@ export async function callBlocksApi<T>(
 		customersMailCloudProfile,
 		{
 			method: 'POST',
-			url: (await credentialBaseUrl(ctx, CREDENTIAL_TYPE, 'host', DEFAULT_HOST)) + blocksPath(operation),
+			url: (await credentialBaseUrl(ctx, CREDENTIAL_TYPE, 'host', DEFAULT_HOST)) + transactionPath(resource, operation),
 			body: form,
 			bodyFormat: 'form',
 			responseFormat: operation === 'download' ? 'binary' : 'json',
@@ -37,4 +47,15 @@ export async function callBlocksApi<T>(
 		settings,
 		itemIndex,
 	);
+}
+
+/** POSTs a form to a Blocks operation. */
+export async function callBlocksApi<T>(
+	ctx: RequestContext,
+	operation: BlocksOperation,
+	form: IDataObject,
+	settings: TransportSettings,
+	itemIndex?: number,
+): Promise<ApiResponse<T>> {
+	return await callTransactionApi<T>(ctx, 'blocks', operation, form, settings, itemIndex);
 }

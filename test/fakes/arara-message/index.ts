@@ -66,7 +66,25 @@ export interface AraraFake {
 	apiRequests(): RecordedRequest[];
 	setStatus(deliveryId: string, status: string): void;
 	setIdSpelling(spelling: NonNullable<AraraFakeOptions['idSpelling']>): void;
+	/** Puts an address into the error filter (the spelling given is the one answers show). */
+	setErrorFilter(address: string, count: number, dates?: { registered?: string; updated?: string }): ErrorFilterEntry;
+	/** Fills the filter with `count` addresses `filtered<i>@example.com` (counts 1–99 cycling). */
+	seedErrorFilter(count: number): void;
+	/** Most addresses one lookup accepts before answering 413 (the documented 10,000 by default). */
+	setErrorFilterLimit(limit: number): void;
+	/** Lookup requests received. */
+	errorFilterRequests(): RecordedRequest[];
 }
+
+export interface ErrorFilterEntry {
+	address: string;
+	count: number;
+	registered_date: string;
+	update_date: string;
+}
+
+/** The documented most addresses per lookup. */
+export const ERROR_FILTER_LOOKUP_LIMIT = 10_000;
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): FakeReply => ({
 	status,
@@ -181,10 +199,39 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		return json(200, { items: [{ delivery_id: id }] });
 	}
 
+	const errorFilter = new Map<string, ErrorFilterEntry>();
+	let errorFilterLimit = ERROR_FILTER_LOOKUP_LIMIT;
+
+	function lookUpErrorFilter(request: FakeRequest): FakeReply {
+		if (request.method !== 'POST') return message(405, 'Method Not Allowed');
+		let body: unknown;
+		try {
+			body = JSON.parse(request.body);
+		} catch {
+			return message(400, 'request body is not valid JSON');
+		}
+		const items = (body as { items?: unknown } | null)?.items;
+		if (!Array.isArray(items) || items.length === 0) return message(400, 'items is required');
+		if (items.length > errorFilterLimit) return message(413, 'Request Entity Too Large');
+		const found: ErrorFilterEntry[] = [];
+		for (const item of items as unknown[]) {
+			const address = (item as { address?: unknown } | null)?.address;
+			if (typeof address !== 'string' || address === '') return message(400, 'items[].address is required');
+			// ASSUMPTION: the service matches addresses case-insensitively and answers with its own spelling.
+			const entry = errorFilter.get(address.toLowerCase());
+			if (entry) found.push(entry);
+		}
+		return json(200, { items: found, count: found.length });
+	}
+
 	const rawUrls: string[] = [];
 	const server = new FakeServer((request) => {
 		rawUrls.push(request.url);
 		if (request.path === '/oauth2/token') return token(request);
+		if (request.path === '/errorfilter') {
+			if (!authorized(request)) return message(401, 'Unauthorized');
+			return lookUpErrorFilter(request);
+		}
 		if (request.path === '/send' || request.path.startsWith('/send/')) {
 			if (!authorized(request)) return message(401, 'Unauthorized');
 			if (request.path === '/send') {
@@ -224,5 +271,25 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		setIdSpelling: (spelling) => {
 			idSpelling = spelling;
 		},
+		setErrorFilter: (address, count, dates = {}) => {
+			const entry: ErrorFilterEntry = {
+				address,
+				count,
+				registered_date: dates.registered ?? '2024-04-01 09:00:00',
+				update_date: dates.updated ?? '2024-05-01 09:00:00',
+			};
+			errorFilter.set(address.toLowerCase(), entry);
+			return entry;
+		},
+		seedErrorFilter: (count) => {
+			for (let index = 0; index < count; index++) {
+				const address = `filtered${index}@example.com`;
+				errorFilter.set(address, { address, count: 1 + (index % 99), registered_date: '2024-04-01 09:00:00', update_date: '2024-05-01 09:00:00' });
+			}
+		},
+		setErrorFilterLimit: (limit) => {
+			errorFilterLimit = limit;
+		},
+		errorFilterRequests: () => server.requestsTo('/errorfilter'),
 	};
 }

@@ -6,10 +6,12 @@
  */
 import { FakeServer, parseBody, seededRandom, type FakeReply, type FakeRequest } from '../fake-server';
 import { type FakeBlock, type GenerateOptions, csvChunks, formatCreated, generateBlocks } from './data';
+import { type FakeBounce, type FakeDelivery, type MailGenerateOptions, bounceCsvChunks, generateBounces, generateDeliveries } from './mail-data';
 import { type ZipEncryption, buildZip, deflateChunks } from './zip-writer';
 
 export { type FakeBlock, generateBlocks, csvChunks } from './data';
 export { buildZip, deflateChunks, type ZipEncryption } from './zip-writer';
+export { type FakeBounce, type FakeDelivery, BOUNCE_CSV_COLUMNS, generateBounces, generateDeliveries } from './mail-data';
 
 export const SANDBOX_PORT = 8401;
 
@@ -46,7 +48,20 @@ export const INVALID_PARAMETER_CODE = '10-001';
 interface CompositionState {
 	active: FakeBlock[];
 	removed: FakeBlock[];
+	/** Delivery records in `created` order, and the same records by day. */
+	deliveries: FakeDelivery[];
+	deliveriesByDay: Map<string, FakeDelivery[]>;
+	bounces: FakeBounce[];
 	denied: boolean;
+}
+
+function emptyComposition(denied: boolean): CompositionState {
+	return { active: [], removed: [], deliveries: [], deliveriesByDay: new Map(), bounces: [], denied };
+}
+
+/** The service is in Japan: "today" (no future date allowed) is the day in Japan. */
+export function todayInJapan(now = Date.now()): string {
+	return new Date(now + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
 class ApiError {
@@ -82,6 +97,15 @@ export interface CustomersMailCloudFake {
 	addComposition(name: string, options?: { denied?: boolean }): void;
 	/** How downloads are built from now on (for one composition only, when named). */
 	setDownload(settings: Partial<DownloadSettings>, composition?: string): void;
+	/** Appends the records of `mails` generated mails (deterministic for the same options) and returns them. */
+	seedDeliveries(mails: number, options?: MailGenerateOptions & { composition?: string }): FakeDelivery[];
+	/** Appends one delivery record. */
+	addDelivery(record: Partial<FakeDelivery> & { to: string; status: string }, options?: { composition?: string }): FakeDelivery;
+	deliveries(composition?: string): FakeDelivery[];
+	/** Appends `count` generated bounces and returns them. */
+	seedBounces(count: number, options?: MailGenerateOptions & { composition?: string }): FakeBounce[];
+	addBounce(bounce: Partial<FakeBounce> & { to: string }, options?: { composition?: string }): FakeBounce;
+	bounces(composition?: string): FakeBounce[];
 }
 
 function formatMessage(template: string, value = ''): string {
@@ -114,8 +138,8 @@ export async function startCustomersMailCloudFake(
 	};
 	const reset = () => {
 		compositions.clear();
-		compositions.set('testcomp', { active: [], removed: [], denied: false });
-		compositions.set(DENIED_COMPOSITION, { active: [], removed: [], denied: true });
+		compositions.set('testcomp', emptyComposition(false));
+		compositions.set(DENIED_COMPOSITION, emptyComposition(true));
 		downloadByComposition.clear();
 		touch();
 	};
@@ -217,11 +241,116 @@ export async function startCustomersMailCloudFake(
 		return zip;
 	}
 
+	const partialMatch = (value: string, needle: unknown) =>
+		typeof needle !== 'string' || needle === '' || value.toLowerCase().includes(needle.toLowerCase());
+
+	const deliveryCache = new Map<string, FakeDelivery[]>();
+	function listDeliveries(request: FakeRequest, form: Record<string, unknown>, state: CompositionState): FakeReply {
+		const date = typeof form.date === 'string' ? form.date : '';
+		if (!date) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'required', 'date');
+		if (!isValidDate(date)) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'invalid', 'date');
+		// ASSUMPTION: a future day is refused as an invalid date (the spec: it "cannot be specified").
+		if (date > todayInJapan()) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'invalid', 'date');
+		const hour = form.hour === undefined || form.hour === '' ? undefined : readInteger(request, form, 'hour', 0, 0, 23);
+		const status = typeof form.status === 'string' && form.status !== '' ? form.status : undefined;
+		if (status !== undefined && !['queued', 'succeeded', 'failed', 'deferred'].includes(status)) {
+			fail(request, 400, INVALID_PARAMETER_CODE, 'status', 'invalid', 'status');
+		}
+		const page = readInteger(request, form, 'p', 0, 0, Number.MAX_SAFE_INTEGER);
+		const size = readInteger(request, form, 'r', 10, 1, 100);
+		if (state.denied) fail(request, 403, '12-002', undefined, '12-002');
+		const key = JSON.stringify([[...compositions.values()].indexOf(state), date, hour, status, form.from, form.to, form.api_data, version]);
+		let records = deliveryCache.get(key);
+		if (!records) {
+			const prefix = hour === undefined ? date : `${date} ${String(hour).padStart(2, '0')}`;
+			records = (state.deliveriesByDay.get(date) ?? []).filter(
+				(record) =>
+					record.created.startsWith(prefix) &&
+					(!status || record.status === status) &&
+					partialMatch(record.from, form.from) &&
+					partialMatch(record.to, form.to) &&
+					partialMatch(record.apiData, form.api_data),
+			);
+			deliveryCache.clear();
+			deliveryCache.set(key, records);
+		}
+		return json({ deliveries: records.slice(page * size, page * size + size) });
+	}
+
+	const bounceZipCache = new Map<string, Buffer>();
+	async function bouncesCall(
+		request: FakeRequest,
+		form: Record<string, unknown>,
+		state: CompositionState,
+		asZip: boolean,
+	): Promise<FakeReply> {
+		const filters = readFilters(request, form);
+		const status = typeof form.status === 'string' && form.status !== '' ? form.status : undefined;
+		if (status !== undefined && !/^\d+$/.test(status)) fail(request, 400, INVALID_PARAMETER_CODE, 'status', 'invalid', 'status');
+		if (state.denied) fail(request, 403, '12-002', undefined, '12-002');
+		const bounces = state.bounces.filter((bounce) => {
+			const day = bounce.created.slice(0, 10);
+			return (
+				(!status || bounce.status === status) &&
+				(!filters.start || day >= filters.start) &&
+				(!filters.end || day <= filters.end) &&
+				partialMatch(bounce.from, form.from) &&
+				partialMatch(bounce.to, form.to) &&
+				partialMatch(bounce.apiData, form.api_data)
+			);
+		});
+		if (!asZip) {
+			const page = readInteger(request, form, 'p', 0, 0, Number.MAX_SAFE_INTEGER);
+			const size = readInteger(request, form, 'r', 10, 1, 100);
+			return json({ bounces: bounces.slice(page * size, page * size + size) });
+		}
+		const name = String(form.server_composition);
+		const settings = { ...download, ...downloadByComposition.get(name) };
+		const cacheKey = JSON.stringify([name, filters, status, form.from, form.to, form.api_data, version, settings.encryption, settings.dataDescriptor]);
+		let zip = bounceZipCache.get(cacheKey);
+		if (!zip) {
+			const deflated = await deflateChunks(bounceCsvChunks(bounces));
+			zip = buildZip('bounces.csv', deflated, { encryption: settings.encryption, dataDescriptor: settings.dataDescriptor, random: seededRandom(43) });
+			bounceZipCache.clear();
+			bounceZipCache.set(cacheKey, zip);
+		}
+		if (settings.truncateTo !== undefined) zip = zip.subarray(0, settings.truncateTo);
+		const fileName = `bounces-${formatCreated(new Date()).replace(/[-:]/g, '').replace(' ', '_')}.zip`;
+		return {
+			status: 200,
+			headers: {
+				'content-type': 'application/octet-stream',
+				...(settings.omitFileName ? {} : { 'content-disposition': `attachment; filename="${fileName}"` }),
+			},
+			body: zip,
+		};
+	}
+
+	const addDeliveryRecords = (state: CompositionState, records: FakeDelivery[]) => {
+		for (const record of records) {
+			state.deliveries.push(record);
+			const day = record.created.slice(0, 10);
+			const list = state.deliveriesByDay.get(day);
+			if (list) list.push(record);
+			else state.deliveriesByDay.set(day, [record]);
+		}
+		touch();
+	};
+
 	let fake: CustomersMailCloudFake;
 	const handler = async (request: FakeRequest): Promise<FakeReply> => {
 		try {
 			// Test-only: lets a benchmark that runs the fake in another process count requests.
 			if (request.path === '/__fake/stats') return json({ requests: fake.server.requests.length });
+			const mailMatch = /^\/transaction\/v2\/(deliveries\/list|bounces\/list|bounces\/download)\.json$/.exec(request.path);
+			if (mailMatch) {
+				if (request.method !== 'POST') return { status: 405, body: '' };
+				const form = parseBody(request);
+				authenticate(request, form, fake.credentials);
+				const state = compositionFor(request, form);
+				if (mailMatch[1] === 'deliveries/list') return listDeliveries(request, form, state);
+				return await bouncesCall(request, form, state, mailMatch[1] === 'bounces/download');
+			}
 			const match = /^\/transaction\/v2\/blocks\/(list|download|delete|cancel)\.json$/.exec(request.path);
 			if (!match) return { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' };
 			if (request.method !== 'POST') return { status: 405, body: '' };
@@ -297,9 +426,54 @@ export async function startCustomersMailCloudFake(
 		blocks: (composition) => compositionOf(composition).active,
 		removedBlocks: (composition) => compositionOf(composition).removed,
 		addComposition(name, compositionOptions = {}) {
-			compositions.set(name, { active: [], removed: [], denied: compositionOptions.denied ?? false });
+			compositions.set(name, emptyComposition(compositionOptions.denied ?? false));
 			touch();
 		},
+		seedDeliveries(mails, seedOptions = {}) {
+			const records = generateDeliveries(mails, { prefix: `m${serial++}`, ...seedOptions });
+			addDeliveryRecords(compositionOf(seedOptions.composition), records);
+			return records;
+		},
+		addDelivery(record, addOptions = {}) {
+			const full: FakeDelivery = {
+				created: formatCreated(new Date()),
+				returnPath: 'bounce@return.example.com',
+				from: 'info@example.com',
+				messageId: `<new-${(serial++).toString(36)}@node1>`,
+				reason: '',
+				senderIp: '',
+				sourceIp: '',
+				subject: 'a new mail',
+				apiData: '',
+				...record,
+			};
+			addDeliveryRecords(compositionOf(addOptions.composition), [full]);
+			return full;
+		},
+		deliveries: (composition) => compositionOf(composition).deliveries,
+		seedBounces(count, seedOptions = {}) {
+			const bounces = generateBounces(count, { prefix: `x${serial++}`, ...seedOptions });
+			compositionOf(seedOptions.composition).bounces.push(...bounces);
+			touch();
+			return bounces;
+		},
+		addBounce(bounce, addOptions = {}) {
+			const full: FakeBounce = {
+				created: formatCreated(new Date()),
+				status: '2',
+				from: 'info@example.com',
+				messageId: `<newb-${(serial++).toString(36)}@node1>`,
+				returnPath: 'bounce@return.example.com',
+				subject: 'a new mail',
+				apiData: '',
+				reason: '550 5.1.1 User unknown',
+				...bounce,
+			};
+			compositionOf(addOptions.composition).bounces.push(full);
+			touch();
+			return full;
+		},
+		bounces: (composition) => compositionOf(composition).bounces,
 		setDownload(settings, composition) {
 			if (composition) downloadByComposition.set(composition, { ...downloadByComposition.get(composition), ...settings });
 			else download = { ...download, ...settings };

@@ -11,7 +11,7 @@ export const emailContainsFilter: INodeProperties = {
 	description: 'Only addresses that contain this text',
 };
 
-export function serverCompositionField(operations: string[]): INodeProperties {
+export function serverCompositionField(operations: string[], resource = 'block'): INodeProperties {
 	return {
 		displayName: 'Server Composition',
 		name: 'serverComposition',
@@ -20,7 +20,7 @@ export function serverCompositionField(operations: string[]): INodeProperties {
 		placeholder: 'e.g. testcomp',
 		description:
 			"Name of the server composition (sending environment) to act on. Leave empty to use the credential's Default Server Composition.",
-		displayOptions: { show: { resource: ['block'], operation: operations } },
+		displayOptions: { show: { resource: [resource], operation: operations } },
 	};
 }
 

@@ -1,0 +1,27 @@
+/** The "Error Filter" resource: the service's suppression list of addresses that caused errors. */
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { OperationModule } from '../../../shared/router';
+import * as lookup from './lookup.operation';
+
+export const operations: Record<string, OperationModule> = { lookup };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['errorFilter'] } },
+		default: 'lookup',
+		options: [
+			{
+				name: 'Look Up',
+				value: 'lookup',
+				description: 'Check whether addresses are in the error filter, and their error counts',
+				action: 'Look up addresses in the error filter',
+			},
+		],
+	},
+	...lookup.description,
+];

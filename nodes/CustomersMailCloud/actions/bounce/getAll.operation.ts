@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem } from '../../../shared/items';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
+import { fetchPagesUntilShort } from '../../../shared/paging';
+import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
+import { readServerComposition } from '../../helpers/input';
+import { BOUNCE_PAGE_SIZE, listBouncesPage } from '../../transport/bounces';
+import { serverCompositionField } from '../block/fields';
+import { bounceFiltersField } from './fields';
+
+const show = { resource: ['bounce'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	serverCompositionField(['getAll'], 'bounce'),
+	...returnAllFields(show),
+	bounceFiltersField(['getAll']),
+	optionsCollection({ show, withConcurrency: true }),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items, async (itemIndex) => {
+		const serverComposition = await readServerComposition(this, itemIndex);
+		const filters = readBounceFilters(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
+		const { settings, concurrency } = readOperationOptions(this, itemIndex);
+		// Below one full page, ask for exactly the limit: same single request, smaller answer.
+		const pageSize = limit !== undefined && limit < BOUNCE_PAGE_SIZE ? limit : BOUNCE_PAGE_SIZE;
+		const pages = await fetchPagesUntilShort(
+			{ pageSize, concurrency, maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize) },
+			async (page) => await listBouncesPage(this, serverComposition, filters, page, pageSize, settings, itemIndex),
+		);
+		const bounces: IDataObject[] = [];
+		for (const page of pages) {
+			for (const bounce of page) {
+				if (limit !== undefined && bounces.length >= limit) return bounces;
+				bounces.push(toBounceItem(bounce));
+			}
+		}
+		return bounces;
+	});
+}

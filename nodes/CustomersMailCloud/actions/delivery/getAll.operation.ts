@@ -1,0 +1,132 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { forEachItem } from '../../../shared/items';
+import { readLimit, returnAllFields } from '../../../shared/listFields';
+import { optionsCollection, readOperationOptions } from '../../../shared/options';
+import { fetchPagesUntilShort } from '../../../shared/paging';
+import { readDeliveryQuery } from '../../helpers/deliveryInput';
+import { readServerComposition } from '../../helpers/input';
+import { groupByMail } from '../../helpers/mailHistory';
+import { DELIVERY_PAGE_SIZE, listDeliveriesPage } from '../../transport/deliveries';
+import { serverCompositionField } from '../block/fields';
+
+const show = { resource: ['delivery'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	serverCompositionField(['getAll'], 'delivery'),
+	{
+		displayName: 'Date',
+		name: 'date',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		description:
+			'The day to list delivery records for (the API searches one day at a time, and not a future day). Add End Date in Filters to cover several days.',
+		displayOptions: { show },
+	},
+	...returnAllFields(show),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'API Data Contains',
+				name: 'apiData',
+				type: 'string',
+				default: '',
+				description: "Only mails whose X-Api-Data header contains this text (the value set when sending)",
+			},
+			{
+				displayName: 'End Date',
+				name: 'endDate',
+				type: 'dateTime',
+				default: '',
+				description: 'Also list the following days up to this one (inclusive), one day after another; at most 31 days',
+			},
+			{
+				displayName: 'From Contains',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. info@example.com',
+				description: 'Only mails whose From address contains this text',
+			},
+			{
+				displayName: 'Hour',
+				name: 'hour',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 23 },
+				default: 0,
+				description: 'Only this hour of each day (0–23)',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'failed',
+				options: [
+					{ name: 'Deferred', value: 'deferred', description: 'Re-sent after a temporary error from the destination' },
+					{ name: 'Failed', value: 'failed', description: 'Could not be sent to the destination server' },
+					{ name: 'Queued', value: 'queued', description: 'Received from the relay source server' },
+					{ name: 'Succeeded', value: 'succeeded', description: 'Handed over to the destination server' },
+				],
+				description: 'Only records with this delivery status',
+			},
+			{
+				displayName: 'To Contains',
+				name: 'to',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. example.com',
+				description: 'Only mails whose recipient address contains this text',
+			},
+		],
+	},
+	optionsCollection({
+		show,
+		own: [
+			{
+				displayName: 'One Item per Mail',
+				name: 'oneItemPerMail',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to group the records of each mail (same Message-ID and recipient) into one item with its latest status and its history. Limit still counts records.',
+			},
+		],
+		withConcurrency: true,
+	}),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, items, async (itemIndex) => {
+		const serverComposition = await readServerComposition(this, itemIndex);
+		const { days, filters } = readDeliveryQuery(this, itemIndex);
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : readLimit(this, itemIndex);
+		const { options, settings, concurrency } = readOperationOptions(this, itemIndex);
+		const records: IDataObject[] = [];
+		// One day per call: days one after another, each day's pages fetched ahead.
+		for (const date of days) {
+			const wanted = limit === undefined ? undefined : limit - records.length;
+			if (wanted !== undefined && wanted <= 0) break;
+			const pageSize = wanted !== undefined && wanted < DELIVERY_PAGE_SIZE ? wanted : DELIVERY_PAGE_SIZE;
+			const pages = await fetchPagesUntilShort(
+				{ pageSize, concurrency, maxPages: wanted === undefined ? undefined : Math.ceil(wanted / pageSize) },
+				async (page) =>
+					await listDeliveriesPage(this, serverComposition, { ...filters, date }, page, pageSize, settings, itemIndex),
+			);
+			for (const page of pages) {
+				for (const record of page) {
+					if (limit !== undefined && records.length >= limit) break;
+					records.push(record);
+				}
+			}
+		}
+		return options.oneItemPerMail === true ? groupByMail(records) : records;
+	});
+}

@@ -1,0 +1,140 @@
+/** The polling trigger's mail events: new bounces and failed deliveries, each emitted once, across restarts. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { runPoll } from '../harness/engine';
+import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import { formatCreated } from '../fakes/customers-mail-cloud/data';
+import { providerToday } from '../../nodes/CustomersMailCloud/helpers/mailWatch';
+import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, serializeError, useFakePerFile } from './setup';
+
+let fake: CustomersMailCloudFake;
+useFakePerFile((started) => (fake = started));
+
+function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', credentials: IDataObject = {}) {
+	return runPoll({
+		node: { type: 'customersMailCloudTrigger', parameters, credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME } },
+		credentials: credentialStore(fake, credentials),
+		staticData,
+		mode,
+	});
+}
+
+const forms = (resource: 'bounces' | 'deliveries') =>
+	fake.server
+		.requestsTo(`/transaction/v2/${resource}/list.json`)
+		.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
+const minutesAgo = (minutes: number) => formatCreated(new Date(Date.now() - minutes * 60_000));
+const addDaysTo = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** As n8n does between polls: only what was saved survives (a restart in between changes nothing). */
+const restart = (staticData: IDataObject) => JSON.parse(JSON.stringify(staticData)) as IDataObject;
+
+describe('newBounce', () => {
+	it('records on the first run, then emits each new bounce exactly once, with statusText', async () => {
+		fake.seedBounces(300, { from: new Date(Date.now() - 200 * 86_400_000), spacingSeconds: 30_000 });
+		fake.addBounce({ to: 'before@example.com', created: minutesAgo(30) });
+		let staticData: IDataObject = {};
+		const first = await poll({ event: 'newBounce' }, staticData);
+		expect(first.error).toBeUndefined();
+		expect(first.items).toBeNull();
+		expect(forms('bounces')[0].start_date).toBe(addDaysTo(providerToday(new Date()), -1));
+
+		const added = [fake.addBounce({ to: 'new1@example.com', status: '2' }), fake.addBounce({ to: 'new2@example.com', status: '42' })];
+		staticData = restart(staticData);
+		const second = await poll({ event: 'newBounce' }, staticData);
+		expect(second.items?.map((item) => item.json)).toEqual([
+			{ event: 'newBounce', ...added[0], statusText: 'unknown user' },
+			{ event: 'newBounce', ...added[1], statusText: null },
+		]);
+		staticData = restart(staticData);
+		expect((await poll({ event: 'newBounce' }, staticData)).items).toBeNull();
+	});
+
+	it('a failed poll changes no state: the bounces come with the next good poll, once', async () => {
+		let staticData: IDataObject = {};
+		await poll({ event: 'newBounce' }, staticData);
+		const added = fake.addBounce({ to: 'late@example.com' });
+		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
+		const failed = await poll({ event: 'newBounce', options: { retryAttempts: 1, maxRetryWait: 0 } }, staticData);
+		expect(failed.error).toBeDefined();
+		expect(serializeError(failed.error)).not.toContain(fake.credentials.apiKey);
+		fake.server.clearFaults();
+		staticData = restart(staticData);
+		const next = await poll({ event: 'newBounce' }, staticData);
+		expect(next.items?.map((item) => item.json.to)).toEqual([added.to]);
+		expect((await poll({ event: 'newBounce' }, restart(staticData))).items).toBeNull();
+	});
+
+	it('Email Contains filters by recipient, and a changed filter starts over', async () => {
+		const staticData: IDataObject = {};
+		await poll({ event: 'newBounce', filters: { email: 'vip' } }, staticData);
+		expect(forms('bounces')[0].to).toBe('vip');
+		fake.addBounce({ to: 'vip@example.com' });
+		const changed = await poll({ event: 'newBounce', filters: { email: 'other' } }, staticData);
+		expect(changed.items).toBeNull();
+	});
+
+	it('Fetch Test Event shows the newest bounce without touching the state', async () => {
+		fake.addBounce({ to: 'older@example.com', created: minutesAgo(60) });
+		fake.addBounce({ to: 'newest@example.com', created: minutesAgo(1) });
+		const staticData: IDataObject = {};
+		const test = await poll({ event: 'newBounce' }, staticData, 'manual');
+		expect(test.items?.map((item) => item.json.to)).toEqual(['newest@example.com']);
+		expect(staticData).toEqual({});
+	});
+});
+
+describe('deliveryFailed', () => {
+	it('reads failed and deferred records of yesterday and today, then emits each new one once', async () => {
+		let staticData: IDataObject = {};
+		fake.addDelivery({ to: 'old@example.com', status: 'failed', created: minutesAgo(20) });
+		const first = await poll({ event: 'deliveryFailed' }, staticData);
+		expect(first.error).toBeUndefined();
+		expect(first.items).toBeNull();
+		const today = providerToday(new Date());
+		expect(forms('deliveries').map((form) => [form.date, form.status])).toEqual([
+			[addDaysTo(today, -1), 'failed'],
+			[addDaysTo(today, -1), 'deferred'],
+			[today, 'failed'],
+			[today, 'deferred'],
+		]);
+
+		fake.addDelivery({ to: 'ok@example.com', status: 'queued', created: minutesAgo(2) });
+		fake.addDelivery({ to: 'ok@example.com', status: 'succeeded', created: minutesAgo(1) });
+		const failed = fake.addDelivery({ to: 'bad@example.com', status: 'failed', created: minutesAgo(1), reason: '550 unknown' });
+		const deferred = fake.addDelivery({ to: 'slow@example.com', status: 'deferred', created: minutesAgo(1) });
+		staticData = restart(staticData);
+		const second = await poll({ event: 'deliveryFailed' }, staticData);
+		expect(second.items?.map((item) => item.json)).toEqual(
+			expect.arrayContaining([
+				{ event: 'deliveryFailed', ...failed },
+				{ event: 'deliveryFailed', ...deferred },
+			]),
+		);
+		expect(second.items).toHaveLength(2);
+		expect((await poll({ event: 'deliveryFailed' }, restart(staticData))).items).toBeNull();
+	});
+
+	it('a deferred mail that then fails is emitted twice: once per record', async () => {
+		let staticData: IDataObject = {};
+		await poll({ event: 'deliveryFailed' }, staticData);
+		fake.addDelivery({ messageId: '<x@n>', to: 'u@example.com', status: 'deferred', created: minutesAgo(3) });
+		staticData = restart(staticData);
+		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['deferred']);
+		fake.addDelivery({ messageId: '<x@n>', to: 'u@example.com', status: 'failed', created: minutesAgo(1) });
+		staticData = restart(staticData);
+		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['failed']);
+	});
+
+	it('Fetch Test Event shows the newest failed or deferred record', async () => {
+		fake.addDelivery({ to: 'a@example.com', status: 'failed', created: minutesAgo(10) });
+		fake.addDelivery({ to: 'b@example.com', status: 'deferred', created: minutesAgo(2) });
+		fake.addDelivery({ to: 'c@example.com', status: 'succeeded', created: minutesAgo(1) });
+		const test = await poll({ event: 'deliveryFailed' }, {}, 'manual');
+		expect(test.items?.map((item) => item.json.to)).toEqual(['b@example.com']);
+	});
+
+	it('a provider error names its code', async () => {
+		const result = await poll({ event: 'deliveryFailed', serverComposition: 'nope' }, {});
+		expect(result.error?.message).toBe('Specified server composition, nope, was not found.');
+	});
+});
