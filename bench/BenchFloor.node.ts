@@ -16,8 +16,8 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../nodes/shared/limiter';
-import { fetchPagesUntilShort } from '../nodes/shared/paging';
+import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
+import { fetchPagesUntilShort } from '../nodes/shared/transport/paging';
 import { partsFor, splitWindow } from '../nodes/AraraMessage/helpers/period';
 import { toJapanMinute } from '../nodes/AraraMessage/helpers/japanTime';
 

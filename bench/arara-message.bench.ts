@@ -20,7 +20,7 @@
 
 import { Pool } from 'undici';
 
-import { mapWithConcurrency } from '../nodes/shared/limiter';
+import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialStore } from '../test/harness/credentials';

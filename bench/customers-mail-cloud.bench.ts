@@ -23,8 +23,8 @@ import { runInNewContext } from 'node:vm';
 
 import { Pool } from 'undici';
 
-import { mapWithConcurrency } from '../nodes/shared/limiter';
-import { fetchPagesUntilShort } from '../nodes/shared/paging';
+import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
+import { fetchPagesUntilShort } from '../nodes/shared/transport/paging';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';

@@ -11,7 +11,7 @@
  */
 import { Pool } from 'undici';
 
-import { mapWithConcurrency } from '../nodes/shared/limiter';
+import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
 import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';

@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { invalidInput } from '../shared/errors';
-import { optionsCollection, readTriggerOptions } from '../shared/options';
+import { invalidInput } from '../shared/transport/errors';
+import { optionsCollection, readTriggerOptions } from '../shared/description/options';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './actions/delivery/statusOptions';
 import { ceilToMinute, floorToMinute } from './helpers/japanTime';
 import { collectPeriod } from './helpers/period';

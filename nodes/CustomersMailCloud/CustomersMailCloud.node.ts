@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { routeOperation } from '../shared/router';
+import { routeOperation } from '../shared/execution/router';
 import * as block from './actions/block';
 import * as bounce from './actions/bounce';
 import * as delivery from './actions/delivery';

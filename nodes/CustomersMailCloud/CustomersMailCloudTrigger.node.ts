@@ -7,16 +7,16 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection, readTriggerOptions } from '../shared/options';
-import { refuseListOrObject } from '../shared/parameters';
-import { fetchPagesUntilShort } from '../shared/paging';
-import type { TransportSettings } from '../shared/transport';
+import { optionsCollection, readTriggerOptions } from '../shared/description/options';
+import { refuseListOrObject } from '../shared/description/parameters';
+import { fetchPagesUntilShort } from '../shared/transport/paging';
+import type { TransportSettings } from '../shared/transport/request';
 import { emailContainsFilter } from './actions/block/fields';
 import { toBlockItem } from './helpers/blockStatus';
 import { serverCompositionOrDefault } from './helpers/input';
 import type { WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
-import { addDays } from './helpers/dates';
+import { addDays } from '../shared/dateTime';
 import type { MailWatchEvent } from './helpers/mailWatch';
 import { MAIL_WATCH_EVENTS, pollMailEvent } from './helpers/mailWatch';
 import type { PacingState } from './helpers/pollPacing';

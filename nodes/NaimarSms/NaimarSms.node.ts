@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { routeOperation } from '../shared/router';
+import { routeOperation } from '../shared/execution/router';
 import * as deliveryReport from './actions/deliveryReport';
 
 export class NaimarSms implements INodeType {

@@ -6,8 +6,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../shared/limiter';
-import type { RequestContext, TransportSettings } from '../../shared/transport';
+import { mapWithConcurrency } from '../../shared/transport/limiter';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
 import { getDeliveriesInPeriod, STATUS_QUERY_CAP } from '../transport/deliveries';
 import { MINUTE_MS, parseApiTime, toJapanMinute } from './japanTime';
 

@@ -2,14 +2,14 @@
  * Arara Message requests: the base URL from the credential. The OAuth2 token (one per execution,
  * a refused token request) is the shared transport's business, switched on by the profile.
  */
-import { credentialBaseUrl } from '../../shared/baseUrl';
+import { credentialBaseUrl } from '../../shared/transport/baseUrl';
 import {
 	sendRequest,
 	type ApiRequest,
 	type ApiResponse,
 	type RequestContext,
 	type TransportSettings,
-} from '../../shared/transport';
+} from '../../shared/transport/request';
 import { ARARA_CREDENTIAL_TYPE, araraProfile } from './profile';
 
 /** The credential's Host: `https://<host>` for a host name; a full URL (sandbox, proxy) as it is. */

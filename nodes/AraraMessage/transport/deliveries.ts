@@ -1,7 +1,7 @@
 /** The Arara Message delivery endpoints: status lookups, reservation and cancellation. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
 import { toJapanMinute } from '../helpers/japanTime';
 import { araraRequest } from './client';
 

@@ -1,8 +1,8 @@
 /** The error filter lookup: what the service's suppression list holds for given addresses. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { handleStatuses } from '../../shared/errors';
-import type { RequestContext, TransportSettings } from '../../shared/transport';
+import { handleStatuses } from '../../shared/transport/errors';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
 import { araraRequest } from './client';
 
 /** The documented most per request; more answers 413. */

@@ -1,6 +1,6 @@
 /** What the shared transport needs to know about Arara Message: its credential and its error bodies. */
-import type { ProviderErrorDetail } from '../../shared/errors';
-import type { ProviderProfile } from '../../shared/transport';
+import type { ProviderErrorDetail } from '../../shared/transport/errors';
+import type { ProviderProfile } from '../../shared/transport/request';
 
 export const ARARA_CREDENTIAL_TYPE = 'araraMessageOAuth2Api';
 

@@ -15,7 +15,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { addDays } from './dates';
+import { addDays } from '../../shared/dateTime';
 
 export type WatchEvent = 'newBlock' | 'blockRemoved';
 

@@ -1,8 +1,8 @@
 /** Reading the Bounces filters and turning a bounce into an output item. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { invalidInput } from '../../shared/errors';
-import { refuseListOrObject } from '../../shared/parameters';
+import { invalidInput } from '../../shared/transport/errors';
+import { refuseListOrObject } from '../../shared/description/parameters';
 import type { BounceFilters } from '../transport/bounces';
 import { knownStatusText } from './blockStatus';
 import { readDate } from './input';

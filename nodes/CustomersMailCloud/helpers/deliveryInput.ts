@@ -1,11 +1,11 @@
 /** Reading and checking the Deliveries parameters before any request is sent. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { invalidInput } from '../../shared/errors';
-import { refuseListOrObject } from '../../shared/parameters';
+import { invalidInput } from '../../shared/transport/errors';
+import { refuseListOrObject } from '../../shared/description/parameters';
 import type { DeliveryFilters, DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_STATUSES } from '../transport/deliveries';
-import { addDays, toApiDate } from './dates';
+import { addDays, toApiDate } from '../../shared/dateTime';
 
 /** The longest range one run reads day by day: the provider asks to poll these lists rarely. */
 export const MAX_DELIVERY_DAYS = 31;

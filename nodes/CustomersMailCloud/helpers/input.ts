@@ -1,12 +1,12 @@
 /** Reading and checking the node's parameters before any request is sent. */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { invalidInput } from '../../shared/errors';
-import { readRequiredText, readText, refuseListOrObject } from '../../shared/parameters';
-import { credentialsOnce } from '../../shared/transport';
+import { invalidInput } from '../../shared/transport/errors';
+import { readRequiredText, readText, refuseListOrObject } from '../../shared/description/parameters';
+import { credentialsOnce } from '../../shared/transport/request';
 import type { BlockFilters } from '../transport/blocks';
 import { CREDENTIAL_TYPE } from '../transport/profile';
-import { toApiDate } from './dates';
+import { toApiDate } from '../../shared/dateTime';
 
 /**
  * The Server Composition to act on: the node's own (`own`), else the credential's default.

@@ -10,13 +10,13 @@
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { fetchPagesUntilShort } from '../../shared/paging';
-import type { TransportSettings } from '../../shared/transport';
+import { fetchPagesUntilShort } from '../../shared/transport/paging';
+import type { TransportSettings } from '../../shared/transport/request';
 import { BOUNCE_PAGE_SIZE, listBouncesPage } from '../transport/bounces';
 import type { DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_PAGE_SIZE, listDeliveriesPage } from '../transport/deliveries';
 import { toBounceItem } from './bounceInput';
-import { addDays } from './dates';
+import { addDays } from '../../shared/dateTime';
 import { sortByCreated } from './blockWatch';
 
 export type MailWatchEvent = 'newBounce' | 'deliveryFailed';

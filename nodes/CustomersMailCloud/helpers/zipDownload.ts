@@ -12,11 +12,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../../shared/items';
-import type { TransportSettings } from '../../shared/transport';
-import { credentialSecrets, excerptOf } from '../../shared/transport';
-import { toNodeApiError } from '../../shared/errors';
-import { readOperationOptions } from '../../shared/options';
+import { errorItem } from '../../shared/execution/items';
+import type { TransportSettings } from '../../shared/transport/request';
+import { credentialSecrets, excerptOf } from '../../shared/transport/request';
+import { toNodeApiError } from '../../shared/transport/errors';
+import { readOperationOptions } from '../../shared/description/options';
 import type { DownloadedFile } from '../transport/download';
 import { CREDENTIAL_TYPE, customersMailCloudProfile } from '../transport/profile';
 import { readCsvRowsFromZip } from './csvFromZip';

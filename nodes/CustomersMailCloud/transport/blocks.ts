@@ -1,8 +1,8 @@
 /** The Blocks API calls the operations and the trigger use. */
 import type { IDataObject } from 'n8n-workflow';
-import { toNodeApiError } from '../../shared/errors';
-import type { RequestContext, TransportSettings } from '../../shared/transport';
-import { credentialSecrets, excerptOf } from '../../shared/transport';
+import { toNodeApiError } from '../../shared/transport/errors';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
+import { credentialSecrets, excerptOf } from '../../shared/transport/request';
 import { customersMailCloudProfile } from './profile';
 import type { DownloadedFile } from './download';
 import { downloadedFile } from './download';

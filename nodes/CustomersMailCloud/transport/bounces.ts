@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
 import type { DownloadedFile } from './download';
 import { downloadedFile } from './download';
 import { emptyAnswerAsNoRecords, recordsOf } from './records';

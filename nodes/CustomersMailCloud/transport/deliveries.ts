@@ -1,7 +1,7 @@
 /** The Deliveries list call: one record per delivery event (queued, succeeded, failed, deferred). */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport';
+import type { RequestContext, TransportSettings } from '../../shared/transport/request';
 import { emptyAnswerAsNoRecords, recordsOf } from './records';
 import { callTransactionApi } from './request';
 

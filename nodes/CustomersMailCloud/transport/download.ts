@@ -1,5 +1,5 @@
 /** What a download call answers: the file's bytes and the name the API gives it. */
-import type { ApiResponse } from '../../shared/transport';
+import type { ApiResponse } from '../../shared/transport/request';
 
 export interface DownloadedFile {
 	/** HTTP status of the answer (a non-ZIP answer is reported with it). */

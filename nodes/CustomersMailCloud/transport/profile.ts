@@ -1,6 +1,6 @@
 /** What the shared transport needs to know about Customers Mail Cloud's answers. */
-import type { ProviderErrorDetail } from '../../shared/errors';
-import type { ProviderProfile } from '../../shared/transport';
+import type { ProviderErrorDetail } from '../../shared/transport/errors';
+import type { ProviderProfile } from '../../shared/transport/request';
 
 export const CREDENTIAL_TYPE = 'customersMailCloudApi';
 

@@ -1,7 +1,7 @@
 /** Reading the record lists of Deliveries and Bounces, whose answers rest partly on the SDKs only. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { httpCodeOf } from '../../shared/errors';
+import { httpCodeOf } from '../../shared/transport/errors';
 
 /**
  * The records of a list answer: `{"<envelope>": [...]}` (the envelope names come from the SDKs).

@@ -1,9 +1,9 @@
 /** Sending one Transaction API v2 call: URL building and the form body. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { credentialBaseUrl } from '../../shared/baseUrl';
-import type { ApiResponse, RequestContext, TransportSettings } from '../../shared/transport';
-import { sendRequest } from '../../shared/transport';
+import { credentialBaseUrl } from '../../shared/transport/baseUrl';
+import type { ApiResponse, RequestContext, TransportSettings } from '../../shared/transport/request';
+import { sendRequest } from '../../shared/transport/request';
 import { CREDENTIAL_TYPE, customersMailCloudProfile } from './profile';
 
 export type TransactionResource = 'blocks' | 'deliveries' | 'bounces';

@@ -4,8 +4,8 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { settleWithConcurrency } from '../../shared/limiter';
-import type { TransportSettings } from '../../shared/transport';
+import { settleWithConcurrency } from '../../shared/transport/limiter';
+import type { TransportSettings } from '../../shared/transport/request';
 import type { DeliveryAnswer } from '../transport/deliveryApi';
 import { fetchDeliveryReports } from '../transport/deliveryApi';
 

@@ -1,9 +1,9 @@
 /** The one Naimar SMS call the node makes: delivery reports for a batch of message ids. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { toNodeApiError } from '../../shared/errors';
-import type { TransportSettings } from '../../shared/transport';
-import { credentialSecrets, sendRequest } from '../../shared/transport';
+import { toNodeApiError } from '../../shared/transport/errors';
+import type { TransportSettings } from '../../shared/transport/request';
+import { credentialSecrets, sendRequest } from '../../shared/transport/request';
 import { naimarProfile } from './profile';
 
 /** One entry of the answer's `delivery` array. */

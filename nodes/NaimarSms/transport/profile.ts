@@ -1,6 +1,6 @@
 /** How Naimar SMS reports errors, for the shared transport. */
-import type { ProviderErrorDetail } from '../../shared/errors';
-import type { ProviderProfile } from '../../shared/transport';
+import type { ProviderErrorDetail } from '../../shared/transport/errors';
+import type { ProviderProfile } from '../../shared/transport/request';
 import { DEFAULT_BASE_URL } from './login';
 
 /** The gateway's documented error statuses and what they mean, for bodies we cannot read. */

@@ -1,7 +1,7 @@
 /** The Delivery ID parameter that Get and Cancel share: the ID Arara Message issued at reservation. */
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readRequiredText } from '../../../shared/parameters';
+import { readRequiredText } from '../../../shared/description/parameters';
 
 /** The parameter, described for what the operation does with the delivery. */
 export function deliveryIdField(show: NonNullable<IDisplayOptions['show']>, description: string): INodeProperties {

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { handleStatuses } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
-import { rephraseError } from '../../../shared/rephrase';
+import { handleStatuses } from '../../../shared/transport/errors';
+import { forEachItem } from '../../../shared/execution/items';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import { rephraseError } from '../../../shared/transport/rephrase';
 import { getDeliveryById } from '../../transport/deliveries';
 import { araraProfile } from '../../transport/profile';
 import { deliveryIdField, readDeliveryId } from './deliveryId';

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
-import { readLimit, returnAllFields } from '../../../shared/listFields';
-import { optionsCollection, readOperationOptions } from '../../../shared/options';
-import { ceilToMinute, floorToMinute, parseDateTime } from '../../helpers/japanTime';
+import { invalidInput } from '../../../shared/transport/errors';
+import { forEachItem } from '../../../shared/execution/items';
+import { readLimit, returnAllFields } from '../../../shared/description/listFields';
+import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import { parseDateTime } from '../../../shared/dateTime';
+import { ceilToMinute, floorToMinute } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './statusOptions';
 

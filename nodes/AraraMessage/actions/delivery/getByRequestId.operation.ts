@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { handleStatuses } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
-import { readRequiredText } from '../../../shared/parameters';
-import { rephraseError } from '../../../shared/rephrase';
+import { handleStatuses } from '../../../shared/transport/errors';
+import { forEachItem } from '../../../shared/execution/items';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import { readRequiredText } from '../../../shared/description/parameters';
+import { rephraseError } from '../../../shared/transport/rephrase';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
 import { araraProfile } from '../../transport/profile';
 

@@ -1,7 +1,7 @@
 /** The "Delivery" resource: its operations and the operation dropdown. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/router';
+import type { OperationModule } from '../../../shared/execution/router';
 import * as cancel from './cancel.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';

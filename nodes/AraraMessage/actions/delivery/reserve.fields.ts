@@ -1,7 +1,7 @@
 /** The parameters of "Send" (reserve): recipients, contents, sender, send time and delivery settings. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection } from '../../../shared/options';
+import { optionsCollection } from '../../../shared/description/options';
 
 const showFor = { resource: ['delivery'], operation: ['reserve'] };
 

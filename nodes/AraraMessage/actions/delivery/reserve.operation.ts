@@ -5,11 +5,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DoneInThisExecution, errorItem, noteChangedAnyway } from '../../../shared/items';
-import { mapWithConcurrency } from '../../../shared/limiter';
-import { itemPoolConcurrency, readOperationOptions } from '../../../shared/options';
-import { httpCodeOf, invalidInput, providerErrorsOf } from '../../../shared/errors';
-import type { TransportSettings } from '../../../shared/transport';
+import { DoneInThisExecution, errorItem, noteChangedAnyway } from '../../../shared/execution/items';
+import { mapWithConcurrency } from '../../../shared/transport/limiter';
+import { itemPoolConcurrency, readOperationOptions } from '../../../shared/description/options';
+import { httpCodeOf, invalidInput, providerErrorsOf } from '../../../shared/transport/errors';
+import type { TransportSettings } from '../../../shared/transport/request';
 import { getDeliveriesByRequestId, reserveDeliveries, normalizeDelivery } from '../../transport/deliveries';
 import {
 	LIMITS,

@@ -1,9 +1,10 @@
 /** Reading one item's recipient, contents and settings for "Send", with the documented limits checked. */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
-import { readText, refuseListOrObject } from '../../../shared/parameters';
-import { floorToMinute, parseDateTime, toJapanMinute } from '../../helpers/japanTime';
+import { invalidInput } from '../../../shared/transport/errors';
+import { readText, refuseListOrObject } from '../../../shared/description/parameters';
+import { parseDateTime } from '../../../shared/dateTime';
+import { floorToMinute, toJapanMinute } from '../../helpers/japanTime';
 import {
 	checkAddress,
 	checkLines,

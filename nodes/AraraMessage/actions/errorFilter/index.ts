@@ -1,7 +1,7 @@
 /** The "Error Filter" resource: the service's suppression list of addresses that caused errors. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/router';
+import type { OperationModule } from '../../../shared/execution/router';
 import * as lookup from './lookup.operation';
 
 export const operations: Record<string, OperationModule> = { lookup };

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { invalidInput } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/items';
-import { mapWithConcurrency } from '../../../shared/limiter';
-import { optionsCollection, readOperationOptions } from '../../../shared/options';
+import { invalidInput } from '../../../shared/transport/errors';
+import { forEachItem } from '../../../shared/execution/items';
+import { mapWithConcurrency } from '../../../shared/transport/limiter';
+import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { MAX_LOOKUP_BATCH, lookUpErrorFilter } from '../../transport/errorFilter';
 
 const show = { resource: ['errorFilter'], operation: ['lookup'] };

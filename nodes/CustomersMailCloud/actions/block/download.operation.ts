@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { optionsCollection } from '../../../shared/options';
+import { optionsCollection } from '../../../shared/description/options';
 import { toBlockItem } from '../../helpers/blockStatus';
 import { readFilters, readServerComposition } from '../../helpers/input';
 import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/router';
+import type { OperationModule } from '../../../shared/execution/router';
 import * as cancel from './cancel.operation';
 import * as del from './delete.operation';
 import * as download from './download.operation';

@@ -1,9 +1,9 @@
 /** What Unblock Permanently (delete) and Unblock Once (cancel) share: one request per address. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { providerErrorsOf } from '../../../shared/errors';
-import { DoneInThisExecution, forEachItem } from '../../../shared/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/options';
+import { providerErrorsOf } from '../../../shared/transport/errors';
+import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
+import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { readEmail, readServerComposition } from '../../helpers/input';
 import { unblockAddress } from '../../transport/blocks';
 import { serverCompositionField } from './fields';

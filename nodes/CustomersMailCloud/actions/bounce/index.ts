@@ -1,7 +1,7 @@
 /** The "Bounce" resource: addresses whose mail caused a sending error, by error status. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/router';
+import type { OperationModule } from '../../../shared/execution/router';
 import * as download from './download.operation';
 import * as getAll from './getAll.operation';
 

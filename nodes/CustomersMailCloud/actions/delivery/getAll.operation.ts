@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { forEachItem } from '../../../shared/items';
-import { readLimit, returnAllFields } from '../../../shared/listFields';
-import { optionsCollection, readOperationOptions } from '../../../shared/options';
-import { fetchPagesUntilShort } from '../../../shared/paging';
+import { forEachItem } from '../../../shared/execution/items';
+import { readLimit, returnAllFields } from '../../../shared/description/listFields';
+import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
 import { readServerComposition } from '../../helpers/input';
 import { groupByMail } from '../../helpers/mailHistory';

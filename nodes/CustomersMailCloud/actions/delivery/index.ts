@@ -1,7 +1,7 @@
 /** The "Delivery" resource: the delivery records of each mail sent. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/router';
+import type { OperationModule } from '../../../shared/execution/router';
 import * as getAll from './getAll.operation';
 
 export const operations: Record<string, OperationModule> = { getAll };

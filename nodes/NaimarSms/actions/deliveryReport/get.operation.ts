@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { errorItem } from '../../../shared/items';
-import { invalidInput } from '../../../shared/errors';
-import { optionsCollection, readOperationOptions } from '../../../shared/options';
+import { errorItem } from '../../../shared/execution/items';
+import { invalidInput } from '../../../shared/transport/errors';
+import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
 import { readMessageIds } from '../../helpers/messageIds';
 import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
