@@ -22,7 +22,7 @@ import { MAIL_WATCH_EVENTS, pollMailEvent } from './helpers/mailWatch';
 import type { PacingState } from './helpers/pollPacing';
 import { isTooSoon, minPollIntervalMs, minPollIntervalOption } from './helpers/pollPacing';
 import type { BlockFilters } from './transport/blocks';
-import { MAX_PAGE_SIZE, listBlocksPage } from './transport/blocks';
+import { MAX_PAGE_SIZE, blocksApi } from './transport/blocks';
 
 async function listAll(
 	ctx: IPollFunctions,
@@ -33,7 +33,7 @@ async function listAll(
 ): Promise<IDataObject[]> {
 	const pages = await fetchPagesUntilShort(
 		{ pageSize: MAX_PAGE_SIZE, concurrency },
-		async (page) => await listBlocksPage(ctx, serverComposition, filters, page, MAX_PAGE_SIZE, settings),
+		async (page) => await blocksApi(ctx, { settings }, serverComposition).listPage(filters, page, MAX_PAGE_SIZE),
 	);
 	return pages.flat();
 }
@@ -50,8 +50,8 @@ async function sampleForTest(
 	base: BlockFilters,
 	settings: TransportSettings,
 ): Promise<IDataObject | undefined> {
-	const firstPage = async (filters: BlockFilters) =>
-		await listBlocksPage(ctx, serverComposition, filters, 0, MAX_PAGE_SIZE, settings);
+	const api = blocksApi(ctx, { settings }, serverComposition);
+	const firstPage = async (filters: BlockFilters) => await api.listPage(filters, 0, MAX_PAGE_SIZE);
 	if (event === 'blockRemoved') {
 		const removed = await firstPage(base);
 		return removed[removed.length - 1];

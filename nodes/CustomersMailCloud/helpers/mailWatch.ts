@@ -12,9 +12,9 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 
 import { fetchPagesUntilShort } from '../../shared/transport/paging';
 import type { TransportSettings } from '../../shared/transport/request';
-import { BOUNCE_PAGE_SIZE, listBouncesPage } from '../transport/bounces';
+import { BOUNCE_PAGE_SIZE, bouncesApi } from '../transport/bounces';
 import type { DeliveryStatus } from '../transport/deliveries';
-import { DELIVERY_PAGE_SIZE, listDeliveriesPage } from '../transport/deliveries';
+import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../transport/deliveries';
 import { toBounceItem } from './bounceInput';
 import { addDays } from '../../shared/dateTime';
 import { sortByCreated } from './blockWatch';
@@ -78,29 +78,22 @@ export function diffRecords(
 }
 
 async function bouncesSince(ctx: IPollFunctions, query: MailWatchQuery, startDate: string): Promise<IDataObject[]> {
+	const api = bouncesApi(ctx, { settings: query.settings }, query.serverComposition);
 	const pages = await fetchPagesUntilShort(
 		{ pageSize: BOUNCE_PAGE_SIZE, concurrency: query.concurrency },
-		async (page) =>
-			await listBouncesPage(ctx, query.serverComposition, { startDate, to: query.to }, page, BOUNCE_PAGE_SIZE, query.settings),
+		async (page) => await api.listPage({ startDate, to: query.to }, page, BOUNCE_PAGE_SIZE),
 	);
 	return pages.flat();
 }
 
 async function undeliveredOn(ctx: IPollFunctions, query: MailWatchQuery, days: string[]): Promise<IDataObject[]> {
+	const api = deliveriesApi(ctx, { settings: query.settings }, query.serverComposition);
 	const records: IDataObject[] = [];
 	for (const date of days) {
 		for (const status of UNDELIVERED) {
 			const pages = await fetchPagesUntilShort(
 				{ pageSize: DELIVERY_PAGE_SIZE, concurrency: query.concurrency },
-				async (page) =>
-					await listDeliveriesPage(
-						ctx,
-						query.serverComposition,
-						{ date, status, to: query.to },
-						page,
-						DELIVERY_PAGE_SIZE,
-						query.settings,
-					),
+				async (page) => await api.listPage({ date, status, to: query.to }, page, DELIVERY_PAGE_SIZE),
 			);
 			records.push(...pages.flat());
 		}

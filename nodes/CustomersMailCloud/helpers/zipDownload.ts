@@ -12,13 +12,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { errorItem } from '../../shared/execution/items';
-import type { TransportSettings } from '../../shared/transport/request';
-import { credentialSecrets, excerptOf } from '../../shared/transport/request';
-import { toNodeApiError } from '../../shared/transport/errors';
-import { readOperationOptions } from '../../shared/description/options';
+import { WithBinary, forEachItem } from '../../shared/execution/items';
 import type { DownloadedFile } from '../transport/download';
-import { CREDENTIAL_TYPE, customersMailCloudProfile } from '../transport/profile';
+import { CREDENTIAL_TYPE } from '../transport/profile';
 import { readCsvRowsFromZip } from './csvFromZip';
 import { defaultDownloadName } from './fileName';
 import { ZipError } from './zip';
@@ -68,8 +64,8 @@ export async function readZipPassword(ctx: IExecuteFunctions): Promise<string | 
 export interface ZipDownloadSpec {
 	/** e.g. "blocks": names the file when the API sends no name. */
 	fileNamePrefix: string;
-	/** Reads the item's parameters (checked before any request) and returns the download to run. */
-	prepare(ctx: IExecuteFunctions, itemIndex: number, settings: TransportSettings): Promise<() => Promise<DownloadedFile>>;
+	/** Reads the item's parameters (checked before any request) and returns the download to run; it answers a ZIP or fails. */
+	prepare(ctx: IExecuteFunctions, itemIndex: number): Promise<() => Promise<DownloadedFile>>;
 	/** One CSV row (columns by the header) as an output item. */
 	toItem(row: IDataObject): IDataObject;
 }
@@ -89,12 +85,10 @@ async function downloadOne(
 	ctx: IExecuteFunctions,
 	spec: ZipDownloadSpec,
 	itemIndex: number,
-	output: INodeExecutionData[],
-): Promise<void> {
+): Promise<WithBinary | IDataObject[]> {
 	const mode = ctx.getNodeParameter('output', itemIndex, 'binary') as string;
-	const { settings } = readOperationOptions(ctx, itemIndex);
 	const binaryPropertyName = mode === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '';
-	const download = await spec.prepare(ctx, itemIndex, settings);
+	const download = await spec.prepare(ctx, itemIndex);
 	if (mode === 'binary' && !binaryPropertyName) {
 		throw new NodeOperationError(ctx.getNode(), 'Put Output File in Field is empty', {
 			description: 'Enter the name of the binary field for the file, e.g. data.',
@@ -102,35 +96,16 @@ async function downloadOne(
 		});
 	}
 	const file = await download();
-	// Every ZIP starts with "PK"; anything else (a proxy's HTML page with HTTP 200) is no file to pass on.
-	if (file.bytes.length < 2 || file.bytes[0] !== 0x50 || file.bytes[1] !== 0x4b) {
-		// The page may echo the request, API key included: toNodeApiError redacts it.
-		throw toNodeApiError(
-			ctx.getNode(),
-			{
-				httpCode: file.status,
-				message: 'Customers Mail Cloud sent something that is not a ZIP file',
-				description: `Expected a ZIP file, got ${excerptOf(file.bytes.subarray(0, 2000))}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
-			},
-			await credentialSecrets(ctx, customersMailCloudProfile),
-			itemIndex,
-		);
-	}
-	const pairedItem = { item: itemIndex };
 	if (mode === 'binary') {
 		const fileName = file.fileName ?? defaultDownloadName(new Date(), ctx.getTimezone(), spec.fileNamePrefix);
 		const binary = await ctx.helpers.prepareBinaryData(file.bytes, fileName, 'application/zip');
-		output.push({ json: { fileName, fileSize: file.bytes.length }, binary: { [binaryPropertyName]: binary }, pairedItem });
-		return;
+		return new WithBinary({ fileName, fileSize: file.bytes.length }, { [binaryPropertyName]: binary });
 	}
-	// Rows go straight into the output: the unzipped CSV is never held whole.
-	const start = output.length;
-	await readCsvRowsFromZip(file.bytes, await readZipPassword(ctx), (row) => output.push({ json: spec.toItem(row), pairedItem })).catch(
-		(error: unknown) => {
-			output.length = start;
-			throw error instanceof ZipError ? zipFailure(ctx, error, itemIndex) : error;
-		},
-	);
+	const rows: IDataObject[] = [];
+	await readCsvRowsFromZip(file.bytes, await readZipPassword(ctx), (row) => rows.push(spec.toItem(row))).catch((error: unknown) => {
+		throw error instanceof ZipError ? zipFailure(ctx, error, itemIndex) : error;
+	});
+	return rows;
 }
 
 /**
@@ -151,15 +126,9 @@ export async function executeZipDownload(
 	items: INodeExecutionData[],
 	spec: ZipDownloadSpec,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const failure = await downloadOne(ctx, spec, itemIndex, output).then(
-			() => undefined,
-			(error: unknown) => error ?? new Error('Unknown error'),
-		);
-		if (failure === undefined) continue;
-		if (!ctx.continueOnFail()) throw withoutZipPassword(failure, ctx.getNode());
-		output.push(errorItem(ctx, failure, itemIndex));
-	}
-	return output;
+	return await forEachItem(ctx, items, async (itemIndex) =>
+		await downloadOne(ctx, spec, itemIndex).catch((error: unknown) => {
+			throw withoutZipPassword(error, ctx.getNode());
+		}),
+	);
 }

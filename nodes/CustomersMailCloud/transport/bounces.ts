@@ -4,11 +4,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport/request';
+import type { ClientScope } from '../../shared/transport/client';
+import type { RequestContext } from '../../shared/transport/request';
 import type { DownloadedFile } from './download';
-import { downloadedFile } from './download';
-import { emptyAnswerAsNoRecords, recordsOf } from './records';
-import { callTransactionApi } from './request';
+import { TransactionApi, filterForm } from './request';
 
 export interface BounceFilters {
 	/** One error status code (1–11, 99, or any other the service adds). */
@@ -23,42 +22,15 @@ export interface BounceFilters {
 /** Page size: the Blocks limit; the same limit for Bounces is an inference. */
 export const BOUNCE_PAGE_SIZE = 100;
 
-function bounceForm(serverComposition: string, filters: BounceFilters): IDataObject {
-	const form: IDataObject = { server_composition: serverComposition };
-	if (filters.status) form.status = filters.status;
-	if (filters.startDate) form.start_date = filters.startDate;
-	if (filters.endDate) form.end_date = filters.endDate;
-	if (filters.from) form.from = filters.from;
-	if (filters.to) form.to = filters.to;
-	if (filters.apiData) form.api_data = filters.apiData;
-	return form;
-}
-
-export async function listBouncesPage(
-	ctx: RequestContext,
-	serverComposition: string,
-	filters: BounceFilters,
-	page: number,
-	pageSize: number,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<IDataObject[]> {
-	const form = { ...bounceForm(serverComposition, filters), p: page, r: pageSize };
-	return await emptyAnswerAsNoRecords(async () => {
-		const response = await callTransactionApi(ctx, 'bounces', 'list', form, settings, itemIndex);
-		return recordsOf(response.body, 'bounces');
-	});
-}
-
-/** The ZIP of all bounces matching the filters. */
-export async function downloadBounces(
-	ctx: RequestContext,
-	serverComposition: string,
-	filters: BounceFilters,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<DownloadedFile> {
-	return downloadedFile(
-		await callTransactionApi<Buffer>(ctx, 'bounces', 'download', bounceForm(serverComposition, filters), settings, itemIndex),
-	);
+/** The Bounces calls of one item (or poll) in one server composition. */
+export function bouncesApi(ctx: RequestContext, scope: ClientScope, serverComposition: string) {
+	const api = new TransactionApi(ctx, scope, 'bounces');
+	return {
+		async listPage(filters: BounceFilters, page: number, pageSize: number): Promise<IDataObject[]> {
+			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, { envelope: 'bounces', emptyMeansNone: true });
+		},
+		async download(filters: BounceFilters): Promise<DownloadedFile> {
+			return await api.download(filterForm(serverComposition, filters));
+		},
+	};
 }

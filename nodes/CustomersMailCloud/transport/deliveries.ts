@@ -1,9 +1,9 @@
 /** The Deliveries list call: one record per delivery event (queued, succeeded, failed, deferred). */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport/request';
-import { emptyAnswerAsNoRecords, recordsOf } from './records';
-import { callTransactionApi } from './request';
+import type { ClientScope } from '../../shared/transport/client';
+import type { RequestContext } from '../../shared/transport/request';
+import { TransactionApi, filterForm } from './request';
 
 export const DELIVERY_STATUSES = ['queued', 'succeeded', 'failed', 'deferred'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -21,29 +21,13 @@ export interface DeliveryFilters {
 /** Page size: the Blocks limit; the same limit for Deliveries is an inference. */
 export const DELIVERY_PAGE_SIZE = 100;
 
-function deliveryForm(serverComposition: string, filters: DeliveryFilters): IDataObject {
-	const form: IDataObject = { server_composition: serverComposition, date: filters.date };
-	if (filters.hour !== undefined) form.hour = filters.hour;
-	if (filters.status) form.status = filters.status;
-	if (filters.from) form.from = filters.from;
-	if (filters.to) form.to = filters.to;
-	if (filters.apiData) form.api_data = filters.apiData;
-	return form;
-}
-
-/** One page of one day's delivery records. */
-export async function listDeliveriesPage(
-	ctx: RequestContext,
-	serverComposition: string,
-	filters: DeliveryFilters,
-	page: number,
-	pageSize: number,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<IDataObject[]> {
-	const form = { ...deliveryForm(serverComposition, filters), p: page, r: pageSize };
-	return await emptyAnswerAsNoRecords(async () => {
-		const response = await callTransactionApi(ctx, 'deliveries', 'list', form, settings, itemIndex);
-		return recordsOf(response.body, 'deliveries');
-	});
+/** The Deliveries calls of one item (or poll) in one server composition. */
+export function deliveriesApi(ctx: RequestContext, scope: ClientScope, serverComposition: string) {
+	const api = new TransactionApi(ctx, scope, 'deliveries');
+	return {
+		/** One page of one day's delivery records. */
+		async listPage(filters: DeliveryFilters, page: number, pageSize: number): Promise<IDataObject[]> {
+			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, { envelope: 'deliveries', emptyMeansNone: true });
+		},
+	};
 }

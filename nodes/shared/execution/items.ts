@@ -1,7 +1,7 @@
 /** Per-item execution with Continue On Fail, the error output and pairedItem handled in one place. */
 import { createHash } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorToJson } from '../transport/errors';
 import { mapWithConcurrency } from '../transport/limiter';
@@ -29,6 +29,26 @@ export interface SideEffect {
 	idField?: string;
 }
 
+/** An output item that carries binary data besides its json (a downloaded file). */
+export class WithBinary {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
+/** What one item's work outputs: json objects, or items with binary data. */
+export type ItemOutput = IDataObject | WithBinary;
+
+/** The output items of one input item, each paired to it. */
+export function pairedOutputs(result: ItemOutput[] | ItemOutput, itemIndex: number): INodeExecutionData[] {
+	return (Array.isArray(result) ? result : [result]).map((output) =>
+		output instanceof WithBinary
+			? { json: output.json, binary: output.binary, pairedItem: { item: itemIndex } }
+			: { json: output, pairedItem: { item: itemIndex } },
+	);
+}
+
 export interface ForEachItemOptions {
 	/** Items in flight at once (default 1). */
 	concurrency?: number;
@@ -45,7 +65,7 @@ export interface ForEachItemOptions {
 export async function forEachItem(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
-	work: (itemIndex: number) => Promise<IDataObject[] | IDataObject>,
+	work: (itemIndex: number) => Promise<ItemOutput[] | ItemOutput>,
 	{ concurrency = 1, sideEffect }: ForEachItemOptions = {},
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = ctx.continueOnFail();
@@ -53,8 +73,7 @@ export async function forEachItem(
 	const outputs = await mapWithConcurrency(items, concurrency, async (_item, itemIndex) => {
 		if (firstFailure && !continueOnFail) return [];
 		try {
-			const result = await work(itemIndex);
-			return (Array.isArray(result) ? result : [result]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			return pairedOutputs(await work(itemIndex), itemIndex);
 		} catch (error) {
 			if (!continueOnFail) {
 				if (!firstFailure || itemIndex < firstFailure.index) firstFailure = { index: itemIndex, error };

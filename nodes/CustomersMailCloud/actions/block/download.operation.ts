@@ -4,7 +4,7 @@ import { optionsCollection } from '../../../shared/description/options';
 import { toBlockItem } from '../../helpers/blockStatus';
 import { readFilters, readServerComposition } from '../../helpers/input';
 import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';
-import { downloadBlocks } from '../../transport/blocks';
+import { blocksApi } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
 
 const show = { resource: ['block'], operation: ['download'] };
@@ -21,10 +21,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await executeZipDownload(this, items, {
 		fileNamePrefix: 'blocks',
-		async prepare(ctx, itemIndex, settings) {
-			const serverComposition = await readServerComposition(ctx, itemIndex);
+		async prepare(ctx, itemIndex) {
+			const api = blocksApi(ctx, itemIndex, await readServerComposition(ctx, itemIndex));
 			const filters = readFilters(ctx, itemIndex);
-			return async () => await downloadBlocks(ctx, serverComposition, filters, settings, itemIndex);
+			return async () => await api.download(filters);
 		},
 		toItem: toBlockItem,
 	});

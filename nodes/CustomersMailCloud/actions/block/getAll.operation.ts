@@ -6,7 +6,7 @@ import { optionsCollection, readOperationOptions } from '../../../shared/descrip
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
 import { readFilters, readServerComposition } from '../../helpers/input';
-import { MAX_PAGE_SIZE, listBlocksPage } from '../../transport/blocks';
+import { MAX_PAGE_SIZE, blocksApi } from '../../transport/blocks';
 import { filtersField, serverCompositionField } from './fields';
 
 const show = { resource: ['block'], operation: ['getAll'] };
@@ -24,7 +24,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const filters = readFilters(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : readLimit(this, itemIndex);
-		const { settings, concurrency } = readOperationOptions(this, itemIndex);
+		const { concurrency } = readOperationOptions(this, itemIndex);
+		const api = blocksApi(this, itemIndex, serverComposition);
 		// Below one full page, ask for exactly the limit: same single request, smaller answer.
 		const pageSize = limit !== undefined && limit < MAX_PAGE_SIZE ? limit : MAX_PAGE_SIZE;
 		const pages = await fetchPagesUntilShort(
@@ -33,7 +34,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				concurrency,
 				maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize),
 			},
-			async (page) => await listBlocksPage(this, serverComposition, filters, page, pageSize, settings, itemIndex),
+			async (page) => await api.listPage(filters, page, pageSize),
 		);
 		const blocks: IDataObject[] = [];
 		for (const page of pages) {

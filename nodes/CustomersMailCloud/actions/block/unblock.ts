@@ -5,7 +5,7 @@ import { providerErrorsOf } from '../../../shared/transport/errors';
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { readEmail, readServerComposition } from '../../helpers/input';
-import { unblockAddress } from '../../transport/blocks';
+import { blocksApi } from '../../transport/blocks';
 import { serverCompositionField } from './fields';
 
 /** The provider's code for "that address is not in the block list". */
@@ -62,9 +62,9 @@ export async function executeUnblock(
 		async (itemIndex) => {
 			const serverComposition = await readServerComposition(this, itemIndex);
 			const email = readEmail(this, itemIndex);
-			const { options, settings } = readOperationOptions(this, itemIndex);
+			const { options } = readOperationOptions(this, itemIndex);
 			const target = `${serverComposition}\u0000${email.toLowerCase()}`;
-			const result = await unblockAddress(this, kind, serverComposition, email, settings, itemIndex).then(
+			const result = await blocksApi(this, itemIndex, serverComposition).unblock(kind, email).then(
 				() => 'success',
 				(error: unknown) => {
 					// An earlier try of this execution (Retry On Fail reruns the node) lifted it already.

@@ -4,7 +4,7 @@ import { optionsCollection } from '../../../shared/description/options';
 import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
 import { readServerComposition } from '../../helpers/input';
 import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';
-import { downloadBounces } from '../../transport/bounces';
+import { bouncesApi } from '../../transport/bounces';
 import { serverCompositionField } from '../block/fields';
 import { bounceFiltersField } from './fields';
 
@@ -22,10 +22,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await executeZipDownload(this, items, {
 		fileNamePrefix: 'bounces',
-		async prepare(ctx, itemIndex, settings) {
-			const serverComposition = await readServerComposition(ctx, itemIndex);
+		async prepare(ctx, itemIndex) {
+			const api = bouncesApi(ctx, itemIndex, await readServerComposition(ctx, itemIndex));
 			const filters = readBounceFilters(ctx, itemIndex);
-			return async () => await downloadBounces(ctx, serverComposition, filters, settings, itemIndex);
+			return async () => await api.download(filters);
 		},
 		toItem: toBounceItem,
 	});

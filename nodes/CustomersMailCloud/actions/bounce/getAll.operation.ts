@@ -6,7 +6,7 @@ import { optionsCollection, readOperationOptions } from '../../../shared/descrip
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
 import { readServerComposition } from '../../helpers/input';
-import { BOUNCE_PAGE_SIZE, listBouncesPage } from '../../transport/bounces';
+import { BOUNCE_PAGE_SIZE, bouncesApi } from '../../transport/bounces';
 import { serverCompositionField } from '../block/fields';
 import { bounceFiltersField } from './fields';
 
@@ -25,12 +25,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const filters = readBounceFilters(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : readLimit(this, itemIndex);
-		const { settings, concurrency } = readOperationOptions(this, itemIndex);
+		const { concurrency } = readOperationOptions(this, itemIndex);
+		const api = bouncesApi(this, itemIndex, serverComposition);
 		// Below one full page, ask for exactly the limit: same single request, smaller answer.
 		const pageSize = limit !== undefined && limit < BOUNCE_PAGE_SIZE ? limit : BOUNCE_PAGE_SIZE;
 		const pages = await fetchPagesUntilShort(
 			{ pageSize, concurrency, maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize) },
-			async (page) => await listBouncesPage(this, serverComposition, filters, page, pageSize, settings, itemIndex),
+			async (page) => await api.listPage(filters, page, pageSize),
 		);
 		const bounces: IDataObject[] = [];
 		for (const page of pages) {

@@ -7,7 +7,7 @@ import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
 import { readServerComposition } from '../../helpers/input';
 import { groupByMail } from '../../helpers/mailHistory';
-import { DELIVERY_PAGE_SIZE, listDeliveriesPage } from '../../transport/deliveries';
+import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../../transport/deliveries';
 import { serverCompositionField } from '../block/fields';
 
 const show = { resource: ['delivery'], operation: ['getAll'] };
@@ -108,7 +108,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const { days, filters } = readDeliveryQuery(this, itemIndex);
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? undefined : readLimit(this, itemIndex);
-		const { options, settings, concurrency } = readOperationOptions(this, itemIndex);
+		const { options, concurrency } = readOperationOptions(this, itemIndex);
+		const api = deliveriesApi(this, itemIndex, serverComposition);
 		const records: IDataObject[] = [];
 		// One day per call: days one after another, each day's pages fetched ahead.
 		for (const date of days) {
@@ -117,8 +118,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const pageSize = wanted !== undefined && wanted < DELIVERY_PAGE_SIZE ? wanted : DELIVERY_PAGE_SIZE;
 			const pages = await fetchPagesUntilShort(
 				{ pageSize, concurrency, maxPages: wanted === undefined ? undefined : Math.ceil(wanted / pageSize) },
-				async (page) =>
-					await listDeliveriesPage(this, serverComposition, { ...filters, date }, page, pageSize, settings, itemIndex),
+				async (page) => await api.listPage({ ...filters, date }, page, pageSize),
 			);
 			for (const page of pages) {
 				for (const record of page) {
