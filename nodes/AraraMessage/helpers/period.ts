@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../shared/transport/limiter';
 import type { RequestContext, TransportSettings } from '../../shared/transport/request';
-import { getDeliveriesInPeriod, STATUS_QUERY_CAP } from '../transport/deliveries';
+import { deliveriesApi, STATUS_QUERY_CAP } from '../transport/deliveries';
 import { MINUTE_MS, parseApiTime, toJapanMinute } from './japanTime';
 
 /** Parts per split = total / cap × this, so that uneven windows rarely need a second split. */
@@ -82,6 +82,7 @@ export async function collectPeriod(ctx: RequestContext, query: PeriodQuery): Pr
 	const overflows: PeriodOverflow[] = [];
 	let requests = 0;
 	let segments: Segment[] = [{ from: query.fromMs, to: query.toMs }];
+	const api = deliveriesApi(ctx, { settings: query.settings, itemIndex: query.itemIndex });
 
 	for (;;) {
 		if (query.limit !== undefined && keptBeforeFirstOpen(segments) >= query.limit) break;
@@ -91,7 +92,7 @@ export async function collectPeriod(ctx: RequestContext, query: PeriodQuery): Pr
 		const batch = query.limit === undefined ? open : open.slice(0, query.concurrency);
 		const answers = await mapWithConcurrency(batch, query.concurrency, async (segment) => {
 			requests += 1;
-			return await getDeliveriesInPeriod(ctx, segment.from, segment.to, query.settings, query.itemIndex);
+			return await api.getInPeriod(segment.from, segment.to);
 		});
 		const replaced = new Map<Segment, Segment[]>();
 		batch.forEach((segment, index) => {

@@ -3,13 +3,8 @@
  * a refused token request) is the shared transport's business, switched on by the profile.
  */
 import { credentialBaseUrl } from '../../shared/transport/baseUrl';
-import {
-	sendRequest,
-	type ApiRequest,
-	type ApiResponse,
-	type RequestContext,
-	type TransportSettings,
-} from '../../shared/transport/request';
+import type { ProviderApi } from '../../shared/transport/client';
+import type { RequestContext } from '../../shared/transport/request';
 import { ARARA_CREDENTIAL_TYPE, araraProfile } from './profile';
 
 /** The credential's Host: `https://<host>` for a host name; a full URL (sandbox, proxy) as it is. */
@@ -18,13 +13,4 @@ export async function apiBaseUrl(ctx: RequestContext): Promise<string> {
 	return /^https?:\/\//i.test(host) ? host : `https://${host}`;
 }
 
-export async function araraRequest<T = unknown>(
-	ctx: RequestContext,
-	request: Omit<ApiRequest, 'url'> & { path: string },
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<ApiResponse<T>> {
-	const { path, ...rest } = request;
-	const url = (await apiBaseUrl(ctx)) + path;
-	return await sendRequest<T>(ctx, araraProfile, { ...rest, url }, settings, itemIndex);
-}
+export const araraApi: ProviderApi = { profile: araraProfile, baseUrl: apiBaseUrl };

@@ -1,9 +1,14 @@
 /** The Arara Message delivery endpoints: status lookups, reservation and cancellation. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, TransportSettings } from '../../shared/transport/request';
+import type { ClientRequest, ClientScope, StatusRule } from '../../shared/transport/client';
+import { apiClient } from '../../shared/transport/client';
+import type { RequestContext } from '../../shared/transport/request';
 import { toJapanMinute } from '../helpers/japanTime';
-import { araraRequest } from './client';
+import { araraApi } from './client';
+
+/** Per HTTP status: the operation's words for the error, or "nothing there". */
+export type StatusRules = Partial<Record<number, StatusRule>>;
 
 /** The API returns at most this many deliveries per status query. */
 export const STATUS_QUERY_CAP = 4000;
@@ -29,89 +34,48 @@ function readStatusAnswer(body: unknown): StatusAnswer {
 	return { items, count, total };
 }
 
-export async function getDeliveryById(
-	ctx: RequestContext,
-	deliveryId: string,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<StatusAnswer> {
-	const { body } = await araraRequest(
-		ctx,
-		{ method: 'GET', path: `/send/${encodeURIComponent(deliveryId)}`, idempotent: true },
-		settings,
-		itemIndex,
-	);
-	return readStatusAnswer(body);
-}
+export type DeliveriesApi = ReturnType<typeof deliveriesApi>;
 
-export async function getDeliveriesByRequestId(
-	ctx: RequestContext,
-	requestId: string,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<StatusAnswer> {
-	const { body } = await araraRequest(
-		ctx,
-		{ method: 'GET', path: '/send', qs: { request_id: requestId }, idempotent: true },
-		settings,
-		itemIndex,
-	);
-	return readStatusAnswer(body);
-}
-
-/**
- * Deliveries reserved in [fromMs, toMs), both on whole minutes. n8n's query serializer
- * percent-encodes the `+` of `+09:00` as %2B, as the API requires.
- */
-export async function getDeliveriesInPeriod(
-	ctx: RequestContext,
-	fromMs: number,
-	toMs: number,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<StatusAnswer> {
-	const { body } = await araraRequest(
-		ctx,
-		{
-			method: 'GET',
-			path: '/send',
-			qs: { timemin: toJapanMinute(fromMs), timemax: toJapanMinute(toMs) },
-			idempotent: true,
+/** The delivery calls of one item (or poll); `statuses` words an error status in the operation's terms. */
+export function deliveriesApi(ctx: RequestContext, scope: ClientScope) {
+	const client = apiClient(ctx, araraApi, scope);
+	const lookUp = async (request: ClientRequest<StatusRule>) => {
+		const response = await client.send(request);
+		return response && readStatusAnswer(response.body);
+	};
+	return {
+		client,
+		/** Undefined when a status the rules read as nothing came. */
+		async getById(deliveryId: string, statuses?: StatusRules): Promise<StatusAnswer | undefined> {
+			return await lookUp({ method: 'GET', path: `/send/${encodeURIComponent(deliveryId)}`, idempotent: true, statuses });
 		},
-		settings,
-		itemIndex,
-	);
-	return readStatusAnswer(body);
-}
-
-/** Reserves up to 100 deliveries. Not idempotent: the shared transport re-sends it only after a 429. */
-export async function reserveDeliveries(
-	ctx: RequestContext,
-	deliveries: IDataObject[],
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<IDataObject> {
-	const { body } = await araraRequest<IDataObject>(
-		ctx,
-		{ method: 'POST', path: '/send', body: { delivery: deliveries }, idempotent: false },
-		settings,
-		itemIndex,
-	);
-	return body && typeof body === 'object' ? body : {};
-}
-
-/** Cancelling twice answers 409, so a cancel is re-sent only after a 429. */
-export async function cancelDelivery(
-	ctx: RequestContext,
-	deliveryId: string,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<IDataObject> {
-	const { body } = await araraRequest<IDataObject>(
-		ctx,
-		{ method: 'DELETE', path: `/send/${encodeURIComponent(deliveryId)}`, idempotent: false },
-		settings,
-		itemIndex,
-	);
-	return body && typeof body === 'object' ? body : {};
+		async getByRequestId(requestId: string, statuses?: StatusRules): Promise<StatusAnswer> {
+			const answer = await lookUp({ method: 'GET', path: '/send', qs: { request_id: requestId }, idempotent: true, statuses });
+			return answer ?? readStatusAnswer(undefined);
+		},
+		/**
+		 * Deliveries reserved in [fromMs, toMs), both on whole minutes. n8n's query serializer
+		 * percent-encodes the `+` of `+09:00` as %2B, as the API requires.
+		 */
+		async getInPeriod(fromMs: number, toMs: number): Promise<StatusAnswer> {
+			const qs = { timemin: toJapanMinute(fromMs), timemax: toJapanMinute(toMs) };
+			return readStatusAnswer((await client.send({ method: 'GET', path: '/send', qs, idempotent: true })).body);
+		},
+		/** Reserves up to 100 deliveries. Not idempotent: the shared transport re-sends it only after a 429. */
+		async reserve(deliveries: IDataObject[]): Promise<IDataObject> {
+			const { body } = await client.send<IDataObject>({ method: 'POST', path: '/send', body: { delivery: deliveries }, idempotent: false });
+			return body && typeof body === 'object' ? body : {};
+		},
+		/** Cancelling twice answers 409, so a cancel is re-sent only after a 429. Undefined when a status the rules read as nothing came. */
+		async cancel(deliveryId: string, statuses?: StatusRules): Promise<IDataObject | undefined> {
+			const response = await client.send<IDataObject>({
+				method: 'DELETE',
+				path: `/send/${encodeURIComponent(deliveryId)}`,
+				idempotent: false,
+				statuses,
+			});
+			if (!response) return undefined;
+			return response.body && typeof response.body === 'object' ? response.body : {};
+		},
+	};
 }

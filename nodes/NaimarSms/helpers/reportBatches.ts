@@ -7,10 +7,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { settleWithConcurrency } from '../../shared/transport/limiter';
 import type { TransportSettings } from '../../shared/transport/request';
 import type { DeliveryAnswer } from '../transport/deliveryApi';
-import { fetchDeliveryReports } from '../transport/deliveryApi';
+import { deliveryReportsApi } from '../transport/deliveryApi';
 
 export interface BatchPlan {
-	url: string;
 	batchSize: number;
 	concurrency: number;
 	settings: TransportSettings;
@@ -31,6 +30,18 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
 	return chunks;
 }
 
+/** Asks for one batch: the request's errors name the first input item that asked for one of its ids. */
+export async function askBatch(ctx: IExecuteFunctions, plan: BatchPlan, batch: readonly string[]): Promise<DeliveryAnswer[]> {
+	const firstItem = Math.min(...batch.map((id) => plan.firstItemOf.get(id) ?? 0));
+	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex: firstItem }).fetch(batch);
+}
+
+/** Records a batch's answers; an id nobody asked for in this batch is ignored. */
+export function recordAnswers(book: ReportBook, batch: readonly string[], answers: readonly DeliveryAnswer[]): void {
+	const asked = new Set(batch);
+	for (const answer of answers) if (asked.has(answer.id)) book.answers.set(answer.id, answer);
+}
+
 /**
  * Asks for `ids` and records the outcome in `book`. Later answers replace earlier ones (for
  * re-asking waiting ids); an id missing from a later answer keeps its earlier one.
@@ -42,20 +53,13 @@ export async function askInBatches(
 	book: ReportBook,
 ): Promise<void> {
 	const batches = chunk(ids, plan.batchSize);
-	const outcomes = await settleWithConcurrency(batches, plan.concurrency, async (batch) => {
-		const firstItem = Math.min(...batch.map((id) => plan.firstItemOf.get(id) ?? 0));
-		return await fetchDeliveryReports(ctx, plan.url, batch, plan.settings, firstItem);
-	});
+	const outcomes = await settleWithConcurrency(batches, plan.concurrency, async (batch) => await askBatch(ctx, plan, batch));
 	outcomes.forEach((outcome, index) => {
 		const batch = batches[index];
 		if (outcome.status === 'rejected') {
 			for (const id of batch) book.failures.set(id, outcome.reason);
 			return;
 		}
-		const asked = new Set(batch);
-		for (const answer of outcome.value) {
-			// An id nobody asked for in this batch is ignored.
-			if (asked.has(answer.id)) book.answers.set(answer.id, answer);
-		}
+		recordAnswers(book, batch, outcome.value);
 	});
 }

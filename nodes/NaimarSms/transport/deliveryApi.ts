@@ -1,9 +1,11 @@
 /** The one Naimar SMS call the node makes: delivery reports for a batch of message ids. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { toNodeApiError } from '../../shared/transport/errors';
-import type { TransportSettings } from '../../shared/transport/request';
-import { credentialSecrets, sendRequest } from '../../shared/transport/request';
+import type { ClientScope, ProviderApi } from '../../shared/transport/client';
+import { apiClient } from '../../shared/transport/client';
+import type { RequestContext } from '../../shared/transport/request';
+import { credentialsOnce } from '../../shared/transport/request';
+import { deliveryUrl } from './login';
 import { naimarProfile } from './profile';
 
 /** One entry of the answer's `delivery` array. */
@@ -30,36 +32,34 @@ function readDeliveries(body: unknown): DeliveryAnswer[] | undefined {
 	return answers;
 }
 
+export const naimarApi: ProviderApi = {
+	profile: naimarProfile,
+	baseUrl: async (ctx) => deliveryUrl((await credentialsOnce(ctx, naimarProfile.credentialType)).baseUrl),
+};
+
+const DELIVERY_LIST = {
+	holds: (body: unknown) => readDeliveries(body) !== undefined,
+	message: 'Naimar SMS answered without a "delivery" list',
+	description: () => 'The answer was JSON but not a delivery report. Check the Base URL in the credential.',
+};
+
 /**
- * Asks for the reports of `ids` in one request. The gateway only reads, so the request is safe
- * to retry. `itemIndex` names the first input item the batch serves, for the error.
+ * The delivery report calls for a batch; `scope` names the first input item the batch serves,
+ * for the error. The gateway only reads, so the request is safe to retry.
  */
-export async function fetchDeliveryReports(
-	ctx: IExecuteFunctions,
-	url: string,
-	ids: readonly string[],
-	settings: TransportSettings,
-	itemIndex: number,
-): Promise<DeliveryAnswer[]> {
-	const response = await sendRequest(
-		ctx,
-		naimarProfile,
-		{ method: 'POST', url, body: { deliveries: ids.map((id) => ({ id })) }, idempotent: true },
-		settings,
-		itemIndex,
-	);
-	const answers = readDeliveries(response.body);
-	if (!answers) {
-		throw toNodeApiError(
-			ctx.getNode(),
-			{
-				httpCode: response.status,
-				message: 'Naimar SMS answered without a "delivery" list',
-				description: 'The answer was JSON but not a delivery report. Check the Base URL in the credential.',
-			},
-			await credentialSecrets(ctx, naimarProfile),
-			itemIndex,
-		);
-	}
-	return answers;
+export function deliveryReportsApi(ctx: RequestContext, scope: ClientScope) {
+	const client = apiClient(ctx, naimarApi, scope);
+	return {
+		/** Asks for the reports of `ids` in one request. */
+		async fetch(ids: readonly string[]): Promise<DeliveryAnswer[]> {
+			const response = await client.send({
+				method: 'POST',
+				path: '',
+				body: { deliveries: ids.map((id) => ({ id })) },
+				idempotent: true,
+				expect: DELIVERY_LIST,
+			});
+			return readDeliveries(response.body) ?? [];
+		},
+	};
 }

@@ -1,11 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { handleStatuses } from '../../../shared/transport/errors';
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
-import { rephraseError } from '../../../shared/transport/rephrase';
-import { cancelDelivery, normalizeDelivery } from '../../transport/deliveries';
-import { araraProfile } from '../../transport/profile';
+import { itemPoolConcurrency, optionsCollection } from '../../../shared/description/options';
+import { ANSWERS_NOTHING } from '../../../shared/transport/client';
+import { deliveriesApi, normalizeDelivery } from '../../transport/deliveries';
 import { deliveryIdField, readDeliveryId } from './deliveryId';
 
 const showFor = { resource: ['delivery'], operation: ['cancel'] };
@@ -25,48 +23,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		items,
 		async (itemIndex) => {
 			const deliveryId = readDeliveryId(this, itemIndex, 'Enter the ID Arara Message issued when the delivery was reserved.');
-			const answer = await handleStatuses(
-				() => cancelDelivery(this, deliveryId, readOperationOptions(this, itemIndex).settings, itemIndex),
-				{
-					409: async (error) => {
-						// An earlier try of this execution (Retry On Fail reruns the node) cancelled it already.
-						if (done.hasEarlier(deliveryId)) return undefined;
-						throw await rephraseError(
-							this,
-							araraProfile,
-							error,
-							{
-								message: `Delivery "${deliveryId}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
-								description:
-									'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
-							},
-							itemIndex,
-						);
-					},
-					// Arara Message answers an unknown or malformed id with 400; its word stays the message.
-					400: async (error) => {
-						throw await rephraseError(
-							this,
-							araraProfile,
-							error,
-							{
-								message: error instanceof Error && error.message ? error.message : `Delivery ID "${deliveryId}" was refused`,
-								description: `Check "Delivery ID" ("${deliveryId}"): use the delivery_id a "Send" step or "Get" returned.`,
-							},
-							itemIndex,
-						);
-					},
-					404: async (error) => {
-						throw await rephraseError(
-							this,
-							araraProfile,
-							error,
-							{ message: `No delivery with id "${deliveryId}"`, description: 'Arara Message has no delivery with this ID. Check the ID.' },
-							itemIndex,
-						);
-					},
-				},
-			);
+			const answer = await deliveriesApi(this, itemIndex).cancel(deliveryId, {
+				// An earlier try of this execution (Retry On Fail reruns the node) cancelled it already.
+				409: done.hasEarlier(deliveryId)
+					? ANSWERS_NOTHING
+					: {
+							message: `Delivery "${deliveryId}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
+							description:
+								'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
+						},
+				// Arara Message answers an unknown or malformed id with 400; its word stays the message.
+				400: { description: `Check "Delivery ID" ("${deliveryId}"): use the delivery_id a "Send" step or "Get" returned.` },
+				404: { message: `No delivery with id "${deliveryId}"`, description: 'Arara Message has no delivery with this ID. Check the ID.' },
+			});
 			if (answer === undefined) return { delivery_id: deliveryId, cancelled: true, alreadyDone: true };
 			done.record(deliveryId);
 			const cancelled = Array.isArray(answer.items) ? (answer.items as IDataObject[]).map(normalizeDelivery) : [];

@@ -1,11 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { handleStatuses } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
-import { rephraseError } from '../../../shared/transport/rephrase';
-import { getDeliveryById } from '../../transport/deliveries';
-import { araraProfile } from '../../transport/profile';
+import { ANSWERS_NOTHING } from '../../../shared/transport/client';
+import { deliveriesApi } from '../../transport/deliveries';
 import { deliveryIdField, readDeliveryId } from './deliveryId';
 
 const showFor = { resource: ['delivery'], operation: ['get'] };
@@ -37,22 +35,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				itemIndex,
 				'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
 			);
-			const { options, settings } = readOperationOptions(this, itemIndex);
-			const answer = await handleStatuses(() => getDeliveryById(this, deliveryId, settings, itemIndex), {
-				404: async (error) => {
-					if (options.ignoreNotFound === true) return undefined;
-					throw await rephraseError(
-						this,
-						araraProfile,
-						error,
-						{
-							message: `No delivery with id "${deliveryId}"`,
-							description:
-								'Arara Message has no delivery with this ID. Check the ID, or turn on "Output Nothing If Not Found".',
-						},
-						itemIndex,
-					);
-				},
+			const { options } = readOperationOptions(this, itemIndex);
+			const answer = await deliveriesApi(this, itemIndex).getById(deliveryId, {
+				404:
+					options.ignoreNotFound === true
+						? ANSWERS_NOTHING
+						: {
+								message: `No delivery with id "${deliveryId}"`,
+								description:
+									'Arara Message has no delivery with this ID. Check the ID, or turn on "Output Nothing If Not Found".',
+							},
 			});
 			return answer?.items ?? [];
 		},

@@ -1,12 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { handleStatuses } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import { itemPoolConcurrency, optionsCollection } from '../../../shared/description/options';
 import { readRequiredText } from '../../../shared/description/parameters';
-import { rephraseError } from '../../../shared/transport/rephrase';
-import { getDeliveriesByRequestId } from '../../transport/deliveries';
-import { araraProfile } from '../../transport/profile';
+import { deliveriesApi } from '../../transport/deliveries';
 
 const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
 
@@ -34,20 +31,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				message: 'The "Request ID" is empty',
 				hint: 'Enter the request ID chosen when the delivery was reserved.',
 			});
-			const { settings } = readOperationOptions(this, itemIndex);
-			const answer = await handleStatuses(() => getDeliveriesByRequestId(this, requestId, settings, itemIndex), {
+			const answer = await deliveriesApi(this, itemIndex).getByRequestId(requestId, {
 				// The API's own word ("request_id is invalid") stays the message; the description names the field and the fix.
-				400: async (error) => {
-					throw await rephraseError(
-						this,
-						araraProfile,
-						error,
-						{
-							message: error instanceof Error && error.message ? error.message : `Request ID "${requestId}" was refused`,
-							description: `Check "Request ID" ("${requestId}"): it is 1 to 64 lowercase letters and digits, as chosen when the delivery was reserved.`,
-						},
-						itemIndex,
-					);
+				400: {
+					description: `Check "Request ID" ("${requestId}"): it is 1 to 64 lowercase letters and digits, as chosen when the delivery was reserved.`,
 				},
 			});
 			return answer.items;

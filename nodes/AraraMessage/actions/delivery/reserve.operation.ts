@@ -5,12 +5,13 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DoneInThisExecution, errorItem, noteChangedAnyway } from '../../../shared/execution/items';
+import { DoneInThisExecution, noteChangedAnyway } from '../../../shared/execution/items';
+import { runBatched } from '../../../shared/execution/batched';
 import { mapWithConcurrency } from '../../../shared/transport/limiter';
-import { itemPoolConcurrency, readOperationOptions } from '../../../shared/description/options';
+import { itemPoolConcurrency } from '../../../shared/description/options';
 import { httpCodeOf, invalidInput, providerErrorsOf } from '../../../shared/transport/errors';
-import type { TransportSettings } from '../../../shared/transport/request';
-import { getDeliveriesByRequestId, reserveDeliveries, normalizeDelivery } from '../../transport/deliveries';
+import type { DeliveriesApi } from '../../transport/deliveries';
+import { deliveriesApi, normalizeDelivery } from '../../transport/deliveries';
 import {
 	LIMITS,
 	deliveryBytes,
@@ -47,88 +48,59 @@ function tooBig(ctx: IExecuteFunctions, bytes: number, itemIndex: number) {
 	);
 }
 
+interface DeliveryRequest {
+	/** Input items the request serves. */
+	items: number[];
+	deliveries: PlannedDelivery[];
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const outcomes: Outcome[] = [];
-	const fail = (itemIndex: number, error: unknown) => {
-		if (!continueOnFail) throw error;
-		outcomes.push({ firstItem: itemIndex, items: [errorItem(this, error, itemIndex)] });
-	};
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
-	const mode = this.getNodeParameter('deliveryMode', 0, 'oneForAll') as string;
-	const planned: PlannedDelivery[] = [];
-
-	if (mode === 'perItem') {
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-			try {
-				const delivery: IDataObject = {
-					'mailing-list': [readRecipient(read, itemIndex)],
-					contents: await readContents(read, itemIndex),
-					settings: readSettings(read, itemIndex),
-				};
-				const bytes = deliveryBytes(delivery);
-				if (requestBytes([bytes]) > LIMITS.requestBytes) throw tooBig(this, bytes, itemIndex);
-				planned.push({ itemIndexes: [itemIndex], delivery, bytes });
-			} catch (error) {
-				fail(itemIndex, error);
-			}
-		}
-	} else if (items.length) {
-		planned.push(...(await planOneForAll(read, items.length, fail)));
-	}
-
-	rejectRepeatedRequestIds(this, planned, fail);
-	const valid = planned.filter((entry) => entry.itemIndexes.length);
-	assignRequestIds(this, valid);
+	const perItem = this.getNodeParameter('deliveryMode', 0, 'oneForAll') === 'perItem';
 	const reserved = new DoneInThisExecution(this, 'reserve');
+	// One delivery for all items: its contents and settings come from the first item, read once.
+	let shared: Promise<{ contents: IDataObject; settings: IDataObject }> | undefined;
+	const readShared = async () => await (shared ??= (async () => ({ contents: await readContents(read, 0), settings: readSettings(read, 0) }))());
 
-	const requests = packRequests(valid);
-	let stopped = false;
-	const answers = await mapWithConcurrency(requests, itemPoolConcurrency(this, items.length), async (request) => {
-		// Without Continue On Fail, nothing more is reserved once a request has failed.
-		if (stopped) return undefined;
-		const firstItem = request[0].itemIndexes[0];
-		try {
-			const { settings } = readOperationOptions(this, firstItem);
-			return { outcomes: await reserveOnce(this, request, settings, firstItem, reserved) } as const;
-		} catch (error) {
-			if (!continueOnFail) stopped = true;
-			return { error } as const;
-		}
-	});
-
-	if (!continueOnFail) {
-		const failed = answers.find((result) => result !== undefined && 'error' in result);
-		if (failed && 'error' in failed) throw reportReservedAnyway(failed.error, answers);
-	}
-
-	requests.forEach((request, index) => {
-		const result = answers[index];
-		if (!result) return;
-		if ('error' in result) {
-			for (const entry of request) {
-				for (const itemIndex of entry.itemIndexes) {
-					outcomes.push({ firstItem: itemIndex, items: [errorItem(this, result.error, itemIndex)] });
-				}
+	return await runBatched<IDataObject, DeliveryRequest, Outcome[]>(this, items, {
+		read: async (itemIndex) => {
+			if (!perItem) {
+				// The shared contents are broken: every item fails with the same reason.
+				await readShared();
+				return readRecipient(read, itemIndex);
 			}
-			return;
-		}
-		outcomes.push(...result.outcomes);
+			const delivery: IDataObject = {
+				'mailing-list': [readRecipient(read, itemIndex)],
+				contents: await readContents(read, itemIndex),
+				settings: readSettings(read, itemIndex),
+			};
+			const bytes = deliveryBytes(delivery);
+			if (requestBytes([bytes]) > LIMITS.requestBytes) throw tooBig(this, bytes, itemIndex);
+			return delivery;
+		},
+		pack: async (reads, reject) => {
+			const planned = perItem
+				? [...reads].map(([itemIndex, delivery]) => ({ itemIndexes: [itemIndex], delivery, bytes: deliveryBytes(delivery) }))
+				: planOneForAll(this, reads.size ? await readShared() : undefined, reads, reject);
+			rejectRepeatedRequestIds(this, planned, reject);
+			const valid = planned.filter((entry) => entry.itemIndexes.length);
+			assignRequestIds(this, valid);
+			return packRequests(valid).map((request) => ({ items: request.flatMap((entry) => entry.itemIndexes), deliveries: request }));
+		},
+		send: async (request) => await reserveOnce(deliveriesApi(this, request.items[0]), request.deliveries, reserved),
+		concurrency: itemPoolConcurrency(this, items.length),
+		// An output item stands at the first input item of the delivery it reports.
+		output: (itemIndex, _read, sent) =>
+			sent.flatMap(({ result }) => result.filter((outcome) => outcome.firstItem === itemIndex).flatMap((outcome) => outcome.items)),
+		changedAnyway: (error, sent) => reportReservedAnyway(error, sent.flatMap(({ result }) => result)),
 	});
-
-	outcomes.sort((a, b) => a.firstItem - b.firstItem);
-	return outcomes.flatMap((outcome) => outcome.items);
 }
 
 /**
  * Requests run side by side: when one fails without Continue On Fail, others may already have
  * been reserved. The error says which items and deliveries went through.
  */
-function reportReservedAnyway(
-	error: unknown,
-	answers: Array<{ outcomes: Outcome[] } | { error: unknown } | undefined>,
-): unknown {
-	const reserved = answers.flatMap((result) => (result && 'outcomes' in result ? result.outcomes : []));
+function reportReservedAnyway(error: unknown, reserved: Outcome[]): unknown {
 	const items = reserved.flatMap((outcome) => outcome.items);
 	return noteChangedAnyway(error, {
 		done: 'reserved',
@@ -174,15 +146,9 @@ function mentionsRequestId(error: unknown): boolean {
  * that ID is one this execution reserved (a rerun of the node), the delivery is looked up by its
  * request ID and output instead; the request's other deliveries are then sent once more.
  */
-async function reserveOnce(
-	ctx: IExecuteFunctions,
-	request: PlannedDelivery[],
-	settings: TransportSettings,
-	firstItem: number,
-	reserved: DoneInThisExecution,
-): Promise<Outcome[]> {
+async function reserveOnce(api: DeliveriesApi, request: PlannedDelivery[], reserved: DoneInThisExecution): Promise<Outcome[]> {
 	const requestIdOf = (entry: PlannedDelivery) => (entry.delivery.settings as IDataObject).request_id as string | undefined;
-	const sent = await reserveDeliveries(ctx, request.map((entry) => entry.delivery), settings, firstItem).then(
+	const sent = await api.reserve(request.map((entry) => entry.delivery)).then(
 		(answer) => ({ answer }) as const,
 		(error: unknown) => ({ error }) as const,
 	);
@@ -205,15 +171,20 @@ async function reserveOnce(
 		return requestId !== undefined && (entry.generatedRequestId === true || reserved.hasEarlier(requestId));
 	});
 	if (!ours.length) throw error;
+	const { ctx, settings } = api.client;
 	const found = await mapWithConcurrency(ours, 4, async (entry) => {
-		const answer = await getDeliveriesByRequestId(ctx, requestIdOf(entry)!, settings, entry.itemIndexes[0]);
+		const lookUp = deliveriesApi(ctx, { settings, itemIndex: entry.itemIndexes[0] });
+		const answer = await lookUp.getByRequestId(requestIdOf(entry)!);
 		return answer.items.length ? { entry, delivery: answer.items[0] } : undefined;
 	});
 	const recovered = found.filter((match) => match !== undefined);
 	if (!recovered.length) throw error;
 	const rest = request.filter((entry) => !recovered.some((match) => match.entry === entry));
 	const outcomes = recovered.map(({ entry, delivery }) => alreadyReservedOutcome(entry, delivery));
-	if (rest.length) outcomes.push(...(await reserveOnce(ctx, rest, settings, rest[0].itemIndexes[0], reserved)));
+	if (rest.length) {
+		const restApi = deliveriesApi(ctx, { settings, itemIndex: rest[0].itemIndexes[0] });
+		outcomes.push(...(await reserveOnce(restApi, rest, reserved)));
+	}
 	return outcomes;
 }
 
@@ -233,32 +204,15 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 }
 
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
-async function planOneForAll(
-	read: ReadContext,
-	itemCount: number,
+function planOneForAll(
+	ctx: IExecuteFunctions,
+	shared: { contents: IDataObject; settings: IDataObject } | undefined,
+	reads: ReadonlyMap<number, IDataObject>,
 	fail: (itemIndex: number, error: unknown) => void,
-): Promise<PlannedDelivery[]> {
-	const { ctx } = read;
-	let contents: IDataObject;
-	let settings: IDataObject;
-	try {
-		contents = await readContents(read, 0);
-		settings = readSettings(read, 0);
-	} catch (error) {
-		// The shared contents are broken: every item fails with the same reason.
-		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) fail(itemIndex, error);
-		return [];
-	}
-	const recipients: Array<{ itemIndex: number; entry: IDataObject; bytes: number }> = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			const entry = readRecipient(read, itemIndex);
-			recipients.push({ itemIndex, entry, bytes: deliveryBytes(entry) });
-		} catch (error) {
-			fail(itemIndex, error);
-		}
-	}
-	if (!recipients.length) return [];
+): PlannedDelivery[] {
+	if (!shared || !reads.size) return [];
+	const { contents, settings } = shared;
+	const recipients = [...reads].map(([itemIndex, entry]) => ({ itemIndex, entry, bytes: deliveryBytes(entry) }));
 	const baseBytes = deliveryBytes({ 'mailing-list': [], contents, settings });
 	const ranges = splitMailingList(
 		baseBytes,

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
-import { forEachItem } from '../../../shared/execution/items';
-import { mapWithConcurrency } from '../../../shared/transport/limiter';
+import { runBatched } from '../../../shared/execution/batched';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
-import { MAX_LOOKUP_BATCH, lookUpErrorFilter } from '../../transport/errorFilter';
+import { MAX_LOOKUP_BATCH, errorFilterApi } from '../../transport/errorFilter';
 
 const show = { resource: ['errorFilter'], operation: ['lookup'] };
 
@@ -36,9 +35,6 @@ export const description: INodeProperties[] = [
 		withConcurrency: true,
 	}),
 ];
-
-/** One input item's addresses, or why the item cannot be looked up. */
-type ItemAddresses = { addresses: string[] } | { error: unknown };
 
 function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const value = ctx.getNodeParameter('address', itemIndex, '') as unknown;
@@ -73,53 +69,50 @@ function resultFor(address: string, entry: IDataObject | undefined): IDataObject
 	return { address, registered: true, ...rest, filterAddress };
 }
 
+interface AddressBatch {
+	items: number[];
+	addresses: string[];
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
-	const continueOnFail = this.continueOnFail();
-	// Every item's addresses first: bad input fails before any request is sent.
-	const perItem: ItemAddresses[] = items.map((_item, itemIndex) => {
-		try {
-			return { addresses: readAddresses(this, itemIndex) };
-		} catch (error) {
-			return { error };
-		}
-	});
-	const firstBad = perItem.find((entry): entry is { error: unknown } => 'error' in entry);
-	if (firstBad && !continueOnFail) throw firstBad.error;
-
-	// Each address once (case-insensitively), in batches; the first item's options apply to all.
-	const unique = new Map<string, string>();
-	for (const entry of perItem) {
-		if (!('addresses' in entry)) continue;
-		for (const address of entry.addresses) {
-			if (!unique.has(address.toLowerCase())) unique.set(address.toLowerCase(), address);
-		}
-	}
+	// The first item's options apply to all: the addresses of every item are looked up together.
 	const { options, settings, concurrency } = readOperationOptions(this, 0);
 	const batchSize = Math.min(MAX_LOOKUP_BATCH, Math.max(1, Math.floor(Number(options.batchSize ?? MAX_LOOKUP_BATCH)) || MAX_LOOKUP_BATCH));
-	const addresses = [...unique.values()];
-	const batches: string[][] = [];
-	for (let start = 0; start < addresses.length; start += batchSize) batches.push(addresses.slice(start, start + batchSize));
-
-	const found = new Map<string, IDataObject>();
-	const failedBy = new Map<string, unknown>();
-	let stopped = false;
-	await mapWithConcurrency(batches, concurrency, async (batch) => {
-		if (stopped) return;
-		try {
-			const entries = await lookUpErrorFilter(this, batch, settings);
-			for (const [key, entry] of entries) found.set(key, entry);
-		} catch (error) {
-			for (const address of batch) failedBy.set(address.toLowerCase(), error);
-			if (!continueOnFail) stopped = true;
-		}
-	});
-
-	return await forEachItem(this, items, async (itemIndex) => {
-		const entry = perItem[itemIndex];
-		if ('error' in entry) throw entry.error;
-		const failure = entry.addresses.map((address) => failedBy.get(address.toLowerCase())).find(Boolean);
-		if (failure) throw failure;
-		return entry.addresses.map((address) => resultFor(address, found.get(address.toLowerCase())));
+	const api = errorFilterApi(this, { settings });
+	return await runBatched<string[], AddressBatch, Map<string, IDataObject>>(this, items, {
+		read: (itemIndex) => readAddresses(this, itemIndex),
+		// Each address once (case-insensitively), in batches.
+		pack(reads) {
+			const askedBy = new Map<string, { address: string; items: number[] }>();
+			for (const [itemIndex, addresses] of reads) {
+				for (const address of addresses) {
+					const key = address.toLowerCase();
+					const entry = askedBy.get(key) ?? { address, items: [] };
+					if (!askedBy.has(key)) askedBy.set(key, entry);
+					if (entry.items[entry.items.length - 1] !== itemIndex) entry.items.push(itemIndex);
+				}
+			}
+			const unique = [...askedBy.values()];
+			const batches: AddressBatch[] = [];
+			for (let start = 0; start < unique.length; start += batchSize) {
+				const part = unique.slice(start, start + batchSize);
+				const served = [...new Set(part.flatMap((entry) => entry.items))].sort((a, b) => a - b);
+				batches.push({ items: served, addresses: part.map((entry) => entry.address) });
+			}
+			return batches;
+		},
+		send: async (batch) => await api.lookUp(batch.addresses),
+		concurrency,
+		output(itemIndex, addresses, sent) {
+			const entryOf = (address: string) => {
+				for (const { result } of sent) {
+					const entry = result.get(address.toLowerCase());
+					if (entry) return entry;
+				}
+				return undefined;
+			};
+			return addresses.map((address) => ({ json: resultFor(address, entryOf(address)), pairedItem: { item: itemIndex } }));
+		},
 	});
 }

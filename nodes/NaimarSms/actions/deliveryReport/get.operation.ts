@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { errorItem } from '../../../shared/execution/items';
+import { runBatched } from '../../../shared/execution/batched';
 import { invalidInput } from '../../../shared/transport/errors';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
 import { readMessageIds } from '../../helpers/messageIds';
 import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
-import { askInBatches } from '../../helpers/reportBatches';
-import { deliveryUrl, loginProblem } from '../../transport/login';
+import { askBatch, askInBatches, chunk, recordAnswers } from '../../helpers/reportBatches';
+import { loginProblem } from '../../transport/login';
 import { naimarProfile } from '../../transport/profile';
 
 export const DEFAULT_BATCH_SIZE = 100;
@@ -70,11 +70,6 @@ export const description: INodeProperties[] = [
 		],
 	}),
 ];
-
-interface ItemIds {
-	itemIndex: number;
-	ids: string[];
-}
 
 function readOptions(ctx: IExecuteFunctions) {
 	const { options, settings, concurrency } = readOperationOptions(ctx, 0);
@@ -138,77 +133,66 @@ async function waitForFinalStatuses(
 	}
 }
 
+interface IdBatch {
+	items: number[];
+	ids: string[];
+}
+
+function readItemIds(ctx: IExecuteFunctions, itemIndex: number): string[] {
+	const read = readMessageIds(ctx.getNodeParameter('messageIds', itemIndex, ''));
+	if ('problem' in read) throw invalidInput(ctx.getNode(), read.problem, read.hint, itemIndex);
+	return read.ids;
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
 	const { batchSize, concurrency, settings, waitForFinal, pollIntervalMs, maxWaitMs } = readOptions(this);
 	const credentials = await this.getCredentials(naimarProfile.credentialType);
 	const problem = loginProblem(credentials);
 	if (problem) throw invalidInput(this.getNode(), problem, 'Open the Naimar SMS credential and correct the field.');
 
-	// Read and check every item's ids before any request, so bad input costs nothing.
-	const invalid = new Map<number, INodeExecutionData>();
-	const requests: ItemIds[] = [];
 	const firstItemOf = new Map<string, number>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		let raw: unknown;
-		if (continueOnFail) {
-			// An expression that fails for one item (e.g. it names a missing node) fails that item alone.
-			try {
-				raw = this.getNodeParameter('messageIds', itemIndex, '');
-			} catch (error) {
-				invalid.set(itemIndex, errorItem(this, error, itemIndex));
-				continue;
-			}
-		} else {
-			raw = this.getNodeParameter('messageIds', itemIndex, '');
-		}
-		const read = readMessageIds(raw);
-		if ('problem' in read) {
-			const error = invalidInput(this.getNode(), read.problem, read.hint, itemIndex);
-			if (!continueOnFail) throw error;
-			invalid.set(itemIndex, errorItem(this, error, itemIndex));
-			continue;
-		}
-		requests.push({ itemIndex, ids: read.ids });
-		for (const id of read.ids) if (!firstItemOf.has(id)) firstItemOf.set(id, itemIndex);
-	}
-
-	const plan: BatchPlan = { url: deliveryUrl(credentials.baseUrl), batchSize, concurrency, settings, firstItemOf };
+	const plan: BatchPlan = { batchSize, concurrency, settings, firstItemOf };
 	const book: ReportBook = { answers: new Map(), failures: new Map() };
-	await askInBatches(this, plan, [...firstItemOf.keys()], book);
-	// Without Continue On Fail a failed batch ends the run: no point waiting for the others.
-	if (!continueOnFail) throwFirstFailure(requests, book);
-	const timedOut = waitForFinal ? await waitForFinalStatuses(this, plan, book, pollIntervalMs, maxWaitMs) : false;
-	if (!continueOnFail) throwFirstFailure(requests, book);
-	const stillWaitingNote = timedOut
-		? `Still waiting after the Max Wait of ${maxWaitMs / 1000} s; check again later`
-		: undefined;
-
-	const outputs = new Map<number, INodeExecutionData[]>();
-	for (const [itemIndex, item] of invalid) outputs.set(itemIndex, [item]);
-	for (const { itemIndex, ids } of requests) {
-		const failedId = ids.find((id) => book.failures.has(id));
-		if (failedId !== undefined) {
-			outputs.set(itemIndex, [errorItem(this, book.failures.get(failedId), itemIndex)]);
-			continue;
-		}
-		outputs.set(
-			itemIndex,
-			ids.map((id) => {
+	let stillWaitingNote: string | undefined;
+	return await runBatched<string[], IdBatch, void>(this, items, {
+		read: (itemIndex) => readItemIds(this, itemIndex),
+		// Each id once, in batches; a batch serves every item that asked for one of its ids.
+		pack: (reads) => {
+			const askedBy = new Map<string, number[]>();
+			for (const [itemIndex, ids] of reads) {
+				for (const id of ids) {
+					if (!firstItemOf.has(id)) firstItemOf.set(id, itemIndex);
+					const asking = askedBy.get(id) ?? [];
+					if (asking[asking.length - 1] !== itemIndex) asking.push(itemIndex);
+					askedBy.set(id, asking);
+				}
+			}
+			return chunk([...firstItemOf.keys()], batchSize).map((ids) => ({
+				ids,
+				items: [...new Set(ids.flatMap((id) => askedBy.get(id) ?? []))].sort((a, b) => a - b),
+			}));
+		},
+		send: async (batch) => {
+			const answers = await askBatch(this, plan, batch.ids).catch((error: unknown) => {
+				for (const id of batch.ids) book.failures.set(id, error);
+				throw error;
+			});
+			recordAnswers(book, batch.ids, answers);
+		},
+		concurrency,
+		afterSend: async () => {
+			const timedOut = waitForFinal ? await waitForFinalStatuses(this, plan, book, pollIntervalMs, maxWaitMs) : false;
+			if (timedOut) stillWaitingNote = `Still waiting after the Max Wait of ${maxWaitMs / 1000} s; check again later`;
+		},
+		output: (itemIndex, ids) => {
+			// A later round may have failed for one of the item's ids.
+			const failedId = ids.find((id) => book.failures.has(id));
+			if (failedId !== undefined) throw book.failures.get(failedId);
+			return ids.map((id) => {
 				const answer = book.answers.get(id);
 				const note = answer?.status === WAITING ? stillWaitingNote : undefined;
 				return { json: deliveryReportItem(id, answer, note), pairedItem: { item: itemIndex } };
-			}),
-		);
-	}
-	return [...outputs.keys()].sort((a, b) => a - b).flatMap((index) => outputs.get(index) ?? []);
-}
-
-/** Throws the error of the first input item (in input order) whose ids were in a failed batch. */
-function throwFirstFailure(requests: readonly ItemIds[], book: ReportBook): void {
-	if (!book.failures.size) return;
-	for (const { ids } of requests) {
-		const failedId = ids.find((id) => book.failures.has(id));
-		if (failedId !== undefined) throw book.failures.get(failedId);
-	}
+			});
+		},
+	});
 }

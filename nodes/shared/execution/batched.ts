@@ -1,0 +1,115 @@
+/**
+ * Work batched across items (ids or addresses of many items in one request, deliveries packed
+ * into few requests), with the Continue On Fail and error-output rules of `forEachItem`:
+ * every item is read and checked before the first request; a bad item becomes an error item,
+ * or stops the node before anything is sent; batches go out a few at a time; without Continue
+ * On Fail no batch is sent after one has failed, and the node throws the failure of the first
+ * input item (in input order) a failed batch served; otherwise each item it served gets the error.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../transport/limiter';
+import { errorItem } from './items';
+
+export interface Batch {
+	/** The input items the batch serves, in input order. */
+	readonly items: readonly number[];
+}
+
+export interface Sent<B, R> {
+	batch: B;
+	result: R;
+}
+
+export interface BatchedWork<Read, B extends Batch, R> {
+	/** Reads and checks one item's input; throws when it is bad (before any request). */
+	read(itemIndex: number): Promise<Read> | Read;
+	/** Packs the good items into batches; `reject` fails an item that cannot go out (e.g. too big together). */
+	pack(reads: ReadonlyMap<number, Read>, reject: (itemIndex: number, error: unknown) => void): Promise<B[]> | B[];
+	send(batch: B): Promise<R>;
+	/** Batches in flight at once. */
+	concurrency: number;
+	/** Runs once every batch has been sent and none failed the node, e.g. to ask again for what is pending. */
+	afterSend?(): Promise<void>;
+	/** The outputs of one good item from the batches that served it; may throw to fail the item alone. */
+	output(itemIndex: number, read: Read, sent: ReadonlyArray<Sent<B, R>>): Promise<INodeExecutionData[]> | INodeExecutionData[];
+	/** When the node stops, the error may say what the batches sent before it already changed. */
+	changedAnyway?(error: unknown, sent: ReadonlyArray<Sent<B, R>>): unknown;
+}
+
+export async function runBatched<Read, B extends Batch, R>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	work: BatchedWork<Read, B, R>,
+): Promise<INodeExecutionData[]> {
+	const continueOnFail = ctx.continueOnFail();
+	const failures = new Map<number, unknown>();
+	const fail = (itemIndex: number, error: unknown) => {
+		if (!continueOnFail) throw error;
+		if (!failures.has(itemIndex)) failures.set(itemIndex, error);
+	};
+
+	const reads = new Map<number, Read>();
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			reads.set(itemIndex, await work.read(itemIndex));
+		} catch (error) {
+			fail(itemIndex, error);
+		}
+	}
+	const batches = await work.pack(reads, (itemIndex, error) => {
+		reads.delete(itemIndex);
+		fail(itemIndex, error);
+	});
+
+	let stopped = false;
+	const outcomes = await mapWithConcurrency(batches, work.concurrency, async (batch) => {
+		if (stopped) return undefined;
+		try {
+			return { result: await work.send(batch) };
+		} catch (error) {
+			if (!continueOnFail) stopped = true;
+			return { error };
+		}
+	});
+	const sent: Array<Sent<B, R>> = [];
+	const sentFor = new Map<number, Array<Sent<B, R>>>();
+	batches.forEach((batch, index) => {
+		const outcome = outcomes[index];
+		if (!outcome) return;
+		if ('error' in outcome) {
+			for (const itemIndex of batch.items) if (!failures.has(itemIndex)) failures.set(itemIndex, outcome.error);
+			return;
+		}
+		const entry = { batch, result: outcome.result };
+		sent.push(entry);
+		for (const itemIndex of batch.items) {
+			const list = sentFor.get(itemIndex);
+			if (list) list.push(entry);
+			else sentFor.set(itemIndex, [entry]);
+		}
+	});
+	if (!continueOnFail && failures.size) {
+		const error = failures.get(Math.min(...failures.keys()));
+		throw work.changedAnyway ? work.changedAnyway(error, sent) : error;
+	}
+	await work.afterSend?.();
+
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const failure = failures.get(itemIndex);
+		if (failures.has(itemIndex)) {
+			output.push(errorItem(ctx, failure, itemIndex));
+			continue;
+		}
+		if (!reads.has(itemIndex)) continue;
+		const outputs = await Promise.resolve()
+			.then(async () => await work.output(itemIndex, reads.get(itemIndex) as Read, sentFor.get(itemIndex) ?? []))
+			.catch((error: unknown) => {
+				if (!continueOnFail) throw error;
+				return [errorItem(ctx, error, itemIndex)];
+			});
+		output.push(...outputs);
+	}
+	return output;
+}
