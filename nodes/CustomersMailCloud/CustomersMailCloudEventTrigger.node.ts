@@ -1,9 +1,7 @@
 import type {
-	ICredentialDataDecryptedObject,
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	IDataObject,
-	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
@@ -17,26 +15,15 @@ import {
 	CONSOLE_MENU_PATH,
 	basicAuthMatches,
 	readEventPost,
-	secretEquals,
 	statusWanted,
 	toEventItem,
 } from './helpers/eventWebhook';
+import { answerCaller, callerCredential, consoleManagedWebhook, refuseCaller, secretEquals } from '../shared/execution/webhook';
 
 const EVENT_CREDENTIAL = 'customersMailCloudEventApi';
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** Answers the service at once: the docs promise no redelivery, so nothing waits on the workflow. */
-function answer(ctx: IWebhookFunctions, status: number, body: string): void {
-	ctx.getResponseObject().status(status).type('text/plain').send(body);
-}
-
-async function callerCredential(ctx: IWebhookFunctions): Promise<ICredentialDataDecryptedObject | undefined> {
-	// The credential is optional: without one every POST is accepted. One that is set but cannot
-	// be read fails the call rather than letting everything in.
-	if (!ctx.getNode().credentials?.[EVENT_CREDENTIAL]) return undefined;
-	return await ctx.getCredentials<ICredentialDataDecryptedObject>(EVENT_CREDENTIAL);
-}
 
 export class CustomersMailCloudEventTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -136,43 +123,27 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 		},
 	};
 
-	// The Event Webhook is set up only in the console: there is nothing to create or delete by API.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// The Event Webhook is set up only in the console.
+	webhookMethods = consoleManagedWebhook;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const credential = await callerCredential(this);
+		// The docs promise no redelivery: the service is answered at once, nothing waits on the workflow.
+		const credential = await callerCredential(this, EVENT_CREDENTIAL);
 		const authentication = String(credential?.authentication ?? 'none');
 		if (authentication === 'basicAuth') {
 			const headers = this.getHeaderData() as IDataObject;
 			if (!basicAuthMatches(headers.authorization, String(credential?.user ?? ''), String(credential?.password ?? ''))) {
 				this.getResponseObject().setHeader('WWW-Authenticate', 'Basic realm="Customers Mail Cloud events"');
-				answer(this, 401, 'Unauthorized');
-				return { noWebhookResponse: true };
+				return refuseCaller(this, 401, 'Unauthorized');
 			}
 		}
 		const body = this.getBodyData() as IDataObject;
 		if (authentication === 'apiKey' && !secretEquals(body?.api_key, String(credential?.apiKey ?? ''))) {
-			answer(this, 403, 'Forbidden');
-			return { noWebhookResponse: true };
+			return refuseCaller(this, 403, 'Forbidden');
 		}
 		const read = readEventPost(body);
-		if ('problem' in read) {
-			answer(this, 400, `Not a Customers Mail Cloud event: ${read.problem}`);
-			return { noWebhookResponse: true };
-		}
-		answer(this, 200, 'OK');
+		if ('problem' in read) return refuseCaller(this, 400, `Not a Customers Mail Cloud event: ${read.problem}`);
+		answerCaller(this, 200, 'OK');
 		const { post } = read;
 		const eventTypes = this.getNodeParameter('eventTypes', []) as string[];
 		if (eventTypes.length && !eventTypes.includes(post.eventType)) return { noWebhookResponse: true };

@@ -2,7 +2,6 @@ import type {
 	ICredentialsDecrypted,
 	ICredentialTestFunctions,
 	IDataObject,
-	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeType,
 	INodeTypeDescription,
@@ -16,10 +15,10 @@ import {
 	PUSH_STATUS_NAMES,
 	UNKNOWN_STATUS,
 	readPushReport,
-	secretMatches,
 	sharedSecretProblem,
 	unfoldQuery,
 } from './helpers/pushReport';
+import { answerCaller, callerCredential, consoleManagedWebhook, refuseCaller, secretEquals } from '../shared/execution/webhook';
 
 const STATUS_OPTIONS = [
 	...Object.entries(PUSH_STATUS_NAMES).map(([code, name]) => ({
@@ -29,19 +28,14 @@ const STATUS_OPTIONS = [
 	{ name: 'Unknown (Any Other Code)', value: UNKNOWN_STATUS },
 ];
 
-/** The gateway retries for 24 hours unless it gets exactly HTTP 200 with the body "OK". */
-function answer(ctx: IWebhookFunctions, status: number, body: string): void {
-	ctx.getResponseObject().status(status).type('text/plain').send(body);
-}
-
 /**
  * The Shared Secret calls must carry: undefined when no Naimar SMS Push credential is chosen
  * (any call is accepted), '' when the chosen one holds none (no call is accepted).
  */
 async function expectedSecret(ctx: IWebhookFunctions): Promise<string | undefined> {
-	if (!ctx.getNode().credentials?.[PUSH_CREDENTIAL_TYPE]) return undefined;
-	const { sharedSecret } = await ctx.getCredentials(PUSH_CREDENTIAL_TYPE);
-	return typeof sharedSecret === 'string' ? sharedSecret : '';
+	const credential = await callerCredential(ctx, PUSH_CREDENTIAL_TYPE);
+	if (!credential) return undefined;
+	return typeof credential.sharedSecret === 'string' ? credential.sharedSecret : '';
 }
 
 export class NaimarSmsTrigger implements INodeType {
@@ -110,36 +104,20 @@ export class NaimarSmsTrigger implements INodeType {
 		},
 	};
 
-	// Naimar SMS has no API to register a report URL (it is set in the customer portal), so there
-	// is nothing to create or delete on the gateway's side.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Naimar SMS has no API to register a report URL: it is set in the customer portal.
+	webhookMethods = consoleManagedWebhook;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const query = unfoldQuery(this.getQueryData() as Record<string, unknown>);
 		const secret = await expectedSecret(this);
-		if (secret !== undefined && (secret === '' || !secretMatches(query.secret, secret))) {
-			answer(this, 403, 'Forbidden');
-			return { noWebhookResponse: true };
+		if (secret !== undefined && (secret === '' || !secretEquals(query.secret, secret))) {
+			return refuseCaller(this, 403, 'Forbidden');
 		}
 		const report = readPushReport(query);
-		if (!report) {
-			answer(this, 400, 'Not a delivery report: the query needs "id" and "status"');
-			return { noWebhookResponse: true };
-		}
-		answer(this, 200, 'OK');
+		if (!report) return refuseCaller(this, 400, 'Not a delivery report: the query needs "id" and "status"');
+		// The gateway retries for 24 hours unless it gets exactly HTTP 200 with the body "OK".
+		answerCaller(this, 200, 'OK');
 		const statuses = Array.isArray(options.statuses) ? (options.statuses as string[]) : [];
 		if (statuses.length && !statuses.includes(report.status as string)) return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([report])] };

@@ -4,8 +4,8 @@
  * unconfirmed readings live here and nowhere else.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { createHash, timingSafeEqual } from 'node:crypto';
 
+import { secretEquals } from '../../shared/execution/webhook';
 import { knownStatusText } from './blockStatus';
 
 export const EVENT_TYPES = ['deliveries', 'bounces', 'blocks'] as const;
@@ -80,14 +80,6 @@ export function statusWanted(eventType: string, event: IDataObject, deliveryStat
 	const status = String(event.status ?? '');
 	if (eventType === 'deliveries') return deliveryStatuses.length === 0 || deliveryStatuses.includes(status);
 	return errorStatuses.length === 0 || errorStatuses.includes(status);
-}
-
-/** Compares a secret in constant time (digests of equal length, whatever the input). */
-export function secretEquals(given: unknown, expected: string): boolean {
-	const value = first(given);
-	if (typeof value !== 'string') return false;
-	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-	return timingSafeEqual(digest(value), digest(expected));
 }
 
 /** Whether an Authorization header carries these BASIC credentials. */

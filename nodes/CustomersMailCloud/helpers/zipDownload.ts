@@ -6,13 +6,13 @@ import type {
 	IDataObject,
 	IDisplayOptions,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { WithBinary, forEachItem } from '../../shared/execution/items';
+import { withoutSecretOptions } from '../../shared/transport/errors';
 import type { DownloadedFile } from '../transport/download';
 import { CREDENTIAL_TYPE } from '../transport/profile';
 import { readCsvRowsFromZip } from './csvFromZip';
@@ -108,18 +108,6 @@ async function downloadOne(
 	return rows;
 }
 
-/**
- * n8n errors carry the node, parameters included, into execution data and logs: the ZIP
- * password is a parameter, so failures carry a copy of the node without it.
- */
-function withoutZipPassword(error: unknown, node: INode): unknown {
-	const options = (node.parameters?.options ?? {}) as IDataObject;
-	if (!options.zipPassword || !error || typeof error !== 'object' || !('node' in error)) return error;
-	const parameters = { ...node.parameters, options: { ...options, zipPassword: '[redacted]' } };
-	(error as { node: INode }).node = { ...node, parameters };
-	return error;
-}
-
 /** Runs a download per input item, one at a time (each may be large). */
 export async function executeZipDownload(
 	ctx: IExecuteFunctions,
@@ -128,7 +116,8 @@ export async function executeZipDownload(
 ): Promise<INodeExecutionData[]> {
 	return await forEachItem(ctx, items, async (itemIndex) =>
 		await downloadOne(ctx, spec, itemIndex).catch((error: unknown) => {
-			throw withoutZipPassword(error, ctx.getNode());
+			// Older workflows hold the ZIP password as an option; it is in the credential now.
+			throw withoutSecretOptions(error, ctx.getNode(), ['zipPassword']);
 		}),
 	);
 }

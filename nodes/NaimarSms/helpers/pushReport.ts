@@ -1,5 +1,4 @@
 /** Reading one push delivery report (`GET ?id=&rcv_msg_id=&time=&status=`) from the gateway. */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /** The gateway's numeric push statuses and their names. */
@@ -69,12 +68,4 @@ export function sharedSecretProblem(secret: unknown): string | undefined {
 		return `Shared Secret is too short to be hard to guess: use at least ${MIN_SECRET_LENGTH} characters`;
 	}
 	return undefined;
-}
-
-/** Constant-time comparison, so the secret cannot be guessed character by character. */
-export function secretMatches(given: unknown, expected: string): boolean {
-	const value = first(given);
-	if (value === undefined) return false;
-	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
-	return timingSafeEqual(digest(value), digest(expected));
 }

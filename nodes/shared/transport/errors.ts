@@ -3,10 +3,10 @@
  * code, field and message, with every secret removed. Raw HTTP-client errors are never passed
  * on: they carry the request (form body, headers) and so the credentials.
  */
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode, INodeParameters, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { redactText } from './redact';
+import { REDACTED, redactText } from './redact';
 
 /** One error as the provider states it. */
 export interface ProviderErrorDetail {
@@ -114,4 +114,18 @@ export function errorToJson(error: unknown): JsonObject {
 	}
 	if (failure.context?.networkCode) json.networkCode = failure.context.networkCode;
 	return json;
+}
+
+/**
+ * n8n errors carry the node, parameters included, into execution data and logs. A secret that
+ * a workflow still holds in its Options collection is replaced in the copy the error carries.
+ */
+export function withoutSecretOptions(error: unknown, node: INode, names: readonly string[]): unknown {
+	const options = (node.parameters?.options ?? {}) as INodeParameters;
+	const present = names.filter((name) => options[name]);
+	if (!present.length || !error || typeof error !== 'object' || !('node' in error)) return error;
+	const cleaned: INodeParameters = { ...options };
+	for (const name of present) cleaned[name] = REDACTED;
+	(error as { node: INode }).node = { ...node, parameters: { ...node.parameters, options: cleaned } };
+	return error;
 }

@@ -2,7 +2,7 @@
  * Secret redaction. Every text that leaves the shared transport (error messages, descriptions,
  * causes) passes through here, so a provider echoing a request back can never leak a key.
  */
-const REDACTED = '[redacted]';
+export const REDACTED = '[redacted]';
 
 /** Field names whose values are secrets wherever they appear (form bodies, JSON, query strings). */
 const SECRET_FIELD_PATTERN =

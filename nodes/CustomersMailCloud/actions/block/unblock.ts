@@ -70,7 +70,7 @@ export async function executeUnblock(
 					// An earlier try of this execution (Retry On Fail reruns the node) lifted it already.
 					if (isNotFound(error) && done.hasEarlier(target)) return 'alreadyDone';
 					if (options.returnNotFound === true && isNotFound(error)) return 'notFound';
-					// already a NodeApiError from the shared transport, with code, field and message
+					// already an error from the shared transport, with code, field and message
 					throw error;
 				},
 			);
