@@ -53,8 +53,8 @@ export function addDays(day: string, days: number): string {
 	return date.toISOString().slice(0, 10);
 }
 
-/** Offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
-function zoneOffsetMs(timeZone: string, epochMs: number): number {
+/** The wall-clock fields of an instant in `timeZone`: year (4 digits), month, day, hour (00–23), minute, second (2 digits). */
+export function wallClock(timeZone: string, epochMs: number): Record<string, string> {
 	const parts = new Intl.DateTimeFormat('en-US', {
 		timeZone,
 		hourCycle: 'h23',
@@ -65,7 +65,13 @@ function zoneOffsetMs(timeZone: string, epochMs: number): number {
 		minute: '2-digit',
 		second: '2-digit',
 	}).formatToParts(new Date(epochMs));
-	const field = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+	return Object.fromEntries(parts.map((part) => [part.type, part.value]));
+}
+
+/** Offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function zoneOffsetMs(timeZone: string, epochMs: number): number {
+	const parts = wallClock(timeZone, epochMs);
+	const field = (type: string) => Number(parts[type] ?? 0);
 	const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
 	return asUtc - Math.floor(epochMs / 1000) * 1000;
 }

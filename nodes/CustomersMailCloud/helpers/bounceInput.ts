@@ -5,7 +5,7 @@ import { invalidInput } from '../../shared/transport/errors';
 import { refuseListOrObject } from '../../shared/description/parameters';
 import type { BounceFilters } from '../transport/bounces';
 import { knownStatusText } from './blockStatus';
-import { readDate } from './input';
+import { readDateRange } from './input';
 
 function readText(ctx: IExecuteFunctions, raw: IDataObject, name: string, label: string, itemIndex: number): string | undefined {
 	refuseListOrObject(ctx, raw[name], label, itemIndex);
@@ -28,16 +28,7 @@ export function readBounceFilters(ctx: IExecuteFunctions, itemIndex: number): Bo
 		}
 		filters.status = status;
 	}
-	filters.startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
-	filters.endDate = readDate(ctx, raw.endDate, 'End Date', itemIndex);
-	if (filters.startDate && filters.endDate && filters.startDate > filters.endDate) {
-		throw invalidInput(
-			ctx.getNode(),
-			`Start Date (${filters.startDate}) is after End Date (${filters.endDate})`,
-			'The start date must be the same day as the end date or earlier. Swap or correct them.',
-			itemIndex,
-		);
-	}
+	Object.assign(filters, readDateRange(ctx, raw, itemIndex));
 	filters.from = readText(ctx, raw, 'from', 'From Contains', itemIndex);
 	filters.to = readText(ctx, raw, 'to', 'To Contains', itemIndex);
 	filters.apiData = readText(ctx, raw, 'apiData', 'API Data Contains', itemIndex);

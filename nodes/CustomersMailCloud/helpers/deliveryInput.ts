@@ -5,7 +5,8 @@ import { invalidInput } from '../../shared/transport/errors';
 import { refuseListOrObject } from '../../shared/description/parameters';
 import type { DeliveryFilters, DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_STATUSES } from '../transport/deliveries';
-import { addDays, toApiDate } from '../../shared/dateTime';
+import { addDays } from '../../shared/dateTime';
+import { readDate } from './input';
 
 /** The longest range one run reads day by day: the provider asks to poll these lists rarely. */
 export const MAX_DELIVERY_DAYS = 31;
@@ -14,16 +15,7 @@ function readDay(ctx: IExecuteFunctions, value: unknown, label: string, itemInde
 	if (value === undefined || value === null || value === '') return undefined;
 	// A Date or a Luxon DateTime is one day; a list is not.
 	if (Array.isArray(value)) refuseListOrObject(ctx, value, label, itemIndex, 'one day');
-	const day = toApiDate(value, ctx.getTimezone());
-	if (!day) {
-		throw invalidInput(
-			ctx.getNode(),
-			`${label} is not a valid date: "${String(value)}"`,
-			`Pick a day in "${label}" or give one as yyyy-mm-dd, e.g. 2024-05-01.`,
-			itemIndex,
-		);
-	}
-	return day;
+	return readDate(ctx, value, label, itemIndex);
 }
 
 function readText(ctx: IExecuteFunctions, raw: IDataObject, name: string, label: string, itemIndex: number): string | undefined {

@@ -51,6 +51,25 @@ export function readDate(ctx: IExecuteFunctions, value: unknown, label: string, 
 	return day;
 }
 
+/** Start Date and End Date of a Filters collection as yyyy-mm-dd, the start checked against the end. */
+export function readDateRange(
+	ctx: IExecuteFunctions,
+	raw: IDataObject,
+	itemIndex: number,
+): { startDate?: string; endDate?: string } {
+	const startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
+	const endDate = readDate(ctx, raw.endDate, 'End Date', itemIndex);
+	if (startDate && endDate && startDate > endDate) {
+		throw invalidInput(
+			ctx.getNode(),
+			`Start Date (${startDate}) is after End Date (${endDate})`,
+			'The start date must be the same day as the end date or earlier. Swap or correct them.',
+			itemIndex,
+		);
+	}
+	return { startDate, endDate };
+}
+
 /** The Filters collection, with dates as yyyy-mm-dd and the start checked against the end. */
 export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFilters {
 	const raw = (ctx.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
@@ -58,16 +77,7 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number): BlockFil
 	refuseListOrObject(ctx, raw.email, 'Email Contains', itemIndex, 'one address');
 	const email = String(raw.email ?? '').trim();
 	if (email) filters.email = email;
-	filters.startDate = readDate(ctx, raw.startDate, 'Start Date', itemIndex);
-	filters.endDate = readDate(ctx, raw.endDate, 'End Date', itemIndex);
-	if (filters.startDate && filters.endDate && filters.startDate > filters.endDate) {
-		throw invalidInput(
-			ctx.getNode(),
-			`Start Date (${filters.startDate}) is after End Date (${filters.endDate})`,
-			'The start date must be the same day as the end date or earlier. Swap or correct them.',
-			itemIndex,
-		);
-	}
+	Object.assign(filters, readDateRange(ctx, raw, itemIndex));
 	if (raw.removed === true || raw.removed === 'true') filters.removed = true;
 	return filters;
 }

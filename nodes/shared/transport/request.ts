@@ -262,8 +262,17 @@ export async function sendRequest<T = unknown>(
 	settings: TransportSettings,
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
-	if (!profile.oauth2ClientCredentials) return await sendWithRetries<T>(ctx, profile, request, settings, itemIndex);
-	return await oneTokenPerExecution(ctx, profile.credentialType, async () => await sendWithRetries<T>(ctx, profile, request, settings, itemIndex));
+	const send = async () => await sendWithRetries<T>({ ctx, profile, request, settings, itemIndex });
+	return profile.oauth2ClientCredentials ? await oneTokenPerExecution(ctx, profile.credentialType, send) : await send();
+}
+
+/** One request as sendRequest was given it. */
+interface Exchange {
+	ctx: RequestContext;
+	profile: ProviderProfile;
+	request: ApiRequest;
+	settings: TransportSettings;
+	itemIndex?: number;
 }
 
 /** What one attempt came to: an answer, a retry after a wait, or a failure to report. */
@@ -272,13 +281,7 @@ type Verdict<T> =
 	| { outcome: 'retry'; waitMs: number }
 	| { outcome: 'fail'; failure: ProviderFailure };
 
-async function sendWithRetries<T>(
-	ctx: RequestContext,
-	profile: ProviderProfile,
-	request: ApiRequest,
-	settings: TransportSettings,
-	itemIndex?: number,
-): Promise<ApiResponse<T>> {
+async function sendWithRetries<T>({ ctx, profile, request, settings, itemIndex }: Exchange): Promise<ApiResponse<T>> {
 	const maxAttempts = Math.max(1, Math.floor(settings.retry.maxAttempts));
 	const options = httpOptionsFor(request, settings);
 	for (let attempt = 1; ; attempt++) {
