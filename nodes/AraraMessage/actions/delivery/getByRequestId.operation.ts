@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { handleStatuses } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
@@ -8,9 +9,7 @@ import { rephraseError } from '../../../shared/transport/rephrase';
 import { getDeliveriesByRequestId } from '../../transport/deliveries';
 import { araraProfile } from '../../transport/profile';
 
-const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Request ID',
 		name: 'requestId',
@@ -19,10 +18,11 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. newsletter202405',
 		description: 'The request ID you chose when reserving the delivery (lowercase letters and digits)',
-		displayOptions: { show: showFor },
 	},
-	optionsCollection({ show: showFor, withConcurrency: true }),
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getByRequestId'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(

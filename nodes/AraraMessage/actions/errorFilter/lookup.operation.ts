@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
@@ -6,9 +7,7 @@ import { mapWithConcurrency } from '../../../shared/transport/limiter';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { MAX_LOOKUP_BATCH, lookUpErrorFilter } from '../../transport/errorFilter';
 
-const show = { resource: ['errorFilter'], operation: ['lookup'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Address',
 		name: 'address',
@@ -18,10 +17,8 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.email }}',
 		description:
 			'The e-mail address to look up, usually from the input item. An expression may also give a list of addresses. The addresses of all input items are looked up together, up to 10,000 per request.',
-		displayOptions: { show },
 	},
 	optionsCollection({
-		show,
 		own: [
 			{
 				displayName: 'Addresses per Request',
@@ -36,6 +33,8 @@ export const description: INodeProperties[] = [
 		withConcurrency: true,
 	}),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['errorFilter'], operation: ['lookup'] } }, properties);
 
 /** One input item's addresses, or why the item cannot be looked up. */
 type ItemAddresses = { addresses: string[] } | { error: unknown };
