@@ -8,10 +8,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, readTriggerOptions } from '../shared/description/options';
-import { refuseListOrObject } from '../shared/description/parameters';
 import { fetchPagesUntilShort } from '../shared/transport/paging';
 import type { TransportSettings } from '../shared/transport/request';
-import { emailContainsFilter } from './actions/block/filters';
+import { emailContainsFilter, readEmailContains } from './actions/block/filters';
 import { readWatchedServerComposition, watchedServerCompositionField } from './actions/block/serverComposition';
 import { toBlockItem } from './helpers/blockStatus';
 import { filtersCollection } from './helpers/filters';
@@ -127,8 +126,7 @@ export class CustomersMailCloudTrigger implements INodeType {
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 		const { options, settings, concurrency } = readTriggerOptions(this);
 		const serverComposition = await readWatchedServerComposition(this);
-		refuseListOrObject(this, filters.email, 'Email Contains', undefined, 'one address');
-		const email = String(filters.email ?? '').trim() || undefined;
+		const email = readEmailContains(this, filters);
 		if (MAIL_WATCH_EVENTS.includes(event)) {
 			// Mail events keep their own state and calls; Email Contains matches the recipient.
 			return await pollMailEvent(this, event as unknown as MailWatchEvent, { serverComposition, to: email, settings, concurrency });

@@ -1,5 +1,5 @@
 /** The Filters collection the Customers Mail Cloud operations share, its common filters and their readers. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import { refuseListOrObject } from '../../shared/description/parameters';
 import { toApiDate } from '../../shared/dateTime';
@@ -78,11 +78,11 @@ export function readDateRange(
 
 /** A text filter of a Filters collection, trimmed; undefined when empty; a list or an object is refused. */
 export function readFilterText(
-	ctx: IExecuteFunctions,
+	ctx: { getNode(): INode },
 	filters: IDataObject,
 	name: string,
 	label: string,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	expected?: string,
 ): string | undefined {
 	refuseListOrObject(ctx, filters[name], label, itemIndex, expected);

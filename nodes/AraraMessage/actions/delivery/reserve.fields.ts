@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../shared/description/options';
 
-/** Shown for Send only: reserve.operation.ts sets when. */
+/** The parameters of Send; reserve.operation.ts shows them for Send only. */
 export const reserveProperties: INodeProperties[] = [
 	{
 		displayName: 'Deliveries',
