@@ -8,12 +8,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection, readTriggerOptions } from '../shared/description/options';
-import { refuseListOrObject } from '../shared/description/parameters';
 import { fetchPagesUntilShort } from '../shared/transport/paging';
 import type { TransportSettings } from '../shared/transport/request';
-import { emailContainsFilter } from './actions/block/fields';
+import { emailContainsFilter, readEmailContains } from './actions/block/filters';
+import { readWatchedServerComposition, watchedServerCompositionField } from './actions/block/serverComposition';
 import { toBlockItem } from './helpers/blockStatus';
-import { serverCompositionOrDefault } from './helpers/input';
+import { filtersCollection } from './helpers/filters';
 import type { WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
 import { addDays } from '../shared/dateTime';
@@ -108,23 +108,8 @@ export class CustomersMailCloudTrigger implements INodeType {
 				],
 				default: 'newBlock',
 			},
-			{
-				displayName: 'Server Composition',
-				name: 'serverComposition',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. testcomp',
-				description:
-					"Name of the server composition (sending environment) to watch. Leave empty to use the credential's Default Server Composition.",
-			},
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [emailContainsFilter],
-			},
+			watchedServerCompositionField,
+			filtersCollection([emailContainsFilter]),
 			optionsCollection({ withConcurrency: false, own: [minPollIntervalOption] }),
 			{
 				displayName:
@@ -140,12 +125,8 @@ export class CustomersMailCloudTrigger implements INodeType {
 		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 		const { options, settings, concurrency } = readTriggerOptions(this);
-		const serverComposition = await serverCompositionOrDefault(
-			this,
-			String(this.getNodeParameter('serverComposition', '') ?? '').trim(),
-		);
-		refuseListOrObject(this, filters.email, 'Email Contains', undefined, 'one address');
-		const email = String(filters.email ?? '').trim() || undefined;
+		const serverComposition = await readWatchedServerComposition(this);
+		const email = readEmailContains(this, filters);
 		if (MAIL_WATCH_EVENTS.includes(event)) {
 			// Mail events keep their own state and calls; Email Contains matches the recipient.
 			return await pollMailEvent(this, event as unknown as MailWatchEvent, { serverComposition, to: email, settings, concurrency });

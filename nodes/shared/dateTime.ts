@@ -53,8 +53,10 @@ export function addDays(day: string, days: number): string {
 	return date.toISOString().slice(0, 10);
 }
 
-/** The wall-clock fields of an instant in `timeZone`: year (4 digits), month, day, hour (00–23), minute, second (2 digits). */
-export function wallClock(timeZone: string, epochMs: number): Record<string, string> {
+export type WallClockField = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
+
+/** An instant's wall-clock time in `timeZone`, as digits (two each but the year); a RangeError for an unknown zone. */
+export function wallClockParts(epochMs: number, timeZone: string): Record<WallClockField, string> {
 	const parts = new Intl.DateTimeFormat('en-US', {
 		timeZone,
 		hourCycle: 'h23',
@@ -65,14 +67,21 @@ export function wallClock(timeZone: string, epochMs: number): Record<string, str
 		minute: '2-digit',
 		second: '2-digit',
 	}).formatToParts(new Date(epochMs));
-	return Object.fromEntries(parts.map((part) => [part.type, part.value]));
+	const field = (type: WallClockField) => parts.find((part) => part.type === type)?.value ?? '00';
+	return {
+		year: field('year'),
+		month: field('month'),
+		day: field('day'),
+		hour: field('hour'),
+		minute: field('minute'),
+		second: field('second'),
+	};
 }
 
 /** Offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function zoneOffsetMs(timeZone: string, epochMs: number): number {
-	const parts = wallClock(timeZone, epochMs);
-	const field = (type: string) => Number(parts[type] ?? 0);
-	const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+	const { year, month, day, hour, minute, second } = wallClockParts(epochMs, timeZone);
+	const asUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
 	return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 

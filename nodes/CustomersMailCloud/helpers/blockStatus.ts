@@ -32,3 +32,8 @@ export const ERROR_STATUS_NAMES: ReadonlyArray<[code: string, name: string]> = O
 export function toBlockItem(block: IDataObject): IDataObject {
 	return { ...block, statusText: statusTextOf(block.status) };
 }
+
+/** A bounce as the API gives it, plus `statusText` (null for a code not in the provider's list). */
+export function toBounceItem(bounce: IDataObject): IDataObject {
+	return { ...bounce, statusText: knownStatusText(bounce.status) ?? null };
+}

@@ -1,27 +1,14 @@
 /** Reading and checking the Deliveries parameters before any request is sent. */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { invalidInput } from '../../shared/transport/errors';
-import { refuseListOrObject } from '../../shared/description/parameters';
 import type { DeliveryFilters, DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_STATUSES } from '../transport/deliveries';
 import { addDays } from '../../shared/dateTime';
-import { readDate } from './input';
+import { readDate, readFiltersCollection, readMailTextFilters } from './filters';
 
 /** The longest range one run reads day by day: the provider asks to poll these lists rarely. */
 export const MAX_DELIVERY_DAYS = 31;
-
-function readDay(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	// A Date or a Luxon DateTime is one day; a list is not.
-	if (Array.isArray(value)) refuseListOrObject(ctx, value, label, itemIndex, 'one day');
-	return readDate(ctx, value, label, itemIndex);
-}
-
-function readText(ctx: IExecuteFunctions, raw: IDataObject, name: string, label: string, itemIndex: number): string | undefined {
-	refuseListOrObject(ctx, raw[name], label, itemIndex);
-	return String(raw[name] ?? '').trim() || undefined;
-}
 
 /** The days to read (date … endDate, inclusive) and the filters sent with each. */
 export interface DeliveryQuery {
@@ -30,7 +17,7 @@ export interface DeliveryQuery {
 }
 
 export function readDeliveryQuery(ctx: IExecuteFunctions, itemIndex: number): DeliveryQuery {
-	const date = readDay(ctx, ctx.getNodeParameter('date', itemIndex, ''), 'Date', itemIndex);
+	const date = readDate(ctx, ctx.getNodeParameter('date', itemIndex, ''), 'Date', itemIndex);
 	if (!date) {
 		throw invalidInput(
 			ctx.getNode(),
@@ -39,8 +26,8 @@ export function readDeliveryQuery(ctx: IExecuteFunctions, itemIndex: number): De
 			itemIndex,
 		);
 	}
-	const raw = (ctx.getNodeParameter('filters', itemIndex, {}) ?? {}) as IDataObject;
-	const endDate = readDay(ctx, raw.endDate, 'End Date', itemIndex) ?? date;
+	const raw = readFiltersCollection(ctx, itemIndex);
+	const endDate = readDate(ctx, raw.endDate, 'End Date', itemIndex) ?? date;
 	if (endDate < date) {
 		throw invalidInput(
 			ctx.getNode(),
@@ -86,8 +73,5 @@ export function readDeliveryQuery(ctx: IExecuteFunctions, itemIndex: number): De
 		}
 		filters.status = status as DeliveryStatus;
 	}
-	filters.from = readText(ctx, raw, 'from', 'From Contains', itemIndex);
-	filters.to = readText(ctx, raw, 'to', 'To Contains', itemIndex);
-	filters.apiData = readText(ctx, raw, 'apiData', 'API Data Contains', itemIndex);
-	return { days, filters };
+	return { days, filters: { ...filters, ...readMailTextFilters(ctx, raw, itemIndex) } };
 }

@@ -1,10 +1,10 @@
-import { wallClock } from '../../shared/dateTime';
+import { wallClockParts } from '../../shared/dateTime';
 
 /** The name the API gives its downloads (e.g. blocks-yyyyMMdd_HHmmss.zip), for when it sends none. */
 export function defaultDownloadName(now: Date, timeZone: string, prefix = 'blocks'): string {
 	let parts: Record<string, string>;
 	try {
-		parts = wallClock(timeZone, now.getTime());
+		parts = wallClockParts(now.getTime(), timeZone);
 	} catch {
 		return defaultDownloadName(now, 'UTC', prefix);
 	}

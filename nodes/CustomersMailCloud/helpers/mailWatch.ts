@@ -15,7 +15,7 @@ import type { TransportSettings } from '../../shared/transport/request';
 import { BOUNCE_PAGE_SIZE, bouncesApi } from '../transport/bounces';
 import type { DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../transport/deliveries';
-import { toBounceItem } from './bounceInput';
+import { toBounceItem } from './blockStatus';
 import { addDays } from '../../shared/dateTime';
 import { sortByCreated } from './blockWatch';
 

@@ -4,7 +4,6 @@
  */
 import type {
 	IDataObject,
-	IDisplayOptions,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
@@ -19,10 +18,8 @@ import { readCsvRowsFromZip } from './csvFromZip';
 import { defaultDownloadName } from './fileName';
 import { ZipError } from './zip';
 
-type Show = NonNullable<IDisplayOptions['show']>;
-
-/** Output (ZIP file, or one item per row) and the binary field name. */
-export function downloadOutputFields(show: Show, rowsName: string, rowsDescription: string): INodeProperties[] {
+/** Output (ZIP file, or one item per row) and the binary field name; `rowsName` names the second choice. */
+export function downloadOutputFields(rowsName: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'Output',
@@ -37,11 +34,10 @@ export function downloadOutputFields(show: Show, rowsName: string, rowsDescripti
 				{
 					name: rowsName,
 					value: 'items',
-					description: rowsDescription,
+					description: 'Unzip the CSV inside and output one item per row, like Get Many',
 				},
 			],
 			default: 'binary',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Put Output File in Field',
@@ -50,7 +46,7 @@ export function downloadOutputFields(show: Show, rowsName: string, rowsDescripti
 			default: 'data',
 			required: true,
 			hint: 'The name of the output binary field to put the file in',
-			displayOptions: { show: { ...show, output: ['binary'] } },
+			displayOptions: { show: { output: ['binary'] } },
 		},
 	];
 }

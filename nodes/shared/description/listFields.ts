@@ -1,31 +1,29 @@
 /** The Return All and Limit parameters every "Get Many" operation offers, as n8n's own nodes name them. */
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { invalidInput } from '../transport/errors';
 
-/** Return All, and Limit shown while it is off; `returnAllHint` says what "all" means for the provider. */
-export function returnAllFields(show: NonNullable<IDisplayOptions['show']>, returnAllHint?: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			...(returnAllHint ? { hint: returnAllHint } : {}),
-			displayOptions: { show },
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-		},
-	];
-}
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+/** Shown only while Return All is off; read with `readLimit`. */
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/** Return All, then Limit. */
+export const returnAllFields: INodeProperties[] = [returnAllField, limitField];
 
 /** The Limit of an item: a whole number of at least 1; text, 0 or a negative number is refused before any request. */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {

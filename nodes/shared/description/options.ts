@@ -1,5 +1,5 @@
 /** Node options every operation offers for its requests, and reading an `options` collection into transport settings. */
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 import type { TransportSettings } from '../transport/request';
@@ -46,8 +46,6 @@ export const concurrencyOptionField: INodeProperties = {
 };
 
 export interface OptionsCollectionSpec {
-	/** When the collection shows (an operation's resource and operation); always when undefined. */
-	show?: IDisplayOptions['show'];
 	/** The operation's own options, listed first. */
 	own?: INodeProperties[];
 	/** Whether to offer "Parallel Requests": only where requests can run side by side. */
@@ -55,14 +53,13 @@ export interface OptionsCollectionSpec {
 }
 
 /** The "Options" collection of an operation or trigger: its own options, then the shared request options. */
-export function optionsCollection({ show, own = [], withConcurrency }: OptionsCollectionSpec): INodeProperties {
+export function optionsCollection({ own = [], withConcurrency }: OptionsCollectionSpec): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		...(show ? { displayOptions: { show } } : {}),
 		options: [...own, ...(withConcurrency ? [concurrencyOptionField] : []), ...requestOptionFields],
 	};
 }

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection } from '../../../shared/description/options';
@@ -6,15 +7,16 @@ import { ANSWERS_NOTHING } from '../../../shared/transport/client';
 import { deliveriesApi, normalizeDelivery } from '../../transport/deliveries';
 import { deliveryIdField, readDeliveryId } from './deliveryId';
 
-const showFor = { resource: ['delivery'], operation: ['cancel'] };
-
-export const description: INodeProperties[] = [
-	deliveryIdField(
-		showFor,
-		'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
-	),
-	optionsCollection({ show: showFor, withConcurrency: true }),
+const properties: INodeProperties[] = [
+	{
+		...deliveryIdField,
+		description:
+			'The reserved delivery to cancel. Possible until 2 minutes before its send time, while its status is reserved, processing or processed.',
+	},
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['cancel'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const done = new DoneInThisExecution(this, 'cancel');

@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
@@ -6,12 +7,9 @@ import { ANSWERS_NOTHING } from '../../../shared/transport/client';
 import { deliveriesApi } from '../../transport/deliveries';
 import { deliveryIdField, readDeliveryId } from './deliveryId';
 
-const showFor = { resource: ['delivery'], operation: ['get'] };
-
-export const description: INodeProperties[] = [
-	deliveryIdField(showFor, 'The ID Arara Message issued when the delivery was reserved'),
+const properties: INodeProperties[] = [
+	deliveryIdField,
 	optionsCollection({
-		show: showFor,
 		own: [
 			{
 				displayName: 'Output Nothing If Not Found',
@@ -24,6 +22,8 @@ export const description: INodeProperties[] = [
 		withConcurrency: true,
 	}),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(

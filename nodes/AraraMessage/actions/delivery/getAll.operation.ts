@@ -1,17 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
-import { readLimit, returnAllFields } from '../../../shared/description/listFields';
+import { limitField, readLimit, returnAllField } from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { parseDateTime } from '../../../shared/dateTime';
 import { ceilToMinute, floorToMinute } from '../../helpers/japanTime';
 import { collectPeriod, describeOverflow } from '../../helpers/period';
 import { DELIVERY_STATUS_OPTIONS, readStatusFilter } from './statusOptions';
 
-const showFor = { resource: ['delivery'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Time Min',
 		name: 'timeMin',
@@ -20,7 +19,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Start of the period in which the deliveries were reserved (included). Sent to Arara Message in Japan time, to the minute.',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Time Max',
@@ -29,12 +27,12 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'End of the period (excluded), to the minute',
-		displayOptions: { show: showFor },
 	},
-	...returnAllFields(
-		showFor,
-		'All means all, even past the 4,000 deliveries Arara Message returns per query: the node splits the period as needed',
-	),
+	{
+		...returnAllField,
+		hint: 'All means all, even past the 4,000 deliveries Arara Message returns per query: the node splits the period as needed',
+	},
+	limitField,
 	{
 		displayName: 'Status',
 		name: 'status',
@@ -42,10 +40,11 @@ export const description: INodeProperties[] = [
 		options: DELIVERY_STATUS_OPTIONS,
 		default: [],
 		description: 'Only deliveries with one of these statuses. Leave empty for every status.',
-		displayOptions: { show: showFor },
 	},
-	optionsCollection({ show: showFor, withConcurrency: true }),
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
 
 function readPeriodEdge(ctx: IExecuteFunctions, name: 'timeMin' | 'timeMax', itemIndex: number): number {
 	const value = ctx.getNodeParameter(name, itemIndex, '');

@@ -1,13 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection } from '../../../shared/description/options';
 import { readRequiredText } from '../../../shared/description/parameters';
 import { deliveriesApi } from '../../transport/deliveries';
 
-const showFor = { resource: ['delivery'], operation: ['getByRequestId'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Request ID',
 		name: 'requestId',
@@ -16,10 +15,11 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. newsletter202405',
 		description: 'The request ID you chose when reserving the delivery (lowercase letters and digits)',
-		displayOptions: { show: showFor },
 	},
-	optionsCollection({ show: showFor, withConcurrency: true }),
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getByRequestId'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(

@@ -1,16 +1,15 @@
 /** The "Delivery" resource: its operations and the operation dropdown. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { OperationModule } from '../../../shared/execution/router';
+import type { OperationModules } from '../../../shared/execution/router';
+import { operationField } from '../../../shared/execution/router';
 import * as cancel from './cancel.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as getByRequestId from './getByRequestId.operation';
 import * as reserve from './reserve.operation';
 
-export const operations: Record<string, OperationModule> = { get, getByRequestId, getAll, reserve, cancel };
-
-const operationField: INodeProperties = {
+const operation = operationField({
 	displayName: 'Operation',
 	name: 'operation',
 	type: 'options',
@@ -49,10 +48,12 @@ const operationField: INodeProperties = {
 			action: 'Send a delivery',
 		},
 	],
-};
+});
+
+export const operations = { get, getByRequestId, getAll, reserve, cancel } satisfies OperationModules<typeof operation>;
 
 export const description: INodeProperties[] = [
-	operationField,
+	operation,
 	...get.description,
 	...getByRequestId.description,
 	...getAll.description,

@@ -3,9 +3,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../shared/description/options';
 
-const showFor = { resource: ['delivery'], operation: ['reserve'] };
-
-export const reserveFields: INodeProperties[] = [
+/** The parameters of Send; reserve.operation.ts shows them for Send only. */
+export const reserveProperties: INodeProperties[] = [
 	{
 		displayName: 'Deliveries',
 		name: 'deliveryMode',
@@ -24,7 +23,6 @@ export const reserveFields: INodeProperties[] = [
 				description: 'Every input item becomes its own delivery to one recipient',
 			},
 		],
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'To',
@@ -34,7 +32,6 @@ export const reserveFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. name@example.com',
 		description: "The recipient's e-mail address; map it from each item's data, e.g. the item's email field",
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Substitutions',
@@ -44,7 +41,6 @@ export const reserveFields: INodeProperties[] = [
 		placeholder: 'Add Substitution',
 		default: {},
 		description: "Values for this recipient's placeholders in the subject and body",
-		displayOptions: { show: showFor },
 		options: [
 			{
 				displayName: 'Substitution',
@@ -75,7 +71,6 @@ export const reserveFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'At most 500 bytes (UTF-8)',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Text',
@@ -84,7 +79,6 @@ export const reserveFields: INodeProperties[] = [
 		typeOptions: { rows: 5 },
 		default: '',
 		description: 'The plain-text body. Give Text, HTML or both; each line at most 1,000 bytes.',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'HTML',
@@ -93,7 +87,6 @@ export const reserveFields: INodeProperties[] = [
 		typeOptions: { rows: 5 },
 		default: '',
 		description: 'The HTML body. Give Text, HTML or both.',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'From Address',
@@ -102,7 +95,6 @@ export const reserveFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. news@example.com',
 		description: 'The sender address (at most 256 bytes)',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'From Name',
@@ -110,7 +102,6 @@ export const reserveFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description: 'The sender name shown to recipients',
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Send Time',
@@ -121,7 +112,6 @@ export const reserveFields: INodeProperties[] = [
 			{ name: 'Now', value: 'now', description: 'Send as soon as possible' },
 			{ name: 'At a Date and Time', value: 'at', description: 'Send later (within 32 days)' },
 		],
-		displayOptions: { show: showFor },
 	},
 	{
 		displayName: 'Send At',
@@ -130,7 +120,7 @@ export const reserveFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		description: 'When to send, to the minute; sent to Arara Message in Japan time. Must lie in the future and less than 32 days ahead.',
-		displayOptions: { show: { ...showFor, sendTime: ['at'] } },
+		displayOptions: { show: { sendTime: ['at'] } },
 	},
 	{
 		displayName: 'Additional Fields',
@@ -138,7 +128,6 @@ export const reserveFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show: showFor },
 		options: [
 			{
 				displayName: 'Attachments',
@@ -265,5 +254,5 @@ export const reserveFields: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection({ show: showFor, withConcurrency: true }),
+	optionsCollection({ withConcurrency: true }),
 ];

@@ -3,7 +3,8 @@
  * each; everything is checked against the documented limits before the first request, and the
  * deliveries go out in as few requests as the limits allow (≤ 100 deliveries, ≤ 6 MB each).
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DoneInThisExecution, noteChangedAnyway } from '../../../shared/execution/items';
 import { runBatched } from '../../../shared/execution/batched';
@@ -20,10 +21,10 @@ import {
 	requestBytes,
 	splitMailingList,
 } from '../../helpers/reservation';
-import { reserveFields } from './reserve.fields';
+import { reserveProperties } from './reserve.fields';
 import { readContents, readRecipient, readSettings, type ReadContext } from './reserve.read';
 
-export const description: INodeProperties[] = reserveFields;
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['reserve'] } }, reserveProperties);
 
 interface PlannedDelivery {
 	/** Input items this delivery covers, in input order. */

@@ -1,13 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
 import { runBatched } from '../../../shared/execution/batched';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { MAX_LOOKUP_BATCH, errorFilterApi } from '../../transport/errorFilter';
 
-const show = { resource: ['errorFilter'], operation: ['lookup'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Address',
 		name: 'address',
@@ -17,10 +16,8 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.email }}',
 		description:
 			'The e-mail address to look up, usually from the input item. An expression may also give a list of addresses. The addresses of all input items are looked up together, up to 10,000 per request.',
-		displayOptions: { show },
 	},
 	optionsCollection({
-		show,
 		own: [
 			{
 				displayName: 'Addresses per Request',
@@ -35,6 +32,8 @@ export const description: INodeProperties[] = [
 		withConcurrency: true,
 	}),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['errorFilter'], operation: ['lookup'] } }, properties);
 
 function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const value = ctx.getNodeParameter('address', itemIndex, '') as unknown;

@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
-import { executeUnblock, unblockDescription } from './unblock';
+import { executeUnblock, unblockProperties } from './unblock';
 
-export const description: INodeProperties[] = unblockDescription('delete');
+export const description = updateDisplayOptions({ show: { resource: ['block'], operation: ['delete'] } }, unblockProperties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await executeUnblock.call(this, items, 'delete');

@@ -1,22 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../shared/description/options';
 import { toBlockItem } from '../../helpers/blockStatus';
-import { readFilters, readServerComposition } from '../../helpers/input';
 import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';
 import { blocksApi } from '../../transport/blocks';
-import { filtersField, serverCompositionField } from './fields';
+import { blockFiltersField, readFilters } from './filters';
+import { readServerComposition, serverCompositionField } from './serverComposition';
 
-const show = { resource: ['block'], operation: ['download'] };
-const ROWS = 'One Item per Block';
-
-export const description: INodeProperties[] = [
-	serverCompositionField(['download']),
-	filtersField(['download']),
-	...downloadOutputFields(show, ROWS, 'Unzip the CSV inside and output one item per row, like Get Many'),
+const properties: INodeProperties[] = [
+	serverCompositionField,
+	blockFiltersField,
+	...downloadOutputFields('One Item per Block'),
 	// One download at a time: each may be large.
-	optionsCollection({ show, withConcurrency: false }),
+	optionsCollection({ withConcurrency: false }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['block'], operation: ['download'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await executeZipDownload(this, items, {

@@ -1,22 +1,23 @@
 import type { IExecuteFunctions, IDataObject, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
 import { readLimit, returnAllFields } from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { toBlockItem } from '../../helpers/blockStatus';
-import { readFilters, readServerComposition } from '../../helpers/input';
 import { MAX_PAGE_SIZE, blocksApi } from '../../transport/blocks';
-import { filtersField, serverCompositionField } from './fields';
+import { blockFiltersField, readFilters } from './filters';
+import { readServerComposition, serverCompositionField } from './serverComposition';
 
-const show = { resource: ['block'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	serverCompositionField(['getAll']),
-	...returnAllFields(show),
-	filtersField(['getAll']),
-	optionsCollection({ show, withConcurrency: true }),
+const properties: INodeProperties[] = [
+	serverCompositionField,
+	...returnAllFields,
+	blockFiltersField,
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['block'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {

@@ -4,43 +4,49 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { providerErrorsOf } from '../../../shared/transport/errors';
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
 import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
-import { readEmail, readServerComposition } from '../../helpers/input';
+import { readRequiredText } from '../../../shared/description/parameters';
 import { blocksApi } from '../../transport/blocks';
-import { serverCompositionField } from './fields';
+import { readServerComposition, serverCompositionField } from './serverComposition';
 
 /** The provider's code for "that address is not in the block list". */
 const NOT_FOUND_CODE = '12-001';
 
-export function unblockDescription(operation: 'delete' | 'cancel'): INodeProperties[] {
-	const show = { resource: ['block'], operation: [operation] };
-	return [
-		serverCompositionField([operation]),
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			placeholder: 'name@email.com',
-			default: '',
-			required: true,
-			description: 'The blocked address (matched exactly, ignoring case)',
-			hint: 'Runs once per input item, e.g. {{ $json.email }}',
-			displayOptions: { show },
-		},
-		optionsCollection({
-			show,
-			own: [
-				{
-					displayName: 'Output Not Found Instead of Failing',
-					name: 'returnNotFound',
-					type: 'boolean',
-					default: false,
-					description:
-						'Whether an address that is not in the block list (error 12-001) gives an item with result "notFound" instead of an error',
-				},
-			],
-			withConcurrency: true,
-		}),
-	];
+/** The parameters of both; each operation shows them for itself. */
+export const unblockProperties: INodeProperties[] = [
+	serverCompositionField,
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		placeholder: 'name@email.com',
+		default: '',
+		required: true,
+		description: 'The blocked address (matched exactly, ignoring case)',
+		hint: 'Runs once per input item, e.g. {{ $json.email }}',
+	},
+	optionsCollection({
+		own: [
+			{
+				displayName: 'Output Not Found Instead of Failing',
+				name: 'returnNotFound',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether an address that is not in the block list (error 12-001) gives an item with result "notFound" instead of an error',
+			},
+		],
+		withConcurrency: true,
+	}),
+];
+
+/** The address to unblock: required, one address. */
+export function readEmail(ctx: IExecuteFunctions, itemIndex: number): string {
+	return readRequiredText(ctx, 'email', itemIndex, {
+		label: 'Email',
+		expected: 'one address',
+		message: 'Email is empty',
+		hint: 'Enter the blocked address in "Email", e.g. {{ $json.email }} to take it from the input item.',
+	});
 }
 
 /** Only 12-001: another error in the same answer (e.g. 10-002) must not be hidden as "notFound". */

@@ -1,23 +1,22 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { optionsCollection } from '../../../shared/description/options';
-import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
-import { readServerComposition } from '../../helpers/input';
+import { toBounceItem } from '../../helpers/blockStatus';
 import { downloadOutputFields, executeZipDownload } from '../../helpers/zipDownload';
 import { bouncesApi } from '../../transport/bounces';
-import { serverCompositionField } from '../block/fields';
-import { bounceFiltersField } from './fields';
+import { readServerComposition, serverCompositionField } from '../block/serverComposition';
+import { bounceFiltersField, readBounceFilters } from './filters';
 
-const show = { resource: ['bounce'], operation: ['download'] };
-const ROWS = 'One Item per Bounce';
-
-export const description: INodeProperties[] = [
-	serverCompositionField(['download'], 'bounce'),
-	bounceFiltersField(['download']),
-	...downloadOutputFields(show, ROWS, 'Unzip the CSV inside and output one item per row, like Get Many'),
+const properties: INodeProperties[] = [
+	serverCompositionField,
+	bounceFiltersField,
+	...downloadOutputFields('One Item per Bounce'),
 	// One download at a time: each may be large.
-	optionsCollection({ show, withConcurrency: false }),
+	optionsCollection({ withConcurrency: false }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['bounce'], operation: ['download'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await executeZipDownload(this, items, {

@@ -1,23 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
 import { readLimit, returnAllFields } from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
-import { readBounceFilters, toBounceItem } from '../../helpers/bounceInput';
-import { readServerComposition } from '../../helpers/input';
+import { toBounceItem } from '../../helpers/blockStatus';
 import { BOUNCE_PAGE_SIZE, bouncesApi } from '../../transport/bounces';
-import { serverCompositionField } from '../block/fields';
-import { bounceFiltersField } from './fields';
+import { readServerComposition, serverCompositionField } from '../block/serverComposition';
+import { bounceFiltersField, readBounceFilters } from './filters';
 
-const show = { resource: ['bounce'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	serverCompositionField(['getAll'], 'bounce'),
-	...returnAllFields(show),
-	bounceFiltersField(['getAll']),
-	optionsCollection({ show, withConcurrency: true }),
+const properties: INodeProperties[] = [
+	serverCompositionField,
+	...returnAllFields,
+	bounceFiltersField,
+	optionsCollection({ withConcurrency: true }),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['bounce'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {

@@ -1,19 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
 import { readLimit, returnAllFields } from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
-import { readServerComposition } from '../../helpers/input';
+import { apiDataContainsFilter, filtersCollection, fromContainsFilter } from '../../helpers/filters';
 import { groupByMail } from '../../helpers/mailHistory';
 import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../../transport/deliveries';
-import { serverCompositionField } from '../block/fields';
+import { readServerComposition, serverCompositionField } from '../block/serverComposition';
 
-const show = { resource: ['delivery'], operation: ['getAll'] };
-
-export const description: INodeProperties[] = [
-	serverCompositionField(['getAll'], 'delivery'),
+const properties: INodeProperties[] = [
+	serverCompositionField,
 	{
 		displayName: 'Date',
 		name: 'date',
@@ -22,72 +21,49 @@ export const description: INodeProperties[] = [
 		required: true,
 		description:
 			'The day to list delivery records for (the API searches one day at a time, and not a future day). Add End Date in Filters to cover several days.',
-		displayOptions: { show },
 	},
-	...returnAllFields(show),
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'API Data Contains',
-				name: 'apiData',
-				type: 'string',
-				default: '',
-				description: "Only mails whose X-Api-Data header contains this text (the value set when sending)",
-			},
-			{
-				displayName: 'End Date',
-				name: 'endDate',
-				type: 'dateTime',
-				default: '',
-				description: 'Also list the following days up to this one (inclusive), one day after another; at most 31 days',
-			},
-			{
-				displayName: 'From Contains',
-				name: 'from',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. info@example.com',
-				description: 'Only mails whose From address contains this text',
-			},
-			{
-				displayName: 'Hour',
-				name: 'hour',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 23 },
-				default: 0,
-				description: 'Only this hour of each day (0–23)',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'failed',
-				options: [
-					{ name: 'Deferred', value: 'deferred', description: 'Re-sent after a temporary error from the destination' },
-					{ name: 'Failed', value: 'failed', description: 'Could not be sent to the destination server' },
-					{ name: 'Queued', value: 'queued', description: 'Received from the relay source server' },
-					{ name: 'Succeeded', value: 'succeeded', description: 'Handed over to the destination server' },
-				],
-				description: 'Only records with this delivery status',
-			},
-			{
-				displayName: 'To Contains',
-				name: 'to',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. example.com',
-				description: 'Only mails whose recipient address contains this text',
-			},
-		],
-	},
+	...returnAllFields,
+	filtersCollection([
+		apiDataContainsFilter,
+		{
+			displayName: 'End Date',
+			name: 'endDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Also list the following days up to this one (inclusive), one day after another; at most 31 days',
+		},
+		fromContainsFilter,
+		{
+			displayName: 'Hour',
+			name: 'hour',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 23 },
+			default: 0,
+			description: 'Only this hour of each day (0–23)',
+		},
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'failed',
+			options: [
+				{ name: 'Deferred', value: 'deferred', description: 'Re-sent after a temporary error from the destination' },
+				{ name: 'Failed', value: 'failed', description: 'Could not be sent to the destination server' },
+				{ name: 'Queued', value: 'queued', description: 'Received from the relay source server' },
+				{ name: 'Succeeded', value: 'succeeded', description: 'Handed over to the destination server' },
+			],
+			description: 'Only records with this delivery status',
+		},
+		{
+			displayName: 'To Contains',
+			name: 'to',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. example.com',
+			description: 'Only mails whose recipient address contains this text',
+		},
+	]),
 	optionsCollection({
-		show,
 		own: [
 			{
 				displayName: 'One Item per Mail',
@@ -101,6 +77,8 @@ export const description: INodeProperties[] = [
 		withConcurrency: true,
 	}),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {

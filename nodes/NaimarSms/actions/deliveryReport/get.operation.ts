@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { runBatched } from '../../../shared/execution/batched';
 import { invalidInput } from '../../../shared/transport/errors';
@@ -16,9 +16,7 @@ export const MAX_BATCH_SIZE = 1000;
 /** Seconds; the lowest the UI offers. 0 would ask the gateway non-stop. */
 export const MIN_POLL_INTERVAL = 0.1;
 
-const show = { resource: ['deliveryReport'], operation: ['get'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Message IDs',
 		name: 'messageIds',
@@ -28,10 +26,8 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. 12345678901234, abcdefghijklab',
 		description:
 			'The ID of each SMS to check (at most 14 characters each): one ID, several separated by commas, spaces or new lines, or an array from an expression. IDs from all input items are checked together in a few requests.',
-		displayOptions: { show },
 	},
 	optionsCollection({
-		show,
 		withConcurrency: true,
 		own: [
 			{
@@ -70,6 +66,8 @@ export const description: INodeProperties[] = [
 		],
 	}),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['deliveryReport'], operation: ['get'] } }, properties);
 
 function readOptions(ctx: IExecuteFunctions) {
 	const { options, settings, concurrency } = readOperationOptions(ctx, 0);
