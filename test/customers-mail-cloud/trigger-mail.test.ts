@@ -128,6 +128,23 @@ describe('deliveryFailed', () => {
 		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['failed']);
 	});
 
+	it('an empty answer (read as no records) makes nothing seen before new again', async () => {
+		const yesterday = addDaysTo(providerToday(new Date()), -1);
+		fake.addDelivery({ to: 'yesterday@example.com', status: 'failed', created: `${yesterday} 12:00:00` });
+		let staticData: IDataObject = {};
+		await poll({ event: 'deliveryFailed' }, staticData);
+		fake.addDelivery({ to: 'today@example.com', status: 'failed', created: minutesAgo(1) });
+		// The first call (yesterday's failed records) answers 200 with an empty body, and is not retried.
+		fake.server.inject({ kind: 'status', status: 200, body: '' }, { pathPrefix: '/transaction/v2/deliveries/', times: 1 });
+		const short = await poll({ event: 'deliveryFailed', options: { retryAttempts: 0 } }, staticData);
+		expect(fake.server.requests.some((request) => request.fault === 'status')).toBe(true);
+		expect(short.items?.map((item) => item.json.to)).toEqual(['today@example.com']);
+		staticData = restart(staticData);
+		const next = await poll({ event: 'deliveryFailed' }, staticData);
+		expect(next.error).toBeUndefined();
+		expect(next.items).toBeNull();
+	});
+
 	it('Fetch Test Event shows the newest failed or deferred record', async () => {
 		fake.addDelivery({ to: 'a@example.com', status: 'failed', created: minutesAgo(10) });
 		fake.addDelivery({ to: 'b@example.com', status: 'deferred', created: minutesAgo(2) });

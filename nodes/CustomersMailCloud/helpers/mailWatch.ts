@@ -61,7 +61,10 @@ export function diffRecords(
 ): { fresh: IDataObject[]; next: WatchState } {
 	const fresh = records.filter((record) => !(recordKey(record) in state.seen));
 	const windowStart = [state.windowStart ?? '', addDays(today, -1)].sort()[1];
+	// What was seen before stays seen (inside the window): a read that came back short, e.g. an
+	// empty answer read as no records, must not make its records new again.
 	const seen: Record<string, string> = {};
+	for (const [key, day] of Object.entries(state.seen)) if (day >= windowStart) seen[key] = day;
 	for (const record of records) {
 		const day = String(record.created ?? '').slice(0, 10);
 		if (day >= windowStart) seen[recordKey(record)] = day;
