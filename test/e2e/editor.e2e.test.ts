@@ -50,13 +50,14 @@ const EDITOR_TABLE: NodeExpectation[] = [
 		search: 'Customers Mail Cloud',
 		node: 'Customers Mail Cloud',
 		actions: [
+			// The panel lists the actions by resource (in the Resource list's order), each resource's by name.
 			'Download blocked addresses',
-			'Download bounces',
 			'Get many blocked addresses',
-			'Get many bounces',
-			'Get many delivery records',
 			'Unblock an address once',
 			'Unblock an address permanently',
+			'Download bounces',
+			'Get many bounces',
+			'Get many delivery records',
 		],
 		resources: {
 			Block: {
@@ -97,7 +98,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 	{
 		search: 'Arara Message',
 		node: 'Arara Message',
-		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Look up addresses in the error filter', 'Send a delivery'],
+		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Send a delivery', 'Look up addresses in the error filter'],
 		resources: {
 			Delivery: {
 				Cancel: ['Delivery ID', 'Options'],
