@@ -41,7 +41,7 @@ function replaceInFile(file: string, from: string, to: string): void {
 
 test('the packed tarball and the source pass the pinned scanner', () => {
 	expect(fs.existsSync(path.join(sourceDir, 'nodes'))).toBe(true);
-	expect(packed.files.filter((file) => /^dist\/nodes\/.*\.node\.js$/.test(file))).toHaveLength(6);
+	expect(packed.files.filter((file) => /^dist\/nodes\/.*\.node\.js$/.test(file))).toHaveLength(7);
 
 	const result = runScanner(sourceDir, packed.dir);
 
