@@ -14,11 +14,11 @@ import { emailContainsFilter, readEmailContains } from './actions/block/filters'
 import { readWatchedServerComposition, watchedServerCompositionField } from './actions/block/serverComposition';
 import { toBlockItem } from './helpers/blockStatus';
 import { filtersCollection } from './helpers/filters';
-import type { WatchEvent, WatchState } from './helpers/blockWatch';
+import type { EventWatcher, WatchEvent, WatchState } from './helpers/blockWatch';
 import { diffBlocks, initialWindowStart, newestBlock } from './helpers/blockWatch';
 import { addDays } from '../shared/dateTime';
 import type { MailWatchEvent } from './helpers/mailWatch';
-import { MAIL_WATCH_EVENTS, pollMailEvent } from './helpers/mailWatch';
+import { MAIL_WATCH_EVENTS, mailWatcher } from './helpers/mailWatch';
 import type { PacingState } from './helpers/pollPacing';
 import { isTooSoon, minPollIntervalMs, minPollIntervalOption } from './helpers/pollPacing';
 import type { BlockFilters } from './transport/blocks';
@@ -62,6 +62,27 @@ async function sampleForTest(
 		if (newest) return newest;
 	}
 	return undefined;
+}
+
+interface BlockWatchQuery {
+	serverComposition: string;
+	email?: string;
+	settings: TransportSettings;
+	concurrency: number;
+}
+
+/** A block event as the trigger's poll drives it, for one poll at `now`. */
+function blockWatcher(ctx: IPollFunctions, event: WatchEvent, query: BlockWatchQuery, now: Date): EventWatcher {
+	const { serverComposition, settings, concurrency } = query;
+	const base: BlockFilters = { email: query.email, removed: event === 'blockRemoved' ? true : undefined };
+	return {
+		initialState: (key) => ({ key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(now) : undefined }),
+		read: async (state) =>
+			await listAll(ctx, serverComposition, event === 'newBlock' ? { ...base, startDate: state.windowStart } : base, settings, concurrency),
+		diff: (state, blocks) => diffBlocks(event, state, blocks),
+		sample: async () => await sampleForTest(ctx, event, serverComposition, base, settings),
+		toItem: toBlockItem,
+	};
 }
 
 export class CustomersMailCloudTrigger implements INodeType {
@@ -122,36 +143,29 @@ export class CustomersMailCloudTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent;
+		const event = this.getNodeParameter('event', 'newBlock') as WatchEvent | MailWatchEvent;
 		const filters = (this.getNodeParameter('filters', {}) ?? {}) as IDataObject;
 		const { options, settings, concurrency } = readTriggerOptions(this);
 		const serverComposition = await readWatchedServerComposition(this);
 		const email = readEmailContains(this, filters);
-		if (MAIL_WATCH_EVENTS.includes(event)) {
-			// Mail events keep their own state and calls; Email Contains matches the recipient.
-			return await pollMailEvent(this, event as unknown as MailWatchEvent, { serverComposition, to: email, settings, concurrency });
-		}
-		const base: BlockFilters = { email, removed: event === 'blockRemoved' ? true : undefined };
-		const emit = (blocks: IDataObject[]) => [
-			blocks.map((block) => ({ json: { event, ...toBlockItem(block) } })),
-		];
+		const nowMs = Date.now();
+		// Email Contains matches the blocked address, or the mail's recipient.
+		const watcher = MAIL_WATCH_EVENTS.includes(event)
+			? mailWatcher(this, event as MailWatchEvent, { serverComposition, to: email, settings, concurrency }, new Date(nowMs))
+			: blockWatcher(this, event as WatchEvent, { serverComposition, email, settings, concurrency }, new Date(nowMs));
+		const emit = (records: IDataObject[]) => [records.map((record) => ({ json: { event, ...watcher.toItem(record) } }))];
 
 		if (this.getMode() === 'manual') {
-			const sample = await sampleForTest(this, event, serverComposition, base, settings);
+			const sample = await watcher.sample();
 			return sample ? emit([sample]) : null;
 		}
 
 		const staticData = this.getWorkflowStaticData('node') as { watch?: WatchState; pacing?: PacingState };
 		const key = JSON.stringify([event, serverComposition, email ?? '']);
 		const firstRun = staticData.watch?.key !== key;
-		const nowMs = Date.now();
 		if (!firstRun && isTooSoon(staticData.pacing ?? {}, minPollIntervalMs(options.minPollInterval), nowMs)) return null;
-		const state: WatchState = firstRun
-			? { key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(new Date(nowMs)) : undefined }
-			: staticData.watch!;
-		const query = event === 'newBlock' ? { ...base, startDate: state.windowStart } : base;
-		const blocks = await listAll(this, serverComposition, query, settings, concurrency);
-		const { fresh, next } = diffBlocks(event, state, blocks);
+		const state = firstRun ? watcher.initialState(key) : staticData.watch!;
+		const { fresh, next } = watcher.diff(state, await watcher.read(state));
 		staticData.pacing = { lastPollAt: nowMs };
 		// The state changes only with a poll that emits (or the first one), since n8n saves static
 		// data only then: a restart resumes from exactly what the trigger last had.

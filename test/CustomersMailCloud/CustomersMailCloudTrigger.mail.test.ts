@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runPoll } from '../harness/engine';
+import { PersistedStaticData, emittedAcrossRestarts, type Step } from '../harness/restart';
 import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { formatCreated } from '../fakes/customers-mail-cloud/data';
 import { providerToday } from '../../nodes/CustomersMailCloud/helpers/mailWatch';
@@ -10,9 +11,11 @@ import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, serializeError, useF
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
 
+/** One poll. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
 function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', credentials: IDataObject = {}) {
+	const options = { minPollInterval: 0, ...((parameters.options as IDataObject | undefined) ?? {}) };
 	return runPoll({
-		node: { type: 'customersMailCloudTrigger', parameters, credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME } },
+		node: { type: 'customersMailCloudTrigger', parameters: { ...parameters, options }, credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME } },
 		credentials: credentialStore(fake, credentials),
 		staticData,
 		mode,
@@ -125,6 +128,23 @@ describe('deliveryFailed', () => {
 		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['failed']);
 	});
 
+	it('an empty answer (read as no records) makes nothing seen before new again', async () => {
+		const yesterday = addDaysTo(providerToday(new Date()), -1);
+		fake.addDelivery({ to: 'yesterday@example.com', status: 'failed', created: `${yesterday} 12:00:00` });
+		let staticData: IDataObject = {};
+		await poll({ event: 'deliveryFailed' }, staticData);
+		fake.addDelivery({ to: 'today@example.com', status: 'failed', created: minutesAgo(1) });
+		// The first call (yesterday's failed records) answers 200 with an empty body, and is not retried.
+		fake.server.inject({ kind: 'status', status: 200, body: '' }, { pathPrefix: '/transaction/v2/deliveries/', times: 1 });
+		const short = await poll({ event: 'deliveryFailed', options: { retryAttempts: 0 } }, staticData);
+		expect(fake.server.requests.some((request) => request.fault === 'status')).toBe(true);
+		expect(short.items?.map((item) => item.json.to)).toEqual(['today@example.com']);
+		staticData = restart(staticData);
+		const next = await poll({ event: 'deliveryFailed' }, staticData);
+		expect(next.error).toBeUndefined();
+		expect(next.items).toBeNull();
+	});
+
 	it('Fetch Test Event shows the newest failed or deferred record', async () => {
 		fake.addDelivery({ to: 'a@example.com', status: 'failed', created: minutesAgo(10) });
 		fake.addDelivery({ to: 'b@example.com', status: 'deferred', created: minutesAgo(2) });
@@ -136,5 +156,115 @@ describe('deliveryFailed', () => {
 	it('a provider error names its code', async () => {
 		const result = await poll({ event: 'deliveryFailed', serverComposition: 'nope' }, {});
 		expect(result.error?.message).toBe('Specified server composition, nope, was not found.');
+	});
+});
+
+/** The trigger's state inside the workflow's static data (n8n keeps it per node). */
+const nodeData = (staticData: IDataObject) =>
+	staticData['node:Node Under Test'] as { watch?: { key: string; seen: IDataObject; windowStart?: string }; pacing?: { lastPollAt: number } };
+
+const MAIL_EVENTS = ['newBounce', 'deliveryFailed'] as const;
+type MailEvent = (typeof MAIL_EVENTS)[number];
+
+/** A new record at the provider that the event emits, found again by its recipient. */
+function addEventRecord(event: MailEvent, to: string): void {
+	if (event === 'newBounce') fake.addBounce({ to, created: minutesAgo(1) });
+	else fake.addDelivery({ to, status: 'failed', created: minutesAgo(1) });
+}
+
+describe('Minimum Poll Interval (as for the block events)', () => {
+	it.each(MAIL_EVENTS)('%s: by default (1 hour) a poll soon after the last one is skipped without any request, and an hour later it polls', async (event) => {
+		const staticData: IDataObject = {};
+		const defaults = { event, options: { minPollInterval: undefined } };
+		await poll(defaults, staticData);
+		addEventRecord(event, 'paced@example.com');
+		fake.server.resetLog();
+		const soon = await poll(defaults, staticData);
+		expect(soon.error).toBeUndefined();
+		expect(soon.items).toBeNull();
+		expect(fake.server.requests).toHaveLength(0);
+		// 61 minutes later (the remembered time moved back instead of the clock moving on).
+		nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
+		const later = await poll(defaults, staticData);
+		expect(later.items?.map((item) => item.json.to)).toEqual(['paced@example.com']);
+		expect(fake.server.requests.length).toBeGreaterThan(0);
+	});
+
+	it.each(MAIL_EVENTS)('%s: counts in minutes, and a changed event or filter polls at once', async (event) => {
+		const staticData: IDataObject = {};
+		await poll({ event, options: { minPollInterval: 5 } }, staticData);
+		const first = nodeData(staticData).pacing!.lastPollAt;
+		nodeData(staticData).pacing!.lastPollAt = first - 4 * 60_000;
+		fake.server.resetLog();
+		await poll({ event, options: { minPollInterval: 5 } }, staticData);
+		expect(fake.server.requests).toHaveLength(0);
+		nodeData(staticData).pacing!.lastPollAt = first - 6 * 60_000;
+		await poll({ event, options: { minPollInterval: 5 } }, staticData);
+		const paced = fake.server.requests.length;
+		expect(paced).toBeGreaterThan(0);
+		await poll({ event, filters: { email: 'other' }, options: { minPollInterval: 60 } }, staticData);
+		expect(fake.server.requests.length).toBeGreaterThan(paced);
+		const afterFilter = fake.server.requests.length;
+		await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData);
+		expect(fake.server.requests.length).toBeGreaterThan(afterFilter);
+		// And back from a block event: the pacing is one for the node, the new event starts over at once.
+		const afterBlock = fake.server.requests.length;
+		await poll({ event, options: { minPollInterval: 60 } }, staticData);
+		expect(fake.server.requests.length).toBeGreaterThan(afterBlock);
+	});
+
+	it.each(MAIL_EVENTS)('%s: a failed poll does not count: the next one tries again', async (event) => {
+		const staticData: IDataObject = {};
+		await poll({ event, options: { minPollInterval: 60 } }, staticData);
+		nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
+		const before = nodeData(staticData).pacing!.lastPollAt;
+		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
+		const failed = await poll({ event, options: { minPollInterval: 60, retryAttempts: 0 } }, staticData);
+		expect(failed.error).toBeDefined();
+		expect(nodeData(staticData).pacing!.lastPollAt).toBe(before);
+		fake.server.clearFaults();
+		fake.server.resetLog();
+		await poll({ event, options: { minPollInterval: 60 } }, staticData);
+		expect(fake.server.requests.length).toBeGreaterThan(0);
+	});
+
+	it.each(MAIL_EVENTS)('%s: "Fetch Test Event" is never skipped', async (event) => {
+		const staticData: IDataObject = {};
+		await poll({ event, options: { minPollInterval: 60 } }, staticData);
+		addEventRecord(event, 'sample@example.com');
+		const manual = await poll({ event, options: { minPollInterval: 60 } }, staticData, 'manual');
+		expect(manual.items?.map((item) => item.json.to)).toEqual(['sample@example.com']);
+	});
+});
+
+describe('restarts (n8n saves static data only after activation and after a poll that emits)', () => {
+	it.each(MAIL_EVENTS)('%s: a silent poll changes nothing in memory that the saved copy lacks', async (event) => {
+		addEventRecord(event, 'known@example.com');
+		const persisted = new PersistedStaticData();
+		await poll({ event }, persisted.memory);
+		persisted.afterPoll(false);
+		expect(nodeData(persisted.memory).watch?.key).toBe(JSON.stringify([event, 'testcomp', '']));
+		const silent = await poll({ event }, persisted.memory);
+		expect(silent.items).toBeNull();
+		expect(nodeData(persisted.memory).watch).toEqual(nodeData(persisted.savedCopy).watch);
+	});
+
+	it.each(MAIL_EVENTS)('%s: with a restart before any poll, every event comes out exactly once, as without one', async (event) => {
+		const add = (to: string) => () => addEventRecord(event, to);
+		const steps: Step[] = ['poll', 'poll', add('n1@example.com'), 'poll', 'poll', add('n2@example.com'), add('n3@example.com'), 'poll', 'poll', add('n4@example.com'), 'poll'];
+		const { baseline, withRestart } = await emittedAcrossRestarts(
+			steps,
+			async (staticData) => {
+				const result = await poll({ event }, staticData);
+				expect(result.error).toBeUndefined();
+				return (result.items ?? []).map((item) => String(item.json.to));
+			},
+			() => {
+				fake.reset();
+				addEventRecord(event, 'before@example.com');
+			},
+		);
+		expect(baseline).toEqual(['n1@example.com', 'n2@example.com', 'n3@example.com', 'n4@example.com']);
+		for (const run of withRestart) expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({ ...run, emitted: baseline });
 	});
 });

@@ -50,13 +50,14 @@ const EDITOR_TABLE: NodeExpectation[] = [
 		search: 'Customers Mail Cloud',
 		node: 'Customers Mail Cloud',
 		actions: [
+			// The panel lists the actions by resource (in the Resource list's order), each resource's by name.
 			'Download blocked addresses',
-			'Download bounces',
 			'Get many blocked addresses',
-			'Get many bounces',
-			'Get many delivery records',
 			'Unblock an address once',
 			'Unblock an address permanently',
+			'Download bounces',
+			'Get many bounces',
+			'Get many delivery records',
 		],
 		resources: {
 			Block: {
@@ -97,7 +98,7 @@ const EDITOR_TABLE: NodeExpectation[] = [
 	{
 		search: 'Arara Message',
 		node: 'Arara Message',
-		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Look up addresses in the error filter', 'Send a delivery'],
+		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Send a delivery', 'Look up addresses in the error filter'],
 		resources: {
 			Delivery: {
 				Cancel: ['Delivery ID', 'Options'],
@@ -304,6 +305,12 @@ function expectedCanvas(file: string): { exact: Counts; check?: (counts: Counts)
 				exact: { 'New Blocks (nightly) → Download Blocks Since Then': 1, 'Blocked Addresses CSV': 1 },
 				check: (counts) => expect(counts['Download Blocks Since Then → Blocked Addresses CSV']).toBeGreaterThan(0),
 			};
+		case 'customers-mail-cloud-bounce-alert.json': {
+			// The trigger's test event is the sandbox's newest bounce: its error status picks the branch.
+			const newest = [...sandbox.cmc.bounces('testcomp')].sort((a, b) => a.created.localeCompare(b.created)).pop()!;
+			const alert = ['1', '2', '9'].includes(newest.status) ? 'Alert: Fix Customer Address' : 'Alert: Mail Bounced';
+			return { exact: { 'New Bounce → Address Wrong?': 1, [`Address Wrong? → ${alert}`]: 1, [alert]: 1 } };
+		}
 		case 'customers-mail-cloud-lift-blocks-once.json':
 			// Holds today and after the error-output routing: 3 addresses in, 3 items out in all.
 			return {

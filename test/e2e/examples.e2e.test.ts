@@ -55,8 +55,8 @@ async function executeLikeTheEditor(workflow: WorkflowJson & { id: string }, cal
 const counts = (result: ExecutionResult, nodes: string[], output = 0) =>
 	Object.fromEntries(nodes.map((name) => [name, result.items(name, output).length]));
 
-test('there are at least nine examples, each with a sticky note, only built-in nodes and ours, and the sandbox credentials', () => {
-	expect(examples.length).toBeGreaterThanOrEqual(9);
+test('there are at least ten examples, each with a sticky note, only built-in nodes and ours, and the sandbox credentials', () => {
+	expect(examples.length).toBeGreaterThanOrEqual(10);
 	const credentialIds = new Set(sandbox.credentials.map((credential) => credential.id));
 	for (const { file, workflow } of examples) {
 		const notes = workflow.nodes.filter((node) => node.type === 'n8n-nodes-base.stickyNote');
@@ -82,6 +82,19 @@ test('nightly new blocks → CSV: the trigger, one download from the oldest new 
 	const files = result.items('Blocked Addresses CSV');
 	expect(files).toHaveLength(1);
 	expect(files[0].binary?.data).toMatchObject({ mimeType: 'text/csv', fileName: expect.stringMatching(/^blocked-addresses-\d{4}-\d{2}-\d{2}\.csv$/) });
+});
+
+test('alert when a mail to a customer bounced: the newest bounce, routed by whether the address is wrong, in one alert', async () => {
+	const result = await executeLikeTheEditor(shippedExample(examples, 'customers-mail-cloud-bounce-alert.json'));
+	expect(result.status).toBe('success');
+	const newest = [...sandbox.cmc.bounces('testcomp')].sort((a, b) => a.created.localeCompare(b.created)).pop()!;
+	expect(result.json('New Bounce')).toEqual([expect.objectContaining({ event: 'newBounce', to: newest.to, created: newest.created, status: newest.status })]);
+	const addressWrong = ['1', '2', '9'].includes(newest.status);
+	const [alertNode, otherNode] = addressWrong ? ['Alert: Fix Customer Address', 'Alert: Mail Bounced'] : ['Alert: Mail Bounced', 'Alert: Fix Customer Address'];
+	expect(counts(result, [alertNode, otherNode])).toEqual({ [alertNode]: 1, [otherNode]: 0 });
+	const [alert] = result.json(alertNode);
+	expect(alert).toEqual({ alert: expect.stringContaining(`to ${newest.to} bounced on ${newest.created}`), to: newest.to, reason: newest.reason });
+	expect(String(alert.alert)).not.toMatch(/undefined|null/);
 });
 
 describe('lift a list of blocks once', () => {
@@ -168,6 +181,7 @@ test('cancel a reserved delivery by its request ID: found by the request ID, can
 test('every other example runs to success and every node of it runs', async () => {
 	const covered = new Set([
 		'customers-mail-cloud-new-blocks-csv.json',
+		'customers-mail-cloud-bounce-alert.json',
 		'customers-mail-cloud-lift-blocks-once.json',
 		'naimar-sms-wait-final-alert.json',
 		'naimar-sms-push-rejected-alert.json',

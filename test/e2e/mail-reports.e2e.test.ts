@@ -5,13 +5,16 @@
  *     "alert when a mail to a customer bounced": bounces → Arara error filter look-up of the
  *     bounced addresses, plus a bad date under Continue On Fail;
  *  2. `n8n start` with the Event Trigger active: the service's form and JSON posts start the
- *     workflow with one item per event, a wrong API key is refused.
+ *     workflow with one item per event, a wrong API key is refused;
+ *  3. `n8n start` with the polling trigger's New Bounce and Delivery Failed active: n8n's
+ *     scheduler polls them, and what arrives after the first poll comes out once.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
 import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBounce, type FakeDelivery } from '../fakes/customers-mail-cloud';
 import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import { triggerWorkflow } from './polling-triggers';
 
 const ZIP_PASSWORD = 'e2e-bounce-zip';
 const EVENT_KEY = 'e2e-event-key-4411';
@@ -41,7 +44,7 @@ function reportsWorkflow(): WorkflowJson {
 		cmcNode('Mails', { resource: 'delivery', operation: 'getAll', date: `${DAY}T00:00:00`, returnAll: true, options: { oneItemPerMail: true } }, -300),
 		cmcNode('Failed Records', { resource: 'delivery', operation: 'getAll', date: DAY, returnAll: true, filters: { status: 'failed' } }, -200),
 		cmcNode('Bounces', { resource: 'bounce', operation: 'getAll', returnAll: true, filters: { status: '2' } }, -100),
-		cmcNode('Bounce Download', { resource: 'bounce', operation: 'download', output: 'items', options: { zipPassword: ZIP_PASSWORD } }, 0),
+		cmcNode('Bounce Download', { resource: 'bounce', operation: 'download', output: 'items' }, 0),
 		cmcNode('Bad Date', { resource: 'delivery', operation: 'getAll', date: '={{ "not a day" }}', returnAll: true }, 100, {
 			onError: 'continueRegularOutput',
 		}),
@@ -94,7 +97,8 @@ beforeAll(async () => {
 	// Half of the "unknown user" bounces are already in Arara's error filter.
 	const unknownUser = bounces.filter((bounce) => bounce.status === '2');
 	unknownUser.filter((_bounce, index) => index % 2 === 0).forEach((bounce) => arara.setErrorFilter(bounce.to.toUpperCase(), 5));
-	cmcCredential.data = { ...cmc.credentials };
+	// The encrypted download's password lives in the credential, as a user keeps it.
+	cmcCredential.data = { ...cmc.credentials, zipPassword: ZIP_PASSWORD };
 	araraCredential.data = { host: arara.url, clientId: arara.credentials.clientId, clientSecret: arara.credentials.clientSecret };
 	session = await N8nSession.create();
 	await session.import({ credentials: [cmcCredential, araraCredential, eventCredential], workflows: [eventWorkflow] });
@@ -204,4 +208,44 @@ describe('the Event Trigger on a running n8n', () => {
 		const executions = await server.executions(eventWorkflow.id!);
 		expect(executions.filter((entry) => Number(entry.id) > Number(before))).toHaveLength(1);
 	});
+});
+
+describe("the polling trigger's mail events on a running n8n", () => {
+	const mailTrigger = (event: 'newBounce' | 'deliveryFailed') =>
+		triggerWorkflow(`CMC ${event} e2e`, {
+			id: randomId('nd'),
+			name: 'Mail Trigger',
+			type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
+			typeVersion: 1,
+			position: [0, 0],
+			// minPollInterval 0: n8n's every-minute schedule polls each time (the default paces to one poll an hour)
+			parameters: { event, pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
+			credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
+		});
+	const bounceWorkflow = mailTrigger('newBounce');
+	const failedWorkflow = mailTrigger('deliveryFailed');
+	const listed = (resource: 'bounces' | 'deliveries') => cmc.server.requestsTo(`/transaction/v2/${resource}/list.json`).length;
+	let server: N8nServer;
+	afterAll(async () => await server?.stop());
+
+	test('each new bounce and failed delivery after the first poll starts its workflow once, with event and its fields', async () => {
+		await session.import({ credentials: [cmcCredential], workflows: [bounceWorkflow, failedWorkflow] });
+		const before = { bounces: listed('bounces'), deliveries: listed('deliveries') };
+		server = await session.startServer({ activate: [bounceWorkflow.id!, failedWorkflow.id!] });
+		// The first poll of each (at activation or at the first minute) only records what is there:
+		// what is added once it has asked is new. Delivery Failed asks 4 times (2 days × 2 statuses).
+		const deadline = Date.now() + 90_000;
+		while (listed('bounces') === before.bounces || listed('deliveries') < before.deliveries + 4) {
+			if (Date.now() > deadline) throw new Error('the triggers did not poll within 90 s');
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const bounce = cmc.addBounce({ to: 'polled-bounce@example.jp', status: '2', reason: '550 5.1.1 unknown' });
+		const failed = cmc.addDelivery({ to: 'polled-failed@example.jp', status: 'failed', reason: '550 5.1.1 unknown' });
+
+		const bounced = await server.waitForExecution(bounceWorkflow.id!, { timeoutMs: 150_000 });
+		expect(bounced.json('Received')).toEqual([{ event: 'newBounce', ...bounce, statusText: 'unknown user' }]);
+		const undelivered = await server.waitForExecution(failedWorkflow.id!, { timeoutMs: 150_000 });
+		expect(undelivered.json('Received')).toEqual([{ event: 'deliveryFailed', ...failed }]);
+		expect(JSON.stringify([bounced.run, undelivered.run])).not.toContain(cmc.credentials.apiKey);
+	}, 330_000);
 });

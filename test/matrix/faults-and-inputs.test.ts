@@ -6,7 +6,7 @@
  * that no request carries a parameter the node may not set (an injected "&api_key=x" stays inside
  * its own parameter); and that no secret reaches an output, error, hint, static data or log line.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { runNode, runPoll, type RunResult } from '../harness/engine';
@@ -250,6 +250,10 @@ const BAD_DATES: Array<[string, { start?: string; end?: string } | 'swap']> = [
 
 const baselines = new Map<string, string[][]>();
 
+/** An answer with an empty body (after the retries) that the row reads as no records. */
+const readsAsNoRecords = (row: { emptyBodyMeansNoRecords?: boolean }, fault: FaultCase) =>
+	Boolean(row.emptyBodyMeansNoRecords && fault.fault?.kind === 'status' && fault.fault.status === 200 && fault.fault.body === '');
+
 describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
 	const input = (): IDataObject[] =>
 		row.goodValues(fakes).map((value) => ({ value: value as IDataObject[string], ...(row.goodDates ? { end: row.goodDates(fakes).end } : {}) }));
@@ -261,6 +265,8 @@ describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, r
 		expect(result.error).toBeUndefined();
 		const { groups, errors } = groupByInput(row, result.items, 3);
 		expect([...errors.values()]).toEqual([]);
+		// Every good item gives something, so "as in the clean run" compares real output.
+		expect(groups.map((group) => group.length > 0)).toEqual([true, true, true]);
 		expectOnlyAllowedRequests(requests, row.allowed);
 		expectNoSecrets(serializeForLeakCheck(result.run), [store]);
 		baselines.set(row.name, groups);
@@ -278,13 +284,16 @@ describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, r
 			expect(result.error).toBeUndefined();
 			if (fault.fault) expect({ faulted: requests.some((request) => request.fault === fault.fault!.kind), items: result.items.map((item) => item.json.error) }).toMatchObject({ faulted: true });
 			const { groups, errors } = groupByInput(row, result.items, 3);
+			const asNoRecords = readsAsNoRecords(row, fault);
 			for (let index = 0; index < 3; index++) {
 				const error = errors.get(index);
 				if (error) expect({ index, error, named: namesCause(error) }).toMatchObject({ named: true });
-				else expectGood(groups, index);
+				else if (!(asNoRecords && groups[index].length === 0)) expectGood(groups, index);
 			}
+			// Empty answers on every request that read as no records: every item comes out empty, none fails.
+			if (fault.always && asNoRecords) expect({ errors: errors.size, records: groups.flat().length }).toEqual({ errors: 0, records: 0 });
 			// A fault on every request, a damaged file or a refused login: nothing can succeed.
-			if (fault.always || fault.wrongCredentials || fault.truncatedZip) expect(errors.size).toBe(3);
+			else if (fault.always || fault.wrongCredentials || fault.truncatedZip) expect(errors.size).toBe(3);
 			expectOnlyAllowedRequests(requests, row.allowed);
 			expectNoSecrets([serializeForLeakCheck(result.run), serializeForLeakCheck(result.error), JSON.stringify(result.items)].join('\n'), [store]);
 		});
@@ -385,24 +394,51 @@ describe('triggers', () => {
 		faultPath: string;
 		/** Makes one event the next poll must emit; returns how to recognise it in an item. */
 		produceEvent(): (json: IDataObject) => boolean;
+		/** As OperationRow.emptyBodyMeansNoRecords: such a poll is silent rather than failed. */
+		emptyBodyMeansNoRecords?: boolean;
 	}
+
+	const cmcRow = (event: 'newBlock' | 'newBounce' | 'deliveryFailed', row: Pick<TriggerRow, 'allowed' | 'faultPath' | 'produceEvent' | 'emptyBodyMeansNoRecords'>): TriggerRow => ({
+		name: `Customers Mail Cloud Trigger ${event}`,
+		provider: 'cmc',
+		type: 'customersMailCloudTrigger',
+		parameters: (value) => ({ event, options: { minPollInterval: 0 }, ...(value === undefined ? {} : { filters: { email: value } }) }),
+		fieldName: /Email Contains|email|Server Composition/,
+		...row,
+	});
+	const allowedOf = (name: string) => OPERATIONS.find((row) => row.name === name)!.allowed;
 
 	let eventSerial = 0;
 	const TRIGGERS: TriggerRow[] = [
-		{
-			name: 'Customers Mail Cloud Trigger',
-			provider: 'cmc',
-			type: 'customersMailCloudTrigger',
-			parameters: (value) => ({ event: 'newBlock', options: { minPollInterval: 0 }, ...(value === undefined ? {} : { filters: { email: value } }) }),
-			fieldName: /Email Contains|email|Server Composition/,
-			allowed: OPERATIONS.find((row) => row.operation === 'getAll' && row.provider === 'cmc')!.allowed,
+		cmcRow('newBlock', {
+			allowed: allowedOf('Customers Mail Cloud block getAll'),
 			faultPath: '/transaction/v2/blocks/',
 			produceEvent: () => {
 				const email = `event${++eventSerial}@example.com`;
 				fakes.cmc.addBlock({ email });
 				return (json) => json.email === email;
 			},
-		},
+		}),
+		cmcRow('newBounce', {
+			allowed: allowedOf('Customers Mail Cloud bounce getAll'),
+			faultPath: '/transaction/v2/bounces/',
+			emptyBodyMeansNoRecords: true,
+			produceEvent: () => {
+				const to = `bounce${++eventSerial}@example.com`;
+				fakes.cmc.addBounce({ to });
+				return (json) => json.to === to;
+			},
+		}),
+		cmcRow('deliveryFailed', {
+			allowed: allowedOf('Customers Mail Cloud delivery getAll'),
+			faultPath: '/transaction/v2/deliveries/',
+			emptyBodyMeansNoRecords: true,
+			produceEvent: () => {
+				const to = `failed${++eventSerial}@example.com`;
+				fakes.cmc.addDelivery({ to, status: 'failed' });
+				return (json) => json.to === to;
+			},
+		}),
 		{
 			name: 'Arara Message Trigger',
 			provider: 'arara',
@@ -453,7 +489,7 @@ describe('triggers', () => {
 				const wrongStore = credentialsFor(row.provider, true);
 				const faulted = await poll(row, staticData, fault.wrongCredentials ? wrongStore : store);
 				server.clearFaults();
-				if (fault.always || fault.wrongCredentials) expect(faulted.error).toBeDefined();
+				if ((fault.always && !readsAsNoRecords(row, fault)) || fault.wrongCredentials) expect(faulted.error).toBeDefined();
 				if (faulted.error) expect(namesCause({ error: faulted.error.message, ...(faulted.error as unknown as IDataObject) })).toBe(true);
 				const after = await poll(row, staticData, store);
 				expect(after.error).toBeUndefined();
@@ -474,6 +510,79 @@ describe('triggers', () => {
 				expectOnlyAllowedRequests(outcome.requests, row.allowed);
 				if (typeof value === 'string' && value.trim()) expectArrivedWhole(outcome.requests, value.trim());
 				expectNoSecrets(leakText(outcome), [store]);
+			});
+		});
+	});
+
+	describe('Customers Mail Cloud Event Trigger (webhook: it sends no request, so only bad input applies)', () => {
+		const delivery = { created: '2024-03-10 09:00:05', status: 'failed', to: 'alpha@example.com', from: 'shop@example.jp', messageId: '<m@example.jp>', reason: '550' };
+		/** The service's post in JSON mode (`event` an object) or as n8n parses a form (`event` a JSON text). */
+		const post = (form: boolean): IDataObject => ({
+			event_type: 'deliveries',
+			server_composition: 'testcomp',
+			event: form ? JSON.stringify({ deliveries: [delivery] }) : { deliveries: [delivery] },
+			api_key: WEBHOOK_SECRET,
+		});
+		const FIELDS = ['event_type', 'server_composition', 'event', 'event entry', 'api_key', 'authorization'] as const;
+		type Field = (typeof FIELDS)[number];
+		const withValue = (field: Field, form: boolean, value: unknown): { body: IDataObject; headers: Record<string, string> } => {
+			const body = post(form);
+			if (field === 'event entry') {
+				const event = { deliveries: [delivery, value] };
+				return { body: { ...body, event: form ? JSON.stringify(event) : event }, headers: {} };
+			}
+			if (field === 'authorization') return { body, headers: { authorization: String(value) } };
+			return { body: { ...body, [field]: value as IDataObject[string] }, headers: {} };
+		};
+		// A form carries text only; a JSON post carries any value.
+		const cases = FIELDS.flatMap((field) =>
+			[false, true].flatMap((form) =>
+				BAD_VALUES.filter(([, value]) => !form || typeof value === 'string').map(([name, value]) => [`${field} ${form ? 'form' : 'JSON'} ${name}`, field, form, value] as const),
+			),
+		);
+		// The authorization cases check Basic authentication; the others the API key in the body.
+		const receive = async (body: IDataObject, headers: Record<string, string>, basic: boolean) =>
+			await runWebhook({
+				node: { type: 'customersMailCloudEventTrigger', parameters: {}, credentials: { customersMailCloudEventApi: 'events' } },
+				credentials: {
+					events: {
+						type: 'customersMailCloudEventApi',
+						data: (basic ? { authentication: 'basicAuth', user: 'cmc', password: WEBHOOK_SECRET } : { authentication: 'apiKey', apiKey: WEBHOOK_SECRET }) as ICredentialDataDecryptedObject,
+					},
+				},
+				call: { method: 'POST', body, headers },
+			});
+
+		beforeAll(async () => {
+			// The good posts the cases spoil: one item each, with the right key or user and password.
+			const basic = { authorization: `Basic ${Buffer.from(`cmc:${WEBHOOK_SECRET}`).toString('base64')}` };
+			for (const form of [false, true]) {
+				expect((await receive(post(form), {}, false)).items?.map((item) => item.json.to)).toEqual([delivery.to]);
+				expect((await receive(post(form), basic, true)).items?.map((item) => item.json.to)).toEqual([delivery.to]);
+			}
+		});
+
+		it.each(counted(cases))('bad input: %s', async (name, field, form, value) => {
+			await matrixCase(`Customers Mail Cloud Event Trigger bad input ${name}`, async () => {
+				const { body, headers } = withValue(field, form, value);
+				const outcome = await receive(body, headers, field === 'authorization');
+				if (field === 'api_key') {
+					expect(outcome.status).toBe(403);
+					expect(outcome.items).toBeUndefined();
+				} else if (field === 'authorization') {
+					expect(outcome.status).toBe(401);
+					expect(outcome.items).toBeUndefined();
+				} else if (outcome.status === 200) {
+					// Accepted: the good event, and an entry that is itself an object, each one item.
+					expect(outcome.items?.length ?? 0).toBeLessThanOrEqual(2);
+					for (const item of outcome.items ?? []) expect(item.json).toMatchObject({ eventType: expect.any(String), serverComposition: expect.any(String) });
+				} else {
+					// Malformed: 400 naming what is wrong, and nothing emitted.
+					expect(outcome.status).toBe(400);
+					expect(String(outcome.body)).toMatch(/event_type|server_composition|event/);
+					expect(outcome.items).toBeUndefined();
+				}
+				expectNoSecrets([JSON.stringify(outcome.body), JSON.stringify(outcome.items)].join('\n'));
 			});
 		});
 	});

@@ -54,6 +54,12 @@ export interface OperationRow {
 	/** Whether the operation downloads a ZIP (the truncated-ZIP fault applies). */
 	zip?: boolean;
 	/**
+	 * Whether an answer with an empty body, after the retries, reads as no records (the Ruby SDK's
+	 * reading for the mail lists): then a run that meets one on every request may output nothing
+	 * for an item instead of an error.
+	 */
+	emptyBodyMeansNoRecords?: boolean;
+	/**
 	 * For 10,000 items: a value the node refuses before sending anything (default ''), given to
 	 * all but every 100th item, so the case costs 100 requests; undefined when the operation
 	 * batches its items (then all 10,000 are good).
@@ -77,6 +83,43 @@ function layOutBlocks(cmc: CustomersMailCloudFake): void {
 		cmc.addBlock({ email: `lift-${name}@example.com`, id: `fixlift${name}`, created: created(10 + index), status: '2', occurred: '1' });
 	}
 }
+
+/** Deliveries and bounces the mail rows read: two records per address, on three days of March 2024. */
+function layOutMail(cmc: CustomersMailCloudFake): void {
+	cmc.reset();
+	for (const [index, name] of ['alpha', 'beta', 'gamma'].entries()) {
+		const day = `2024-03-${String(10 + index).padStart(2, '0')}`;
+		const mail = { from: 'shop@example.jp', to: `${name}@example.com`, messageId: `<fix-${name}@example.jp>`, apiData: `fix-${name}` };
+		cmc.addDelivery({ ...mail, status: 'queued', created: `${day} 09:00:00` });
+		cmc.addDelivery({ ...mail, status: 'failed', created: `${day} 09:00:05`, reason: '550 5.1.1 unknown user' });
+		cmc.addBounce({ ...mail, status: '2', created: `${day} 09:00:06`, reason: '550 5.1.1 unknown user' });
+		cmc.addBounce({ ...mail, status: '99', created: `${day} 10:00:00`, reason: 'other' });
+	}
+}
+
+const CMC_DELIVERY_PARAMS = ['api_user', 'api_key', 'server_composition', 'date', 'hour', 'status', 'from', 'to', 'api_data', 'p', 'r'] as const;
+const CMC_BOUNCE_PARAMS = ['api_user', 'api_key', 'server_composition', 'status', 'start_date', 'end_date', 'from', 'to', 'api_data', 'p', 'r'] as const;
+const CMC_MAIL_FIELDS = /To Contains|Start Date|End Date|Date|start_date|end_date|date/;
+const bounceDates = { filters: { to: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' } };
+
+const bounceRow = (operation: 'getAll' | 'download'): OperationRow => ({
+	name: `Customers Mail Cloud bounce ${operation}`,
+	provider: 'cmc',
+	node: 'customersMailCloud',
+	resource: 'bounce',
+	operation,
+	parameters: operation === 'getAll' ? { returnAll: false, limit: 5, filters: { to: VALUE } } : { output: 'items', filters: { to: VALUE } },
+	dateParameters: operation === 'getAll' ? { returnAll: false, limit: 5, ...bounceDates } : { output: 'items', ...bounceDates },
+	goodValues: () => ['alpha', 'beta', 'gamma'],
+	goodDates: () => ({ start: '2024-03-01', end: '2024-03-31' }),
+	fieldName: CMC_MAIL_FIELDS,
+	refusedValue: ['alpha', 'beta'],
+	setup: ({ cmc }) => layOutMail(cmc),
+	restore: ({ cmc }) => layOutMail(cmc),
+	allowed: [{ path: new RegExp(`^/transaction/v2/bounces/${operation === 'getAll' ? 'list' : 'download'}\\.json$`), params: CMC_BOUNCE_PARAMS }],
+	faultPath: '/transaction/v2/bounces/',
+	...(operation === 'getAll' ? { emptyBodyMeansNoRecords: true } : { zip: true }),
+});
 
 const cmcDates = { filters: { email: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' } };
 const cmcGoodDates = () => ({ start: '2024-03-01', end: '2024-03-31' });
@@ -176,6 +219,26 @@ export const OPERATIONS: OperationRow[] = [
 	unblockRow('delete'),
 	unblockRow('cancel'),
 	{
+		name: 'Customers Mail Cloud delivery getAll',
+		provider: 'cmc',
+		node: 'customersMailCloud',
+		resource: 'delivery',
+		operation: 'getAll',
+		parameters: { date: '2024-03-10', returnAll: false, limit: 5, filters: { to: VALUE, endDate: '2024-03-12' } },
+		dateParameters: { date: '={{ $json.start }}', returnAll: false, limit: 5, filters: { to: VALUE, endDate: '={{ $json.end }}' } },
+		goodValues: () => ['alpha', 'beta', 'gamma'],
+		goodDates: () => ({ start: '2024-03-10', end: '2024-03-12' }),
+		fieldName: CMC_MAIL_FIELDS,
+		refusedValue: ['alpha', 'beta'],
+		setup: ({ cmc }) => layOutMail(cmc),
+		restore: ({ cmc }) => layOutMail(cmc),
+		allowed: [{ path: /^\/transaction\/v2\/deliveries\/list\.json$/, params: CMC_DELIVERY_PARAMS }],
+		faultPath: '/transaction/v2/deliveries/',
+		emptyBodyMeansNoRecords: true,
+	},
+	bounceRow('getAll'),
+	bounceRow('download'),
+	{
 		name: 'Naimar SMS deliveryReport get',
 		provider: 'naimar',
 		node: 'naimarSms',
@@ -259,6 +322,23 @@ export const OPERATIONS: OperationRow[] = [
 		normalize: dropIssued,
 		allowed: [{ path: /^\/send$/, params: ARARA_RESERVE_PARAMS }, ARARA_TOKEN],
 		faultPath: '/send',
+	},
+	{
+		name: 'Arara Message errorFilter lookup',
+		provider: 'arara',
+		node: 'araraMessage',
+		resource: 'errorFilter',
+		operation: 'lookup',
+		parameters: { address: VALUE },
+		// Listed, listed in another spelling, not listed.
+		goodValues: () => ['listed-a@example.com', 'Listed-B@Example.com', 'clean@example.com'],
+		fieldName: /Address|address/,
+		setup: ({ arara }) => {
+			arara.setErrorFilter('listed-a@example.com', 3);
+			arara.setErrorFilter('listed-b@example.com', 12);
+		},
+		allowed: [{ path: /^\/errorfilter$/, params: ['items'] }, ARARA_TOKEN],
+		faultPath: '/errorfilter',
 	},
 	{
 		name: 'Arara Message delivery cancel',

@@ -22,13 +22,30 @@ export type WatchEvent = 'newBlock' | 'blockRemoved';
 export interface WatchState {
 	/** Parameters the state belongs to: when they change, the trigger starts over. */
 	key: string;
-	/** newBlock: the first day the next poll asks for (start_date). */
+	/** newBlock and the mail events: the first day the next poll reads. */
 	windowStart?: string;
 	/**
 	 * Entries already seen: id → `created`. States saved by earlier versions hold the day
 	 * (newBlock) or '' (blockRemoved) instead: such an entry counts as seen for that day, or at all.
 	 */
 	seen: Record<string, string>;
+}
+
+/**
+ * How one trigger event reads the provider and tells what is new. The trigger's poll drives every
+ * event through this one shape, so pacing, first runs and saving the state work alike for all.
+ */
+export interface EventWatcher {
+	/** The state a first poll starts from (that poll only records what is there). */
+	initialState(key: string): WatchState;
+	/** What one poll compares against the state. */
+	read(state: WatchState): Promise<IDataObject[]>;
+	/** The records not emitted before, and the state after this poll. */
+	diff(state: WatchState, records: IDataObject[]): { fresh: IDataObject[]; next: WatchState };
+	/** "Fetch Test Event": one recent record, read without any state. */
+	sample(): Promise<IDataObject | undefined>;
+	/** A record as the item's fields (after `event`). */
+	toItem(record: IDataObject): IDataObject;
 }
 
 export function dayOf(block: IDataObject): string {

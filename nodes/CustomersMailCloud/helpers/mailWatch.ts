@@ -5,10 +5,10 @@
  * - deliveryFailed: the Deliveries list, which needs one call per day and status, for failed and
  *   deferred records over the same window.
  * What was emitted is remembered by a key per record, for the records inside the window only, so
- * the state stays the size of about two days of events and each event is emitted once, across
- * restarts too (n8n saves the state only after a successful poll).
+ * the state stays the size of about two days of events. The trigger's poll paces these events and
+ * keeps their state as it does for the block events (see EventWatcher).
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { fetchPagesUntilShort } from '../../shared/transport/paging';
 import type { TransportSettings } from '../../shared/transport/request';
@@ -17,6 +17,7 @@ import type { DeliveryStatus } from '../transport/deliveries';
 import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../transport/deliveries';
 import { toBounceItem } from './blockStatus';
 import { addDays } from '../../shared/dateTime';
+import type { EventWatcher, WatchState } from './blockWatch';
 import { sortByCreated } from './blockWatch';
 
 export type MailWatchEvent = 'newBounce' | 'deliveryFailed';
@@ -26,15 +27,6 @@ export const MAIL_WATCH_EVENTS: readonly string[] = ['newBounce', 'deliveryFaile
 const UNDELIVERED: DeliveryStatus[] = ['failed', 'deferred'];
 /** The most days one poll reads back, however long the trigger was off. */
 const MAX_DAYS_BACK = 7;
-
-export interface MailWatchState {
-	/** Parameters the state belongs to: when they change, the trigger starts over. */
-	key: string;
-	/** The first day the next poll reads. */
-	windowStart: string;
-	/** Keys of the records already emitted (or seen on the first poll) → their day. */
-	seen: Record<string, string>;
-}
 
 export interface MailWatchQuery {
 	serverComposition: string;
@@ -63,13 +55,16 @@ export function recordKey(record: IDataObject): string {
 
 /** Splits one poll's records into the ones not emitted before and the next state. */
 export function diffRecords(
-	state: MailWatchState,
+	state: WatchState,
 	records: IDataObject[],
 	today: string,
-): { fresh: IDataObject[]; next: MailWatchState } {
+): { fresh: IDataObject[]; next: WatchState } {
 	const fresh = records.filter((record) => !(recordKey(record) in state.seen));
-	const windowStart = [state.windowStart, addDays(today, -1)].sort()[1];
+	const windowStart = [state.windowStart ?? '', addDays(today, -1)].sort()[1];
+	// What was seen before stays seen (inside the window): a read that came back short, e.g. an
+	// empty answer read as no records, must not make its records new again.
 	const seen: Record<string, string> = {};
+	for (const [key, day] of Object.entries(state.seen)) if (day >= windowStart) seen[key] = day;
 	for (const record of records) {
 		const day = String(record.created ?? '').slice(0, 10);
 		if (day >= windowStart) seen[recordKey(record)] = day;
@@ -105,31 +100,21 @@ async function recordsSince(ctx: IPollFunctions, event: MailWatchEvent, query: M
 	return event === 'newBounce' ? await bouncesSince(ctx, query, start) : await undeliveredOn(ctx, query, daysFrom(start, today));
 }
 
-/** One poll of a mail event: the new records as items, or null when there are none (or on the first poll). */
-export async function pollMailEvent(
-	ctx: IPollFunctions,
-	event: MailWatchEvent,
-	query: MailWatchQuery,
-): Promise<INodeExecutionData[][] | null> {
-	const emit = (records: IDataObject[]) => [
-		records.map((record) => ({ json: { event, ...(event === 'newBounce' ? toBounceItem(record) : record) } })),
-	];
-	const today = providerToday(new Date());
-	if (ctx.getMode() === 'manual') {
-		// "Fetch Test Event": the newest record, recent days first so a long history costs little.
-		for (const start of [addDays(today, -1), addDays(today, -MAX_DAYS_BACK)]) {
-			const newest = sortByCreated(await recordsSince(ctx, event, query, start, today)).pop();
-			if (newest) return emit([newest]);
-		}
-		return null;
-	}
-	const staticData = ctx.getWorkflowStaticData('node') as { mailWatch?: MailWatchState };
-	const key = JSON.stringify([event, query.serverComposition, query.to ?? '']);
-	const firstRun = staticData.mailWatch?.key !== key;
-	const state: MailWatchState = firstRun ? { key, windowStart: addDays(today, -1), seen: {} } : staticData.mailWatch!;
-	const records = await recordsSince(ctx, event, query, state.windowStart, today);
-	const { fresh, next } = diffRecords(state, records, today);
-	staticData.mailWatch = next;
-	if (firstRun || fresh.length === 0) return null;
-	return emit(fresh);
+/** The mail event as the trigger's poll drives it, for one poll at `now`. */
+export function mailWatcher(ctx: IPollFunctions, event: MailWatchEvent, query: MailWatchQuery, now: Date): EventWatcher {
+	const today = providerToday(now);
+	return {
+		initialState: (key) => ({ key, windowStart: addDays(today, -1), seen: {} }),
+		read: async (state) => await recordsSince(ctx, event, query, state.windowStart ?? addDays(today, -1), today),
+		diff: (state, records) => diffRecords(state, records, today),
+		sample: async () => {
+			// The newest record, recent days first so a long history costs little.
+			for (const start of [addDays(today, -1), addDays(today, -MAX_DAYS_BACK)]) {
+				const newest = sortByCreated(await recordsSince(ctx, event, query, start, today)).pop();
+				if (newest) return newest;
+			}
+			return undefined;
+		},
+		toItem: (record) => (event === 'newBounce' ? toBounceItem(record) : record),
+	};
 }

@@ -484,6 +484,8 @@ export async function startCustomersMailCloudFake(
 		// A month of blocks ending now, and a few lifted ones, for `npm start`.
 		fake.seed(240, { seed: 7, from: new Date(Date.now() - 30 * 86_400_000), spacingSeconds: 5400, prefix: 'demo' });
 		fake.seed(12, { seed: 8, from: new Date(Date.now() - 60 * 86_400_000), spacingSeconds: 86_400, prefix: 'lifted', removed: true });
+		// Bounces of the last five days (none in the future), for the bounce alert example.
+		fake.seedBounces(40, { seed: 9, from: new Date(Date.now() - 5 * 86_400_000), spacingSeconds: 3600, prefix: 'demo' });
 	}
 	return fake;
 }
