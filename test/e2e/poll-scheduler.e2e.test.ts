@@ -60,8 +60,16 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 async function nextPolls(server: N8nServer, timeoutMs = 130_000): Promise<void> {
 	const before = { cmc: listQueries(), arara: periodQueries() };
 	await waitFor('a poll of each trigger', () => listQueries() > before.cmc && periodQueries() > before.arara, timeoutMs, server);
-	// let a poll that has just emitted hand its execution over
-	await sleep(3_000);
+	await pollsSettled();
+}
+
+/** Resolves once neither fake has been asked anything for 3 s: the polls have read all they read, and one that emitted has handed its execution over. */
+async function pollsSettled(): Promise<void> {
+	for (;;) {
+		const seen = listQueries() + periodQueries();
+		await sleep(3_000);
+		if (listQueries() + periodQueries() === seen) return;
+	}
 }
 
 describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
@@ -89,7 +97,7 @@ describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 		const pollsBefore = { cmc: listQueries(), arara: periodQueries() };
 		server = await session.startServer({ activate: [cmcTrigger.id!, araraTrigger.id!] });
 		await waitFor('the activation poll of each trigger', () => listQueries() > pollsBefore.cmc && periodQueries() > pollsBefore.arara, 130_000, server);
-		await sleep(3_000);
+		await pollsSettled();
 		if (durable) {
 			expect(server.logs).toContain('Scheduler started');
 			// the activation poll was a test: the first scheduled poll records
