@@ -135,9 +135,7 @@ test('the trigger, active in a running n8n, records on activation and then emits
 		// (The trigger is stopped first, so that no poll takes the injected answer.)
 		await server.deactivate(triggerWorkflow.id!);
 		const press = async (data: Record<string, unknown>) =>
-			await server.rest<{ status: string; message: string }>('POST', '/credentials/test', {
-				credentials: { name: 'test', type: 'customersMailCloudApi', data },
-			});
+			await server.testCredential({ type: 'customersMailCloudApi', data });
 		expect(await press({ ...fake.credentials })).toMatchObject({ status: 'OK' });
 		expect((await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' })).status).toBe('Error');
 		fake.server.inject(

@@ -371,6 +371,12 @@ export class N8nSession {
 		return Number(rows[0]?.id ?? 0);
 	}
 
+	/** Rows of a read-only SQL query on this folder's SQLite database (n8n must not be running). */
+	async query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
+		if (this.servers.size > 0) throw new Error('stop the n8n server of this session before reading its database');
+		return await queryDatabase(this.userFolder, sql, params);
+	}
+
 	/** The newest stored execution of each workflow (after execution id `afterId`), as IRun. */
 	async storedExecutions(workflowIds: string[], afterId = 0): Promise<Record<string, IRun>> {
 		const placeholders = workflowIds.map(() => '?').join(',');
@@ -446,6 +452,8 @@ const DONE = new Set(['success', 'error', 'crashed', 'canceled']);
 export class N8nServer {
 	private cookie = '';
 	private exited = false;
+	/** Learnt from the first credential test (see testCredential). */
+	private testNeedsStoredCredential = false;
 	private output = '';
 
 	private constructor(
@@ -561,6 +569,32 @@ export class N8nServer {
 			throw error;
 		}
 		return (text ? (JSON.parse(text) as { data: T }).data : undefined) as T;
+	}
+
+	/**
+	 * Presses the credential dialog's Test button for `credential` (not stored yet), as this n8n's
+	 * editor does. n8n 2.8 tests the data as sent. Newer n8n (2.41) only tests a stored credential
+	 * (`credentials.id` is required): its editor saves the credential first and tests it by id with
+	 * the data (deleting it again when it fails; here it is always deleted, so nothing is left over).
+	 * Which one applies is found out from the server's answer (400 naming the id), once per server.
+	 */
+	async testCredential(credential: { type: string; data: Record<string, unknown>; name?: string }): Promise<{ status: string; message: string }> {
+		const name = credential.name ?? `Test ${credential.type}`;
+		if (!this.testNeedsStoredCredential) {
+			try {
+				return await this.rest('POST', '/credentials/test', { credentials: { name, type: credential.type, data: credential.data } });
+			} catch (error) {
+				const { status, message } = error as { status?: number; message?: string };
+				if (status !== 400 || !/\bid\b/.test(message ?? '')) throw error;
+				this.testNeedsStoredCredential = true;
+			}
+		}
+		const stored = await this.rest<{ id: string }>('POST', '/credentials', { name, type: credential.type, data: credential.data });
+		try {
+			return await this.rest('POST', '/credentials/test', { credentials: { id: stored.id, name, type: credential.type, data: credential.data } });
+		} finally {
+			await this.rest('DELETE', `/credentials/${stored.id}`);
+		}
 	}
 
 	/** Sets up the owner on a fresh instance, or logs in when one exists. */

@@ -3,10 +3,14 @@
  * schedules polls: the legacy in-process cron (every n8n), and on n8n 2.36+ also the durable
  * scheduler (N8N_SCHEDULER_ENABLED + N8N_SCHEDULER_POLL_TRIGGERS_ENABLED +
  * N8N_POLLER_DURABLE_CURSORS_ENABLED, which also needs N8N_USE_WORKFLOW_PUBLICATION_SERVICE),
- * where a poll is at-least-once and the node's static data is committed with the execution.
- * In both: the first poll records and emits nothing; an event starts exactly one execution; the
- * next poll, and a poll after a restart of n8n (from the state stored with the workflow), emit
- * it never again.
+ * where polls are leased jobs and the node's static data is a cursor committed with the execution.
+ * In both: the poll that first records emits nothing; an event starts exactly one execution; the
+ * next poll, and a poll after a restart of n8n (from the stored state), emit it never again.
+ *
+ * Which poll records first differs. Legacy: the poll n8n runs on activation (its static data stays
+ * in the active workflow). Durable: n8n runs that activation poll as a test against a staged copy of
+ * the cursor and never commits it (n8n-core's poll-trigger-executor commits only when it is not
+ * testing), so the first scheduled poll is the one that records.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
 import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
@@ -21,15 +25,9 @@ const DURABLE_SCHEDULER = {
 };
 const [major, minor] = runtime.N8N_VERSION.split('.').map(Number);
 const hasDurableScheduler = major > 2 || (major === 2 && minor >= 36);
-/**
- * Opt-in for now (N8N_E2E_DURABLE_SCHEDULER=1): on n8n 2.41.1 every durable poll of both triggers
- * reports "no new data" after an event, as if it started from the first poll's state again;
- * not yet understood, so it does not gate CI.
- */
-const runDurable = hasDurableScheduler && process.env.N8N_E2E_DURABLE_SCHEDULER === '1';
-const modes: Array<[string, Record<string, string>]> = [
-	['legacy scheduling', {}],
-	...(runDurable ? ([['the durable scheduler', DURABLE_SCHEDULER]] as Array<[string, Record<string, string>]>) : []),
+const modes: Array<[string, { durable: boolean; env: Record<string, string> }]> = [
+	['legacy scheduling', { durable: false, env: {} }],
+	...(hasDurableScheduler ? ([['the durable scheduler', { durable: true, env: DURABLE_SCHEDULER }]] as typeof modes) : []),
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,11 +60,19 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 async function nextPolls(server: N8nServer, timeoutMs = 130_000): Promise<void> {
 	const before = { cmc: listQueries(), arara: periodQueries() };
 	await waitFor('a poll of each trigger', () => listQueries() > before.cmc && periodQueries() > before.arara, timeoutMs, server);
-	// let a poll that has just emitted hand its execution over
-	await sleep(3_000);
+	await pollsSettled();
 }
 
-describe.each(modes)('polling triggers under %s', (_mode, env) => {
+/** Resolves once neither fake has been asked anything for 3 s: the polls have read all they read, and one that emitted has handed its execution over. */
+async function pollsSettled(): Promise<void> {
+	for (;;) {
+		const seen = listQueries() + periodQueries();
+		await sleep(3_000);
+		if (listQueries() + periodQueries() === seen) return;
+	}
+}
+
+describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 	let session: N8nSession;
 	let server: N8nServer | undefined;
 	const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
@@ -90,8 +96,13 @@ describe.each(modes)('polling triggers under %s', (_mode, env) => {
 		const count = async (target: WorkflowJson) => (await server!.executions(target.id!)).length;
 		const pollsBefore = { cmc: listQueries(), arara: periodQueries() };
 		server = await session.startServer({ activate: [cmcTrigger.id!, araraTrigger.id!] });
-		await waitFor('the first poll of each trigger', () => listQueries() > pollsBefore.cmc && periodQueries() > pollsBefore.arara, 130_000, server);
-		await sleep(3_000);
+		await waitFor('the activation poll of each trigger', () => listQueries() > pollsBefore.cmc && periodQueries() > pollsBefore.arara, 130_000, server);
+		await pollsSettled();
+		if (durable) {
+			expect(server.logs).toContain('Scheduler started');
+			// the activation poll was a test: the first scheduled poll records
+			await nextPolls(server);
+		}
 		expect([await count(cmcTrigger), await count(araraTrigger)]).toEqual([0, 0]);
 
 		const added = cmc.addBlock({ email: `scheduler-${randomId()}@example.com`, status: '2' });
@@ -117,7 +128,21 @@ describe.each(modes)('polling triggers under %s', (_mode, env) => {
 		server = await session.startServer();
 		await nextPolls(server);
 		expect([await count(cmcTrigger), await count(araraTrigger)]).toEqual([1, 1]);
-		const everything = server.logs + JSON.stringify([cmcRun.run, araraRun.run]);
+		const logs = server.logs;
+		await server.stop();
+
+		// where the state lives: the durable cursor (poller_state) or the workflow's static data
+		const stored = durable
+			? await session.query('SELECT workflowId, cursor AS state FROM poller_state WHERE workflowId IN (?, ?)', [cmcTrigger.id, araraTrigger.id])
+			: await session.query('SELECT id AS workflowId, staticData AS state FROM workflow_entity WHERE id IN (?, ?)', [cmcTrigger.id, araraTrigger.id]);
+		const nodeState = (workflow: WorkflowJson) => {
+			const row = stored.find((candidate) => candidate.workflowId === workflow.id);
+			const parsed = JSON.parse(String(row?.state ?? '{}')) as Record<string, unknown>;
+			return (durable ? parsed : parsed[`node:${workflow.nodes[0].name}`]) as { watch?: { seen?: object }; statuses?: object } | undefined;
+		};
+		expect(nodeState(cmcTrigger)?.watch?.seen).toHaveProperty([added.id]);
+		expect(nodeState(araraTrigger)?.statuses).toHaveProperty([String(target.delivery_id)], 'failed');
+		const everything = logs + JSON.stringify([cmcRun.run, araraRun.run, stored]);
 		expect(everything).not.toContain(cmc.credentials.apiKey);
 		expect(everything).not.toContain(arara.credentials.clientSecret);
 	}, 600_000);
