@@ -26,7 +26,8 @@ const forms = (resource: 'bounces' | 'deliveries') =>
 	fake.server
 		.requestsTo(`/transaction/v2/${resource}/list.json`)
 		.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
-const minutesAgo = (minutes: number) => formatCreated(new Date(Date.now() - minutes * 60_000));
+/** A record time as the service writes it: wall-clock time in Japan, as the trigger reads it (see providerToday). */
+const minutesAgo = (minutes: number) => formatCreated(new Date(Date.now() + 9 * 3_600_000 - minutes * 60_000));
 const addDaysTo = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** As n8n does between polls: only what was saved survives (a restart in between changes nothing). */
 const restart = (staticData: IDataObject) => JSON.parse(JSON.stringify(staticData)) as IDataObject;
