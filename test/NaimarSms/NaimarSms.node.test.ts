@@ -1,4 +1,4 @@
-/** The names issue 4 makes a contract, and the trigger's texts in the editor, as n8n loads them from dist/. */
+/** The published names (a compatibility contract: saved workflows use them), and the trigger's texts in the editor, as n8n loads them from dist/. */
 import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 
 import { PACKAGE_PREFIX, ensureReady } from '../harness/engine';
@@ -10,7 +10,7 @@ async function descriptionOf(name: string): Promise<INodeTypeDescription> {
 	return nodeTypes.getByNameAndVersion(PACKAGE_PREFIX + name, 1).description;
 }
 
-test('node, resource, operation, parameter and option names are the issue\'s', async () => {
+test('node, resource, operation, parameter and option names are the published ones', async () => {
 	const node = await descriptionOf('naimarSms');
 	expect([node.name, node.displayName, node.usableAsTool]).toEqual(['naimarSms', 'Naimar SMS', true]);
 	expect(node.credentials).toEqual([{ name: 'naimarSmsApi', required: true }]);
@@ -30,7 +30,7 @@ test('node, resource, operation, parameter and option names are the issue\'s', a
 	});
 });
 
-test('the credential\'s name and fields are the issue\'s', async () => {
+test('the credential\'s name and fields are the published ones', async () => {
 	await ensureReady();
 	const credential = cachedCredentialType('naimarSmsApi')!;
 	expect([credential.name, credential.displayName]).toEqual(['naimarSmsApi', 'Naimar SMS API']);

@@ -25,7 +25,7 @@ async function pressTest(data: IDataObject) {
 	return await runCredentialTest('customersMailCloudApi', data as never);
 }
 
-test('fields, defaults and the password field are as the issue names them', () => {
+test('fields, defaults and the password field are the published ones (saved workflows and credentials use them)', () => {
 	const fields = Object.fromEntries(type.properties.map((property) => [property.name, property]));
 	expect(type.displayName).toBe('Customers Mail Cloud API');
 	expect(Object.keys(fields)).toEqual(['apiUser', 'apiKey', 'host', 'language', 'serverComposition', 'zipPassword']);
