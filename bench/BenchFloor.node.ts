@@ -29,6 +29,8 @@ export const FLOOR_JOBS = [
 	'araraCancel',
 	'araraSend',
 	'araraGetAll',
+	'cmcDeliveries',
+	'araraLookup',
 	'cmcWatch',
 	'araraWatch',
 	'items',
@@ -41,6 +43,7 @@ const ARARA = 'araraMessageOAuth2Api';
 const CMC_PAGE = 100;
 const NAIMAR_BATCH = 100;
 const ARARA_BATCH = 100;
+const ARARA_LOOKUP_BATCH = 10_000;
 const MINUTE = 60_000;
 
 type Context = IExecuteFunctions | IPollFunctions;
@@ -212,6 +215,48 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const token = await araraToken(ctx, credentials);
 			return await araraPeriod(ctx, araraBase(credentials), token, from, to, concurrency);
 		}
+		case 'cmcDeliveries': {
+			const credentials = await ctx.getCredentials(CMC);
+			const url = `${trimmed(credentials.host)}/transaction/v2/deliveries/list.json`;
+			const serverComposition = String(ctx.getNodeParameter('serverComposition', 0) || credentials.serverComposition);
+			const date = String(ctx.getNodeParameter('date', 0));
+			ctx.getNodeParameter('returnAll', 0, true);
+			ctx.getNodeParameter('filters', 0, {});
+			const pages = await fetchPagesUntilShort({ pageSize: CMC_PAGE, concurrency }, async (page) => {
+				const answer = await send(ctx, {
+					method: 'POST',
+					url,
+					headers: form,
+					body: { server_composition: serverComposition, date, p: page, r: CMC_PAGE, api_user: credentials.apiUser, api_key: credentials.apiKey },
+				});
+				return (answer.deliveries as IDataObject[]) ?? [];
+			});
+			return pages.flat();
+		}
+		case 'araraLookup': {
+			const credentials = await ctx.getCredentials(ARARA);
+			const base = araraBase(credentials);
+			const addresses = items.map((_item, index) => String(ctx.getNodeParameter('address', index)));
+			ctx.getNodeParameter('options', 0, {});
+			const unique = [...new Map(addresses.map((address) => [address.toLowerCase(), address])).values()];
+			const batches: string[][] = [];
+			for (let start = 0; start < unique.length; start += ARARA_LOOKUP_BATCH) batches.push(unique.slice(start, start + ARARA_LOOKUP_BATCH));
+			const token = await araraToken(ctx, credentials);
+			const found = new Map<string, IDataObject>();
+			await mapWithConcurrency(batches, concurrency, async (batch) => {
+				const answer = await send(ctx, {
+					method: 'POST',
+					url: `${base}/errorfilter`,
+					headers: { Authorization: `Bearer ${token}` },
+					body: { items: batch.map((address) => ({ address })) },
+				});
+				for (const entry of (answer.items as IDataObject[]) ?? []) found.set(String(entry.address).toLowerCase(), entry);
+			});
+			return addresses.map((address) => {
+				const entry = found.get(address.toLowerCase());
+				return entry ? { address, registered: true, ...entry } : { address, registered: false, count: 0 };
+			});
+		}
 		case 'items':
 			// Not a floor: the input items of a workflow in the real n8n (no Code node, no task runner).
 			return JSON.parse(String(ctx.getNodeParameter('itemsJson', 0))) as IDataObject[];
@@ -275,8 +320,9 @@ export class BenchFloor implements INodeType {
 		],
 		properties: [
 			{ ...text('job'), type: 'options', options: FLOOR_JOBS.map((job) => ({ name: job, value: job })), default: 'cmcList' },
-			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson'].map(text),
+			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson', 'date', 'address'].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
+			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true },
 			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
 			{
 				displayName: 'Options',
