@@ -34,6 +34,7 @@ export const FLOOR_JOBS = [
 	'cmcWatch',
 	'araraWatch',
 	'items',
+	'readParameters',
 ] as const;
 export type FloorJob = (typeof FLOOR_JOBS)[number];
 
@@ -58,7 +59,19 @@ function concurrencyOf(options: unknown): number {
 	return Number((options as IDataObject | undefined)?.concurrency ?? 4) || 4;
 }
 
+/**
+ * With "Via n8n's Authentication" the floor sends through httpRequestWithAuthentication (as every
+ * node must), so the gap between the two floors is what n8n's authentication costs per request,
+ * and the node's gap to this one is the node's own cost. Set per execution (benchmarks run one at a time).
+ */
+let authenticateAs: string | undefined;
+
+function credentialTypeOf(job: FloorJob): string {
+	return job.startsWith('cmc') ? CMC : job.startsWith('naimar') ? NAIMAR : ARARA;
+}
+
 async function send(ctx: Context, options: IHttpRequestOptions): Promise<IDataObject> {
+	if (authenticateAs) return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, authenticateAs, { json: true, ...options })) as IDataObject;
 	return (await ctx.helpers.httpRequest({ json: true, ...options })) as IDataObject;
 }
 
@@ -69,7 +82,8 @@ async function araraToken(ctx: Context, credentials: ICredentialDataDecryptedObj
 	const stored = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
 	if (typeof stored === 'string' && stored) return stored;
 	const basic = Buffer.from(`${String(credentials.clientId)}:${String(credentials.clientSecret)}`).toString('base64');
-	const answer = await send(ctx, {
+	const answer = await ctx.helpers.httpRequest({
+		json: true,
 		method: 'POST',
 		url: String(credentials.accessTokenUrl),
 		headers: { ...form, Authorization: `Basic ${basic}` },
@@ -257,6 +271,9 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 				return entry ? { address, registered: true, ...entry } : { address, registered: false, count: 0 };
 			});
 		}
+		case 'readParameters':
+			// No request: what reading Message IDs per item costs (n8n's expression evaluation).
+			return [{ read: items.map((_item, index) => ctx.getNodeParameter('messageIds', index)).length }];
 		case 'items':
 			// Not a floor: the input items of a workflow in the real n8n (no Code node, no task runner).
 			return JSON.parse(String(ctx.getNodeParameter('itemsJson', 0))) as IDataObject[];
@@ -323,6 +340,7 @@ export class BenchFloor implements INodeType {
 			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson', 'date', 'address'].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
 			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true },
+			{ displayName: "Via n8n's Authentication", name: 'viaAuthentication', type: 'boolean', default: false },
 			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
 			{
 				displayName: 'Options',
@@ -337,12 +355,15 @@ export class BenchFloor implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const job = this.getNodeParameter('job', 0) as FloorJob;
+		authenticateAs = this.getNodeParameter('viaAuthentication', 0, false) ? credentialTypeOf(job) : undefined;
 		const out = await execute(this, job, items);
 		return [out.map((json) => ({ json }))];
 	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const fresh = await poll(this, this.getNodeParameter('job') as FloorJob);
+		const job = this.getNodeParameter('job') as FloorJob;
+		authenticateAs = this.getNodeParameter('viaAuthentication', false) ? credentialTypeOf(job) : undefined;
+		const fresh = await poll(this, job);
 		return fresh.length ? [fresh.map((json) => ({ json }))] : null;
 	}
 }

@@ -237,22 +237,27 @@ export async function main(): Promise<void> {
 				check((await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options })).length, DELIVERIES, 'the node'),
 			),
 			floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length, DELIVERIES, 'the floor')),
+			floorAuth: await measureJob(child, async () =>
+				check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options, viaAuthentication: true })).length, DELIVERIES, "the floor via n8n's authentication"),
+			),
 			raw: await measureJob(child, async () => check(await rawClient(ready, token), DELIVERIES, 'the raw client')),
 			note: `raw client: the perfect split (${ready.windows.length} windows) known in advance`,
 		});
 
-		const contender = (spec: JobSpec, role: 'node' | 'floor' | 'httpRequest', items: IDataObject[], expected: number, who: string) => async () =>
+		const contender = (spec: JobSpec, role: 'node' | 'floor' | 'floorAuth' | 'httpRequest', items: IDataObject[], expected: number, who: string) => async () =>
 			check((await runContender(role === 'httpRequest' ? spec.httpRequest! : (spec[role] as Contender), spec.credentialType, store(), items)).length, expected, who);
 		const perItem = async (spec: JobSpec, suffix: string, items: () => Promise<IDataObject[]>, raw: () => Promise<unknown>) => {
 			const forNode = await items();
 			const forFloor = await items();
 			const forHttp = await items();
+			const forFloorAuth = await items();
 			recordJob({
 				benchmark: spec.benchmark,
 				job: spec.job + suffix,
 				where: 'engine',
 				node: await measureJob(child, contender(spec, 'node', forNode, forNode.length, 'the node')),
 				floor: await measureJob(child, contender(spec, 'floor', forFloor, forFloor.length, 'the floor')),
+				floorAuth: await measureJob(child, contender(spec, 'floorAuth', forFloorAuth, forFloorAuth.length, "the floor via n8n's authentication")),
 				httpRequest: await measureJob(child, contender(spec, 'httpRequest', forHttp, forHttp.length, 'the HTTP Request node')),
 				raw: await measureJob(child, raw),
 				note: spec.note,
@@ -297,6 +302,7 @@ export async function main(): Promise<void> {
 					where: 'engine',
 					node: await measureJob(child, contender(spec, 'node', items, LOOKUPS, 'the node')),
 					floor: await measureJob(child, contender(spec, 'floor', items, LOOKUPS, 'the floor')),
+					floorAuth: await measureJob(child, contender(spec, 'floorAuth', items, LOOKUPS, "the floor via n8n's authentication")),
 					httpRequest: await measureJob(child, contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node')),
 					raw: await measureJob(child, async () => {
 						const answers = (await rawPerItem(ready, token, lookupBatches, (batch) => ({ method: 'POST', path: '/errorfilter', body: { items: batch.map((address) => ({ address })) } }), IN_FLIGHT)) as Array<{ items: Array<{ address: string }> }>;
@@ -313,18 +319,21 @@ export async function main(): Promise<void> {
 		const parameters = { lookBackHours: 24, statuses: [], options };
 		const nodeStatic = {};
 		const floorStatic = {};
+		const floorAuthStatic = {};
 		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
 			const { items } = await pollNode({ type, parameters: { ...parameters, ...extra }, nodeCredentials, credentials: store(), staticData: staticData as never }, [floorType]);
 			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
 		};
 		await pollIt('araraMessageTrigger', {}, nodeStatic)();
 		await pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)();
+		await pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)();
 		recordJob({
 			benchmark: BENCHMARK,
 			job: `Trigger: one poll with nothing new over ${WATCHED.toLocaleString('en')} known deliveries (last 24 hours)`,
 			where: 'engine',
 			node: await measureJob(child, pollIt('araraMessageTrigger', {}, nodeStatic)),
 			floor: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)),
+			floorAuth: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
 	} finally {

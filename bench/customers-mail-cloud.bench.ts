@@ -173,6 +173,7 @@ async function benchGetMany(child: ChildProcess, url: string, suffix: string): P
 		where: 'engine',
 		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node')),
 		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor')),
+		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, LIST_BLOCKS, "the floor via n8n's authentication")),
 		raw: await measureJob(child, async () => check(await rawList(url), LIST_BLOCKS, 'the raw client')),
 		note: spec.note,
 	});
@@ -207,6 +208,7 @@ async function benchDeliveries(child: ChildProcess, url: string, suffix: string)
 		where: 'engine',
 		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, records, 'the node')),
 		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, records, 'the floor')),
+		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, records, "the floor via n8n's authentication")),
 		httpRequest: await measureJob(child, async () => check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node')),
 		raw: await measureJob(child, async () => check(await rawDeliveries(), records, 'the raw client')),
 		note: spec.note,
@@ -244,12 +246,14 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 	const forFloor = await fresh();
 	const forHttp = await fresh();
 	const forRaw = await fresh();
+	const forFloorAuth = await fresh();
 	recordJob({
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
 		node: await measureJob(child, async () => succeeded(await run(spec, spec.node, url, forNode), 'result', 'the node')),
 		floor: await measureJob(child, async () => succeeded(await run(spec, spec.floor, url, forFloor), 'result', 'the floor')),
+		floorAuth: await measureJob(child, async () => succeeded(await run(spec, spec.floorAuth, url, forFloorAuth), 'result', "the floor via n8n's authentication")),
 		httpRequest: await measureJob(child, async () => succeeded(await run(spec, spec.httpRequest!, url, forHttp), 'message', 'the HTTP Request node')),
 		raw: await measureJob(child, raw(forRaw)),
 		note: spec.note,
@@ -265,13 +269,14 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 		const parameters = { event, serverComposition: WATCHED, filters: {}, options: { minPollInterval: 0 } };
 		const nodeStatic = {};
 		const floorStatic = {};
+		const floorAuthStatic = {};
 		const poll = (staticData: object) => async () => {
 			const { items } = await pollNode({ type: 'customersMailCloudTrigger', parameters, nodeCredentials, credentials: store, staticData: staticData as never });
 			if (items) throw new Error(`the trigger found ${items.length} new entries, expected none`);
 		};
-		const pollFloor = (staticData: object) => async () => {
+		const pollFloor = (staticData: object, viaAuthentication = false) => async () => {
 			const { items } = await pollNode(
-				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters }, nodeCredentials, credentials: store, staticData: staticData as never },
+				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters, viaAuthentication }, nodeCredentials, credentials: store, staticData: staticData as never },
 				[floorType],
 			);
 			if (items) throw new Error(`the floor found ${items.length} new entries, expected none`);
@@ -279,6 +284,7 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 		// The first poll only records what is there; the second one is what every later poll costs.
 		await poll(nodeStatic)();
 		await pollFloor(floorStatic)();
+		await pollFloor(floorAuthStatic, true)();
 		const startDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 		const extra: Record<string, string> = event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
 		const rawPoll = async () => {
@@ -308,6 +314,7 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 			where: 'engine',
 			node: await measureJob(child, poll(nodeStatic)),
 			floor: await measureJob(child, pollFloor(floorStatic)),
+			floorAuth: await measureJob(child, pollFloor(floorAuthStatic, true)),
 			raw: await measureJob(child, rawPoll),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});

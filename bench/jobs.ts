@@ -25,6 +25,8 @@ export interface JobSpec {
 	credentialType: string;
 	node: Contender;
 	floor: Contender;
+	/** The floor sending through httpRequestWithAuthentication, as every node must. */
+	floorAuth: Contender;
 	httpRequest?: Contender & { authenticates: boolean };
 	note?: string;
 }
@@ -32,6 +34,7 @@ export interface JobSpec {
 const en = (count: number) => count.toLocaleString('en');
 
 const floor = (parameters: IDataObject): Contender => ({ type: FLOOR_TYPE, parameters });
+const floorAuth = (parameters: IDataObject): Contender => ({ type: FLOOR_TYPE, parameters: { ...parameters, viaAuthentication: true } });
 const httpRequest = (parameters: IDataObject, authenticates = false): JobSpec['httpRequest'] => ({
 	type: HTTP_REQUEST_TYPE,
 	typeVersion: 4.2,
@@ -51,6 +54,7 @@ export const jobs = {
 			credentialType: 'naimarSmsApi',
 			node: { type: 'naimarSms', parameters: { resource: 'deliveryReport', operation: 'get', messageIds: '={{ $json.id }}', options } },
 			floor: floor({ job: 'naimarGet', messageIds: '={{ $json.id }}', options }),
+			floorAuth: floorAuth({ job: 'naimarGet', messageIds: '={{ $json.id }}', options }),
 			httpRequest: httpRequest({
 				method: 'POST',
 				url: `${url}/rest/delivery/json/`,
@@ -71,6 +75,7 @@ export const jobs = {
 			credentialType: 'customersMailCloudApi',
 			node: { type: 'customersMailCloud', parameters: { resource: 'block', operation: 'getAll', returnAll: true, options } },
 			floor: floor({ job: 'cmcList', options }),
+			floorAuth: floorAuth({ job: 'cmcList', options }),
 			note: 'HTTP Request node: not measured (it has no page-until-short loop a user would build)',
 		};
 	},
@@ -84,6 +89,7 @@ export const jobs = {
 			credentialType: 'customersMailCloudApi',
 			node: { type: 'customersMailCloud', parameters: { resource: 'block', ...shared } },
 			floor: floor({ job: 'cmcUnblock', ...shared }),
+			floorAuth: floorAuth({ job: 'cmcUnblock', ...shared }),
 			httpRequest: httpRequest({
 				method: 'POST',
 				url: `${url}/transaction/v2/blocks/${kind}.json`,
@@ -111,6 +117,7 @@ export const jobs = {
 			credentialType: 'customersMailCloudApi',
 			node: { type: 'customersMailCloud', parameters: { resource: 'delivery', operation: 'getAll', date, returnAll: true, filters: {}, options } },
 			floor: floor({ job: 'cmcDeliveries', date, returnAll: true, filters: {}, options }),
+			floorAuth: floorAuth({ job: 'cmcDeliveries', date, returnAll: true, filters: {}, options }),
 			httpRequest: httpRequest({
 				method: 'POST',
 				url: `${url}/transaction/v2/deliveries/list.json`,
@@ -148,6 +155,7 @@ export const jobs = {
 			credentialType: 'araraMessageOAuth2Api',
 			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'get', deliveryId: '={{ $json.id }}', options } },
 			floor: floor({ job: 'araraGet', deliveryId: '={{ $json.id }}', options }),
+			floorAuth: floorAuth({ job: 'araraGet', deliveryId: '={{ $json.id }}', options }),
 			httpRequest: httpRequest(araraAuth({ method: 'GET', url: `=${url}/send/{{ $json.id }}` }), true),
 			note: 'HTTP Request node: one GET per item, all started at once',
 		};
@@ -161,6 +169,7 @@ export const jobs = {
 			credentialType: 'araraMessageOAuth2Api',
 			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'cancel', deliveryId: '={{ $json.id }}', options } },
 			floor: floor({ job: 'araraCancel', deliveryId: '={{ $json.id }}', options }),
+			floorAuth: floorAuth({ job: 'araraCancel', deliveryId: '={{ $json.id }}', options }),
 			httpRequest: httpRequest(araraAuth({ method: 'DELETE', url: `=${url}/send/{{ $json.id }}` }), true),
 			note: 'HTTP Request node: one DELETE per item, all started at once',
 		};
@@ -175,6 +184,7 @@ export const jobs = {
 			credentialType: 'araraMessageOAuth2Api',
 			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'reserve', deliveryMode: 'perItem', ...send, options } },
 			floor: floor({ job: 'araraSend', ...send, options }),
+			floorAuth: floorAuth({ job: 'araraSend', ...send, options }),
 			httpRequest: httpRequest(
 				araraAuth({
 					method: 'POST',
@@ -200,6 +210,7 @@ export const jobs = {
 			credentialType: 'araraMessageOAuth2Api',
 			node: { type: 'araraMessage', parameters: { resource: 'errorFilter', operation: 'lookup', address: '={{ $json.email }}', options } },
 			floor: floor({ job: 'araraLookup', address: '={{ $json.email }}', options }),
+			floorAuth: floorAuth({ job: 'araraLookup', address: '={{ $json.email }}', options }),
 			httpRequest: httpRequest(
 				araraAuth({
 					method: 'POST',

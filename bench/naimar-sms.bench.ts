@@ -53,6 +53,7 @@ export async function main(): Promise<void> {
 		expectReports((await runContender(contender, spec.credentialType, credentials, items)).length, who);
 	const theNode = run(spec.node, 'the Naimar SMS node');
 	const floor = run(spec.floor, 'the floor');
+	const floorAuth = run(spec.floorAuth, "the floor via n8n's authentication");
 	const httpRequest = run(spec.httpRequest!, 'the HTTP Request node');
 	const raw = async () => {
 		const origin = new URL(baseUrl).origin;
@@ -83,11 +84,24 @@ export async function main(): Promise<void> {
 			where: 'engine',
 			node: await measureJob(child, theNode),
 			floor: await measureJob(child, floor),
+			floorAuth: await measureJob(child, floorAuth),
 			httpRequest: await measureJob(child, httpRequest),
 			raw: await measureJob(child, raw),
 			note: spec.note,
 		};
 		recordJob(result);
+		// What any node pays before its first request: n8n evaluates the Message IDs expression for every item.
+		const reading = { ...spec.floor, parameters: { job: 'readParameters', messageIds: '={{ $json.id }}' } };
+		recordJob({
+			benchmark: spec.benchmark,
+			job: `Reading Message IDs of ${IDS.toLocaleString('en')} items, no request (n8n's expression per item; the floor's share of the job above)`,
+			where: 'engine',
+			node: await measureJob(child, async () => {
+				const out = await runContender(reading, spec.credentialType, credentials, items);
+				if (out[0]?.json.read !== IDS) throw new Error('the parameter reader did not read every item');
+			}),
+			note: 'no node of this package: the cost every node pays to read one parameter per item',
+		});
 	} finally {
 		child.send('stop');
 	}

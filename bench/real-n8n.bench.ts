@@ -86,7 +86,7 @@ function workflow(name: string, items: IDataObject[], job: { type: string; typeV
 	};
 }
 
-type Role = 'node' | 'floor' | 'httpRequest';
+type Role = 'node' | 'floor' | 'floorAuth' | 'httpRequest';
 
 /** A job's type as the real n8n knows it. */
 function n8nType(type: string): string {
@@ -165,16 +165,18 @@ export async function main(): Promise<void> {
 		add(defined.naimarGet(naimar.ready.url, NAIMAR_IDS, IN_FLIGHT), credentials.naimar, naimarItems, {
 			node: NAIMAR_IDS,
 			floor: NAIMAR_IDS,
+			floorAuth: NAIMAR_IDS,
 			httpRequest: NAIMAR_IDS,
 		});
 
-		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], { node: CMC_BLOCKS, floor: CMC_BLOCKS });
+		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], { node: CMC_BLOCKS, floor: CMC_BLOCKS, floorAuth: CMC_BLOCKS });
 
 		const emails = async () => (await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({ email }));
-		const toUnblock = [await emails(), await emails(), await emails()];
+		const toUnblock = [await emails(), await emails(), await emails(), await emails()];
 		add(defined.cmcUnblock(cmc.ready.url, 'cancel', UNBLOCKED, PER_ITEM, ITEM_IN_FLIGHT), credentials.cmc, toUnblock, {
 			node: PER_ITEM,
 			floor: PER_ITEM,
+			floorAuth: PER_ITEM,
 			httpRequest: PER_ITEM,
 		});
 
@@ -183,6 +185,7 @@ export async function main(): Promise<void> {
 		add(defined.cmcDeliveries(cmc.ready.url, BUSY_DAY, records, IN_FLIGHT), credentials.cmc, [{}], {
 			node: records,
 			floor: records,
+			floorAuth: records,
 			httpRequest: Math.floor(records / 100) + 1,
 		});
 
@@ -190,6 +193,7 @@ export async function main(): Promise<void> {
 		add(defined.araraGet(arara.ready.url, araraItems.length, ITEM_IN_FLIGHT), credentials.arara, araraItems, {
 			node: araraItems.length,
 			floor: araraItems.length,
+			floorAuth: araraItems.length,
 			httpRequest: araraItems.length,
 		});
 
@@ -198,6 +202,7 @@ export async function main(): Promise<void> {
 		add(defined.araraLookup(arara.ready.url, addresses.length, IN_FLIGHT), credentials.arara, addresses, {
 			node: addresses.length,
 			floor: addresses.length,
+			floorAuth: addresses.length,
 		});
 
 		// Warm-up: n8n loads a node's code when a workflow first uses it; one item of every job first.
@@ -234,6 +239,7 @@ export async function main(): Promise<void> {
 				where: 'n8n',
 				node: measured.node!,
 				floor: measured.floor,
+				floorAuth: measured.floorAuth,
 				httpRequest: measured.httpRequest,
 				note: "time: the node's executionTime in the stored execution",
 			};
