@@ -29,9 +29,12 @@ export const FLOOR_JOBS = [
 	'araraCancel',
 	'araraSend',
 	'araraGetAll',
+	'cmcDeliveries',
+	'araraLookup',
 	'cmcWatch',
 	'araraWatch',
 	'items',
+	'readParameters',
 ] as const;
 export type FloorJob = (typeof FLOOR_JOBS)[number];
 
@@ -41,6 +44,7 @@ const ARARA = 'araraMessageOAuth2Api';
 const CMC_PAGE = 100;
 const NAIMAR_BATCH = 100;
 const ARARA_BATCH = 100;
+const ARARA_LOOKUP_BATCH = 10_000;
 const MINUTE = 60_000;
 
 type Context = IExecuteFunctions | IPollFunctions;
@@ -55,7 +59,19 @@ function concurrencyOf(options: unknown): number {
 	return Number((options as IDataObject | undefined)?.concurrency ?? 4) || 4;
 }
 
+/**
+ * With "Via n8n's Authentication" the floor sends through httpRequestWithAuthentication (as every
+ * node must), so the gap between the two floors is what n8n's authentication costs per request,
+ * and the node's gap to this one is the node's own cost. Set per execution (benchmarks run one at a time).
+ */
+let authenticateAs: string | undefined;
+
+function credentialTypeOf(job: FloorJob): string {
+	return job.startsWith('cmc') ? CMC : job.startsWith('naimar') ? NAIMAR : ARARA;
+}
+
 async function send(ctx: Context, options: IHttpRequestOptions): Promise<IDataObject> {
+	if (authenticateAs) return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, authenticateAs, { json: true, ...options })) as IDataObject;
 	return (await ctx.helpers.httpRequest({ json: true, ...options })) as IDataObject;
 }
 
@@ -66,7 +82,8 @@ async function araraToken(ctx: Context, credentials: ICredentialDataDecryptedObj
 	const stored = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
 	if (typeof stored === 'string' && stored) return stored;
 	const basic = Buffer.from(`${String(credentials.clientId)}:${String(credentials.clientSecret)}`).toString('base64');
-	const answer = await send(ctx, {
+	const answer = await ctx.helpers.httpRequest({
+		json: true,
 		method: 'POST',
 		url: String(credentials.accessTokenUrl),
 		headers: { ...form, Authorization: `Basic ${basic}` },
@@ -212,6 +229,51 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const token = await araraToken(ctx, credentials);
 			return await araraPeriod(ctx, araraBase(credentials), token, from, to, concurrency);
 		}
+		case 'cmcDeliveries': {
+			const credentials = await ctx.getCredentials(CMC);
+			const url = `${trimmed(credentials.host)}/transaction/v2/deliveries/list.json`;
+			const serverComposition = String(ctx.getNodeParameter('serverComposition', 0) || credentials.serverComposition);
+			const date = String(ctx.getNodeParameter('date', 0));
+			ctx.getNodeParameter('returnAll', 0, true);
+			ctx.getNodeParameter('filters', 0, {});
+			const pages = await fetchPagesUntilShort({ pageSize: CMC_PAGE, concurrency }, async (page) => {
+				const answer = await send(ctx, {
+					method: 'POST',
+					url,
+					headers: form,
+					body: { server_composition: serverComposition, date, p: page, r: CMC_PAGE, api_user: credentials.apiUser, api_key: credentials.apiKey },
+				});
+				return (answer.deliveries as IDataObject[]) ?? [];
+			});
+			return pages.flat();
+		}
+		case 'araraLookup': {
+			const credentials = await ctx.getCredentials(ARARA);
+			const base = araraBase(credentials);
+			const addresses = items.map((_item, index) => String(ctx.getNodeParameter('address', index)));
+			ctx.getNodeParameter('options', 0, {});
+			const unique = [...new Map(addresses.map((address) => [address.toLowerCase(), address])).values()];
+			const batches: string[][] = [];
+			for (let start = 0; start < unique.length; start += ARARA_LOOKUP_BATCH) batches.push(unique.slice(start, start + ARARA_LOOKUP_BATCH));
+			const token = await araraToken(ctx, credentials);
+			const found = new Map<string, IDataObject>();
+			await mapWithConcurrency(batches, concurrency, async (batch) => {
+				const answer = await send(ctx, {
+					method: 'POST',
+					url: `${base}/errorfilter`,
+					headers: { Authorization: `Bearer ${token}` },
+					body: { items: batch.map((address) => ({ address })) },
+				});
+				for (const entry of (answer.items as IDataObject[]) ?? []) found.set(String(entry.address).toLowerCase(), entry);
+			});
+			return addresses.map((address) => {
+				const entry = found.get(address.toLowerCase());
+				return entry ? { address, registered: true, ...entry } : { address, registered: false, count: 0 };
+			});
+		}
+		case 'readParameters':
+			// No request: what reading Message IDs per item costs (n8n's expression evaluation).
+			return [{ read: items.map((_item, index) => ctx.getNodeParameter('messageIds', index)).length }];
 		case 'items':
 			// Not a floor: the input items of a workflow in the real n8n (no Code node, no task runner).
 			return JSON.parse(String(ctx.getNodeParameter('itemsJson', 0))) as IDataObject[];
@@ -275,8 +337,10 @@ export class BenchFloor implements INodeType {
 		],
 		properties: [
 			{ ...text('job'), type: 'options', options: FLOOR_JOBS.map((job) => ({ name: job, value: job })), default: 'cmcList' },
-			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson'].map(text),
+			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson', 'date', 'address'].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
+			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true },
+			{ displayName: "Via n8n's Authentication", name: 'viaAuthentication', type: 'boolean', default: false },
 			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
 			{
 				displayName: 'Options',
@@ -291,12 +355,15 @@ export class BenchFloor implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const job = this.getNodeParameter('job', 0) as FloorJob;
+		authenticateAs = this.getNodeParameter('viaAuthentication', 0, false) ? credentialTypeOf(job) : undefined;
 		const out = await execute(this, job, items);
 		return [out.map((json) => ({ json }))];
 	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const fresh = await poll(this, this.getNodeParameter('job') as FloorJob);
+		const job = this.getNodeParameter('job') as FloorJob;
+		authenticateAs = this.getNodeParameter('viaAuthentication', false) ? credentialTypeOf(job) : undefined;
+		const fresh = await poll(this, job);
 		return fresh.length ? [fresh.map((json) => ({ json }))] : null;
 	}
 }

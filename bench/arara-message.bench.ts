@@ -8,10 +8,12 @@
  *     4,000 per query): windows split by `total`, 4 in flight. The raw client already knows the
  *     perfect split (the fewest windows of ≤ 4,000, from the fake's data): the fewest requests
  *     any client needs.
- *  2. Get (by delivery id) of 1,000 ids, Cancel of 1,000 reserved deliveries and Send of 1,000
- *     deliveries (one per item; the node packs 100 per request), on loopback and with 10 ms
- *     added to every answer.
- *  3. The trigger: one poll with nothing new over 10,000 known deliveries of the last 24 hours.
+ *  2. Get (by delivery id) of 1,000 ids, Cancel of 1,000 reserved deliveries (the per-item
+ *     default in flight) and Send of 1,000 deliveries (one per item; the node packs 100 per
+ *     request), on loopback and with 10 ms added to every answer.
+ *  3. Error Filter → Look Up of 50,000 addresses (a fifth of them in the filter): the node packs
+ *     10,000 per request; the HTTP Request node sends one request per address.
+ *  4. The trigger: one poll with nothing new over 10,000 known deliveries of the last 24 hours.
  *
  *   npm run build && npm run build:tools && node .build/bench/arara-message.bench.js
  *
@@ -21,6 +23,7 @@
 import { Pool } from 'undici';
 
 import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
+import { DEFAULT_CONCURRENCY, DEFAULT_ITEM_CONCURRENCY } from '../nodes/shared/description/options';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { CredentialStore } from '../test/harness/credentials';
@@ -29,7 +32,8 @@ import { STATUS_CAP, japanMinute, startAraraMessageFake } from '../test/fakes/ar
 import { floorType, FLOOR_TYPE } from './BenchFloor.node';
 import { executeNode, pollNode } from './engine-runner';
 import { askFake, measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
-import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { repoRoot, runContender } from './http-request-node';
+import { ARARA_SEND, jobs, type Contender, type JobSpec } from './jobs';
 import { recordJob } from './results';
 
 const DELIVERIES = scaled(50_000);
@@ -39,7 +43,12 @@ const LATENCY_MS = 10;
 const BENCHMARK = 'Arara Message';
 const CREDENTIAL = 'Arara bench';
 const nodeCredentials = { araraMessageOAuth2Api: CREDENTIAL };
-const IN_FLIGHT = 4;
+const IN_FLIGHT = DEFAULT_CONCURRENCY;
+/** Per-item operations keep more in flight: each waits a whole round trip for one item. */
+const ITEM_IN_FLIGHT = DEFAULT_ITEM_CONCURRENCY;
+const LOOKUPS = scaled(50_000);
+/** Share of the looked-up addresses that the error filter holds. */
+const FILTERED_SHARE = 0.2;
 const MINUTE = 60_000;
 // May 2024 in Japan time.
 const FROM = Date.UTC(2024, 3, 30, 15, 0);
@@ -78,6 +87,7 @@ async function serveFake(): Promise<void> {
 	// What the trigger sees: deliveries of the last day, none of them changing between polls.
 	const now = Date.now();
 	fake.seed(WATCHED, now - 23 * 3_600_000, now - 10 * 60_000, 12);
+	fake.seedErrorFilter(Math.ceil(LOOKUPS * FILTERED_SHARE));
 	const ready: Ready = { url: fake.url, credentials: fake.credentials, windows, ids: fake.store.all().slice(0, PER_ITEM).map((d) => d.delivery_id) };
 	serveFakeInChild({
 		ready,
@@ -110,6 +120,13 @@ async function serveFake(): Promise<void> {
 			return { latency: ms };
 		},
 	});
+}
+
+/** The addresses looked up: every fifth one is in the filter (seeded as filtered<i>@example.com). */
+export function lookupAddresses(): string[] {
+	return Array.from({ length: LOOKUPS }, (_, index) =>
+		index % Math.round(1 / FILTERED_SHARE) === 0 ? `filtered${index / Math.round(1 / FILTERED_SHARE)}@example.com` : `customer${index}@example.org`,
+	);
 }
 
 type Delivery = Record<string, unknown> & { settings?: { send_time?: string } };
@@ -160,11 +177,17 @@ function check(count: number, expected: number, who: string): void {
 	if (count !== expected) throw new Error(`${who} returned ${count} items, expected ${expected}`);
 }
 
-/** Bearer requests through a keep-alive pool, `IN_FLIGHT` at once. */
-async function rawPerItem<T>(ready: Ready, token: string, inputs: T[], request: (input: T) => { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown }): Promise<unknown[]> {
-	const pool = new Pool(ready.url, { connections: IN_FLIGHT });
+/** Bearer requests through a keep-alive pool, `inFlight` at once. */
+async function rawPerItem<T>(
+	ready: Ready,
+	token: string,
+	inputs: T[],
+	request: (input: T) => { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown },
+	inFlight = ITEM_IN_FLIGHT,
+): Promise<unknown[]> {
+	const pool = new Pool(ready.url, { connections: inFlight });
 	try {
-		return await mapWithConcurrency(inputs, IN_FLIGHT, async (input) => {
+		return await mapWithConcurrency(inputs, inFlight, async (input) => {
 			const { method, path, body } = request(input);
 			const answer = await pool.request({
 				method,
@@ -179,16 +202,10 @@ async function rawPerItem<T>(ready: Ready, token: string, inputs: T[], request: 
 	}
 }
 
-const SEND = {
-	subject: 'Your order has shipped',
-	text: 'Dear customer,\nyour order has shipped.',
-	fromAddress: 'shop@example.jp',
-	fromName: 'Arara Shop',
-};
 const sendDelivery = (email: string) => ({
 	'mailing-list': [{ to: { address: email } }],
-	contents: { subject: SEND.subject, body: { text: SEND.text } },
-	settings: { send_time: 'now', from: { address: SEND.fromAddress, name: SEND.fromName } },
+	contents: { subject: ARARA_SEND.subject, body: { text: ARARA_SEND.text } },
+	settings: { send_time: 'now', from: { address: ARARA_SEND.fromAddress, name: ARARA_SEND.fromName } },
 });
 
 export async function main(): Promise<void> {
@@ -201,15 +218,9 @@ export async function main(): Promise<void> {
 			data: { ...ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } },
 		},
 	});
-	const httpAuth = { authentication: 'predefinedCredentialType', nodeCredentialType: 'araraMessageOAuth2Api' };
 	const options = { concurrency: IN_FLIGHT };
 	const run = async (type: string, parameters: IDataObject, items: IDataObject[] = [{}]) => {
 		const result = await executeNode({ type, parameters, nodeCredentials, credentials: store(), items }, [floorType]);
-		if (result.error) throw result.error;
-		return result.items;
-	};
-	const http = async (parameters: IDataObject, items: IDataObject[]) => {
-		const result = await runHttpRequestNode({ items, parameters: { ...httpAuth, ...parameters, options: {} }, nodeCredentials, credentials: store() });
 		if (result.error) throw result.error;
 		return result.items;
 	};
@@ -226,116 +237,103 @@ export async function main(): Promise<void> {
 				check((await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options })).length, DELIVERIES, 'the node'),
 			),
 			floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length, DELIVERIES, 'the floor')),
+			floorAuth: await measureJob(child, async () =>
+				check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options, viaAuthentication: true })).length, DELIVERIES, "the floor via n8n's authentication"),
+			),
 			raw: await measureJob(child, async () => check(await rawClient(ready, token), DELIVERIES, 'the raw client')),
 			note: `raw client: the perfect split (${ready.windows.length} windows) known in advance`,
 		});
+
+		const contender = (spec: JobSpec, role: 'node' | 'floor' | 'floorAuth' | 'httpRequest', items: IDataObject[], expected: number, who: string) => async () =>
+			check((await runContender(role === 'httpRequest' ? spec.httpRequest! : (spec[role] as Contender), spec.credentialType, store(), items)).length, expected, who);
+		const perItem = async (spec: JobSpec, suffix: string, items: () => Promise<IDataObject[]>, raw: () => Promise<unknown>) => {
+			const forNode = await items();
+			const forFloor = await items();
+			const forHttp = await items();
+			const forFloorAuth = await items();
+			recordJob({
+				benchmark: spec.benchmark,
+				job: spec.job + suffix,
+				where: 'engine',
+				node: await measureJob(child, contender(spec, 'node', forNode, forNode.length, 'the node')),
+				floor: await measureJob(child, contender(spec, 'floor', forFloor, forFloor.length, 'the floor')),
+				floorAuth: await measureJob(child, contender(spec, 'floorAuth', forFloorAuth, forFloorAuth.length, "the floor via n8n's authentication")),
+				httpRequest: await measureJob(child, contender(spec, 'httpRequest', forHttp, forHttp.length, 'the HTTP Request node')),
+				raw: await measureJob(child, raw),
+				note: spec.note,
+			});
+		};
 
 		for (const latency of [0, LATENCY_MS]) {
 			await askFake(child, `latency:${latency}`);
 			const suffix = latency ? `, ${latency} ms per answer` : ', loopback';
 			const idItems = ready.ids.map((id) => ({ id }));
-			recordJob({
-				benchmark: BENCHMARK,
-				job: `Get (by delivery id), ${PER_ITEM.toLocaleString('en')} ids (${IN_FLIGHT} in flight)${suffix}`,
-				where: 'engine',
-				node: await measureJob(child, async () =>
-					check((await run('araraMessage', { resource: 'delivery', operation: 'get', deliveryId: '={{ $json.id }}', options }, idItems)).length, PER_ITEM, 'the node'),
-				),
-				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGet', deliveryId: '={{ $json.id }}', options }, idItems)).length, PER_ITEM, 'the floor')),
-				httpRequest: await measureJob(child, async () =>
-					check((await http({ method: 'GET', url: `=${ready.url}/send/{{ $json.id }}` }, idItems)).length, PER_ITEM, 'the HTTP Request node'),
-				),
-				raw: await measureJob(child, async () =>
-					check((await rawPerItem(ready, token, ready.ids, (id) => ({ method: 'GET', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
-				),
-				note: 'HTTP Request node: one GET per item, all started at once',
-			});
+			await perItem(jobs.araraGet(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, async () => idItems, async () =>
+				check((await rawPerItem(ready, token, ready.ids, (id) => ({ method: 'GET', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+			);
 
 			const reserved = async () => (await askFake<{ ids: string[] }>(child, `reserved:${PER_ITEM}`)).ids.map((id) => ({ id }));
-			const forNode = await reserved();
-			const forFloor = await reserved();
-			const forHttp = await reserved();
 			const forRaw = (await reserved()).map(({ id }) => id);
-			recordJob({
-				benchmark: BENCHMARK,
-				job: `Cancel, ${PER_ITEM.toLocaleString('en')} reserved deliveries (${IN_FLIGHT} in flight)${suffix}`,
-				where: 'engine',
-				node: await measureJob(child, async () =>
-					check((await run('araraMessage', { resource: 'delivery', operation: 'cancel', deliveryId: '={{ $json.id }}', options }, forNode)).length, PER_ITEM, 'the node'),
-				),
-				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraCancel', deliveryId: '={{ $json.id }}', options }, forFloor)).length, PER_ITEM, 'the floor')),
-				httpRequest: await measureJob(child, async () =>
-					check((await http({ method: 'DELETE', url: `=${ready.url}/send/{{ $json.id }}` }, forHttp)).length, PER_ITEM, 'the HTTP Request node'),
-				),
-				raw: await measureJob(child, async () =>
-					check((await rawPerItem(ready, token, forRaw, (id) => ({ method: 'DELETE', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
-				),
-				note: 'HTTP Request node: one DELETE per item, all started at once',
-			});
+			await perItem(jobs.araraCancel(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, reserved, async () =>
+				check((await rawPerItem(ready, token, forRaw, (id) => ({ method: 'DELETE', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+			);
 
 			const recipients = Array.from({ length: PER_ITEM }, (_, index) => ({ email: `customer${index}@example.com` }));
-			const sendParameters = { toAddress: '={{ $json.email }}', ...SEND };
 			const batches: Array<Array<{ email: string }>> = [];
 			for (let start = 0; start < recipients.length; start += 100) batches.push(recipients.slice(start, start + 100));
-			recordJob({
-				benchmark: BENCHMARK,
-				job: `Send, ${PER_ITEM.toLocaleString('en')} deliveries (one per item; 100 per request, ${IN_FLIGHT} in flight)${suffix}`,
-				where: 'engine',
-				node: await measureJob(child, async () =>
-					check(
-						(await run('araraMessage', { resource: 'delivery', operation: 'reserve', deliveryMode: 'perItem', ...sendParameters, options }, recipients)).length,
-						PER_ITEM,
-						'the node',
-					),
+			await perItem(jobs.araraSend(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, async () => recipients, async () =>
+				check(
+					(await rawPerItem(ready, token, batches, (batch) => ({ method: 'POST', path: '/send', body: { delivery: batch.map(({ email }) => sendDelivery(email)) } }))).length,
+					batches.length,
+					'the raw client',
 				),
-				floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraSend', ...sendParameters, options }, recipients)).length, PER_ITEM, 'the floor')),
-				httpRequest: await measureJob(child, async () =>
-					check(
-						(
-							await http(
-								{
-									method: 'POST',
-									url: `${ready.url}/send`,
-									sendBody: true,
-									contentType: 'json',
-									specifyBody: 'json',
-									// Spaces between braces: "}}" would end the expression.
-									jsonBody: `={{ JSON.stringify({ delivery: [ { 'mailing-list': [ { to: { address: $json.email } } ], contents: { subject: ${JSON.stringify(SEND.subject)}, body: { text: ${JSON.stringify(SEND.text)} } }, settings: { send_time: 'now', from: { address: ${JSON.stringify(SEND.fromAddress)}, name: ${JSON.stringify(SEND.fromName)} } } } ] }) }}`,
-								},
-								recipients,
-							)
-						).length,
-						PER_ITEM,
-						'the HTTP Request node',
-					),
-				),
-				raw: await measureJob(child, async () =>
-					check(
-						(await rawPerItem(ready, token, batches, (batch) => ({ method: 'POST', path: '/send', body: { delivery: batch.map(({ email }) => sendDelivery(email)) } }))).length,
-						batches.length,
-						'the raw client',
-					),
-				),
-				note: 'HTTP Request node: one POST (one delivery) per item, all started at once',
-			});
+			);
+
+			if (latency === 0) {
+				// Error Filter → Look Up: a bounce list's addresses, some of them held by the filter.
+				const addresses = lookupAddresses();
+				const lookupBatches: string[][] = [];
+				for (let start = 0; start < addresses.length; start += 10_000) lookupBatches.push(addresses.slice(start, start + 10_000));
+				const spec = jobs.araraLookup(ready.url, LOOKUPS, IN_FLIGHT);
+				const items = addresses.map((email) => ({ email }));
+				recordJob({
+					benchmark: spec.benchmark,
+					job: spec.job + suffix,
+					where: 'engine',
+					node: await measureJob(child, contender(spec, 'node', items, LOOKUPS, 'the node')),
+					floor: await measureJob(child, contender(spec, 'floor', items, LOOKUPS, 'the floor')),
+					floorAuth: await measureJob(child, contender(spec, 'floorAuth', items, LOOKUPS, "the floor via n8n's authentication")),
+					httpRequest: await measureJob(child, contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node')),
+					raw: await measureJob(child, async () => {
+						const answers = (await rawPerItem(ready, token, lookupBatches, (batch) => ({ method: 'POST', path: '/errorfilter', body: { items: batch.map((address) => ({ address })) } }), IN_FLIGHT)) as Array<{ items: Array<{ address: string }> }>;
+						const found = new Map<string, unknown>();
+						for (const answer of answers) for (const entry of answer.items) found.set(entry.address.toLowerCase(), entry);
+						check(addresses.map((address) => found.get(address.toLowerCase()) ?? { address, registered: false }).length, LOOKUPS, 'the raw client');
+					}),
+					note: spec.note,
+				});
+			}
 		}
 		await askFake(child, 'latency:0');
 
 		const parameters = { lookBackHours: 24, statuses: [], options };
 		const nodeStatic = {};
 		const floorStatic = {};
+		const floorAuthStatic = {};
 		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
 			const { items } = await pollNode({ type, parameters: { ...parameters, ...extra }, nodeCredentials, credentials: store(), staticData: staticData as never }, [floorType]);
 			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
 		};
 		await pollIt('araraMessageTrigger', {}, nodeStatic)();
 		await pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)();
+		await pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)();
 		recordJob({
 			benchmark: BENCHMARK,
 			job: `Trigger: one poll with nothing new over ${WATCHED.toLocaleString('en')} known deliveries (last 24 hours)`,
 			where: 'engine',
 			node: await measureJob(child, pollIt('araraMessageTrigger', {}, nodeStatic)),
 			floor: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)),
+			floorAuth: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
 	} finally {

@@ -6,11 +6,14 @@
  * requests at the same concurrency):
  *  1. Get Many, Return All over 100,000 blocks (1,001 pages, 4 in flight), on loopback and with
  *     10 ms added to every answer (a remote API's round trip).
- *  2. Unblock Once and Unblock Permanently of 1,000 addresses (one request per address, 4 in
- *     flight; the HTTP Request node starts them all at once), on loopback and with 10 ms.
+ *  2. Unblock Once and Unblock Permanently of 1,000 addresses (one request per address, the
+ *     per-item default in flight; the HTTP Request node starts them all at once), on loopback and
+ *     with 10 ms.
  *  3. The trigger: one poll with nothing new over 10,000 known blocks (New Block), and one over
  *     100,000 lifted blocks (Block Removed, which must read the whole list).
- *  4. Download → One Item per Block for 1,000,000 rows: peak memory of the node's run against the
+ *  4. Delivery → Get Many, Return All over a busy day of 100,000 records (1,001 pages), against
+ *     the HTTP Request node with its Pagination option (p = $pageCount until a short page).
+ *  5. Download → One Item per Block for 1,000,000 rows: peak memory of the node's run against the
  *     items' own size (heap they hold once the run is over).
  *
  *   npm run build && npm run build:tools && node .build/bench/customers-mail-cloud.bench.js
@@ -21,17 +24,21 @@ import type { ChildProcess } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
 import { Pool } from 'undici';
 
 import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
+import { DEFAULT_CONCURRENCY, DEFAULT_ITEM_CONCURRENCY } from '../nodes/shared/description/options';
 import { fetchPagesUntilShort } from '../nodes/shared/transport/paging';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
 import { floorType, FLOOR_TYPE } from './BenchFloor.node';
-import { executeNode, pollNode } from './engine-runner';
+import { jobs, type Contender, type JobSpec } from './jobs';
+import { pollNode } from './engine-runner';
 import { askFake, formatBytes, measureJob, scaled, runBenchmark, serveFakeInChild, startFakeInChild, withPeakMemory } from './lib';
-import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { repoRoot, runContender } from './http-request-node';
 import { recordJob } from './results';
 
 const LIST_BLOCKS = scaled(100_000);
@@ -39,8 +46,13 @@ const DOWNLOAD_ROWS = scaled(1_000_000);
 const UNBLOCKS = scaled(1_000);
 const KNOWN_NEW_BLOCKS = scaled(10_000);
 const REMOVED_BLOCKS = scaled(100_000);
+const DELIVERY_RECORDS = scaled(100_000);
+/** The busy day the deliveries are listed for. */
+export const BUSY_DAY = '2024-05-01';
 const PAGE = 100;
-const IN_FLIGHT = 4;
+const IN_FLIGHT = DEFAULT_CONCURRENCY;
+/** Unblocking is one request per address: the per-item default in flight. */
+const ITEM_IN_FLIGHT = DEFAULT_ITEM_CONCURRENCY;
 const LATENCY_MS = 10;
 /** The trigger watches its own composition, so the other jobs' blocks do not change what it reads. */
 const WATCHED = 'watchcomp';
@@ -66,6 +78,17 @@ async function serveFake([count]: string[]): Promise<void> {
 				if (serial === 2) fake.addComposition(UNBLOCKED);
 				const blocks = fake.seed(Number(message.slice('block:'.length)), { composition: UNBLOCKED, seed: serial, prefix: `u${serial++}` });
 				return { emails: blocks.map((block) => block.email) };
+			}
+			if (message === 'deliveries') {
+				// A busy day: mails every half second on average, ~2.1 records each, topped up to the exact count.
+				const mails = Math.floor(DELIVERY_RECORDS / 2.2);
+				fake.seedDeliveries(mails, { from: new Date(`${BUSY_DAY}T00:00:00Z`), spacingSeconds: 1, prefix: 'busy' });
+				let onDay = fake.deliveries().filter((record) => record.created.startsWith(BUSY_DAY)).length;
+				while (onDay < DELIVERY_RECORDS) {
+					fake.addDelivery({ created: `${BUSY_DAY} 23:59:59`, to: `late${onDay}@example.com`, status: onDay % 2 ? 'succeeded' : 'queued' });
+					onDay++;
+				}
+				return { records: onDay };
 			}
 			if (message === 'watch') {
 				fake.addComposition(WATCHED);
@@ -139,81 +162,68 @@ async function rawList(url: string, extra: Record<string, string> = {}): Promise
 	}
 }
 
+const run = (spec: JobSpec, contender: Contender, url: string, items: IDataObject[] = [{}]) =>
+	runContender(contender, spec.credentialType, credentials(url), items);
+
 async function benchGetMany(child: ChildProcess, url: string, suffix: string): Promise<void> {
-	const store = credentials(url);
-	const theNode = async () => {
-		const run = await runCmc(url, { operation: 'getAll', returnAll: true, options: { concurrency: IN_FLIGHT } });
-		if (run.error) throw run.error;
-		check(run.items.length, LIST_BLOCKS, 'the node');
-	};
-	const floor = async () => {
-		const run = await executeNode(
-			{ type: FLOOR_TYPE, parameters: { job: 'cmcList', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store },
-			[floorType],
-		);
-		if (run.error) throw run.error;
-		check(run.items.length, LIST_BLOCKS, 'the floor');
-	};
+	const spec = jobs.cmcList(LIST_BLOCKS, IN_FLIGHT);
 	recordJob({
-		benchmark: BENCHMARK,
-		job: `Get Many, Return All over ${LIST_BLOCKS.toLocaleString('en')} blocks (${IN_FLIGHT} in flight)${suffix}`,
+		benchmark: spec.benchmark,
+		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, theNode),
-		floor: await measureJob(child, floor),
+		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node')),
+		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor')),
+		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, LIST_BLOCKS, "the floor via n8n's authentication")),
 		raw: await measureJob(child, async () => check(await rawList(url), LIST_BLOCKS, 'the raw client')),
-		note: 'HTTP Request node: not measured (it has no page-until-short loop a user would build)',
+		note: spec.note,
+	});
+}
+
+/** Delivery → Get Many over a busy day: every record of the day, page after page. */
+async function benchDeliveries(child: ChildProcess, url: string, suffix: string): Promise<void> {
+	const records = (await askFake<{ records: number }>(child, 'deliveries')).records;
+	const spec = jobs.cmcDeliveries(url, BUSY_DAY, records, IN_FLIGHT);
+	const rawDeliveries = async () => {
+		const pool = new Pool(url, { connections: IN_FLIGHT });
+		try {
+			const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
+				const response = await pool.request({
+					method: 'POST',
+					path: '/transaction/v2/deliveries/list.json',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: listForm(page, { date: BUSY_DAY }),
+				});
+				return ((await response.body.json()) as { deliveries: unknown[] }).deliveries;
+			});
+			return pages.flat().length;
+		} finally {
+			await pool.close();
+		}
+	};
+	// The HTTP Request node outputs one item per page: the records are in each page's `deliveries`.
+	const recordsIn = (items: INodeExecutionData[]) => items.reduce((sum, item) => sum + ((item.json.deliveries as unknown[] | undefined)?.length ?? 0), 0);
+	recordJob({
+		benchmark: spec.benchmark,
+		job: spec.job + suffix,
+		where: 'engine',
+		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, records, 'the node')),
+		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, records, 'the floor')),
+		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, records, "the floor via n8n's authentication")),
+		httpRequest: await measureJob(child, async () => check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node')),
+		raw: await measureJob(child, async () => check(await rawDeliveries(), records, 'the raw client')),
+		note: spec.note,
 	});
 }
 
 async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | 'delete', suffix: string): Promise<void> {
-	const store = credentials(url);
+	const spec = jobs.cmcUnblock(url, kind, UNBLOCKED, UNBLOCKS, ITEM_IN_FLIGHT);
 	const fresh = async () => (await askFake<{ emails: string[] }>(child, `block:${UNBLOCKS}`)).emails.map((email) => ({ email }));
-	const label = kind === 'cancel' ? 'Unblock Once' : 'Unblock Permanently';
-	const theNode = (items: Array<{ email: string }>) => async () => {
-		const run = await executeNode({
-			type: 'customersMailCloud',
-			parameters: { resource: 'block', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } },
-			nodeCredentials,
-			credentials: store,
-			items,
-		});
-		if (run.error) throw run.error;
-		check(run.items.filter((item) => item.json.result === 'success').length, UNBLOCKS, 'the node');
-	};
-	const floor = (items: Array<{ email: string }>) => async () => {
-		const run = await executeNode(
-			{ type: FLOOR_TYPE, parameters: { job: 'cmcUnblock', operation: kind, serverComposition: UNBLOCKED, email: '={{ $json.email }}', options: { concurrency: IN_FLIGHT } }, nodeCredentials, credentials: store, items },
-			[floorType],
-		);
-		if (run.error) throw run.error;
-		check(run.items.filter((item) => item.json.result === 'success').length, UNBLOCKS, 'the floor');
-	};
-	const httpRequest = (items: Array<{ email: string }>) => async () => {
-		const run = await runHttpRequestNode({
-			items,
-			parameters: {
-				method: 'POST',
-				url: `${url}/transaction/v2/blocks/${kind}.json`,
-				sendBody: true,
-				contentType: 'form-urlencoded',
-				bodyParameters: {
-					parameters: [
-						{ name: 'api_user', value: SANDBOX_CREDENTIALS.apiUser },
-						{ name: 'api_key', value: SANDBOX_CREDENTIALS.apiKey },
-						{ name: 'server_composition', value: UNBLOCKED },
-						{ name: 'email', value: '={{ $json.email }}' },
-					],
-				},
-				options: {},
-			},
-		});
-		if (run.error) throw run.error;
-		check(run.items.filter((item) => item.json.message === 'success').length, UNBLOCKS, 'the HTTP Request node');
-	};
+	const succeeded = (items: INodeExecutionData[], field: 'result' | 'message', who: string) =>
+		check(items.filter((item) => item.json[field] === 'success').length, UNBLOCKS, who);
 	const raw = (items: Array<{ email: string }>) => async () => {
-		const pool = new Pool(url, { connections: IN_FLIGHT });
+		const pool = new Pool(url, { connections: ITEM_IN_FLIGHT });
 		try {
-			const answers = await mapWithConcurrency(items, IN_FLIGHT, async ({ email }) => {
+			const answers = await mapWithConcurrency(items, ITEM_IN_FLIGHT, async ({ email }) => {
 				const response = await pool.request({
 					method: 'POST',
 					path: `/transaction/v2/blocks/${kind}.json`,
@@ -232,19 +242,21 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 			await pool.close();
 		}
 	};
-	const node = await measureJob(child, theNode(await fresh()));
-	const floorRun = await measureJob(child, floor(await fresh()));
-	const http = await measureJob(child, httpRequest(await fresh()));
-	const rawRun = await measureJob(child, raw(await fresh()));
+	const forNode = await fresh();
+	const forFloor = await fresh();
+	const forHttp = await fresh();
+	const forRaw = await fresh();
+	const forFloorAuth = await fresh();
 	recordJob({
-		benchmark: BENCHMARK,
-		job: `${label}, ${UNBLOCKS.toLocaleString('en')} addresses (${IN_FLIGHT} in flight)${suffix}`,
+		benchmark: spec.benchmark,
+		job: spec.job + suffix,
 		where: 'engine',
-		node,
-		floor: floorRun,
-		httpRequest: http,
-		raw: rawRun,
-		note: 'HTTP Request node: one POST per item, all started at once',
+		node: await measureJob(child, async () => succeeded(await run(spec, spec.node, url, forNode), 'result', 'the node')),
+		floor: await measureJob(child, async () => succeeded(await run(spec, spec.floor, url, forFloor), 'result', 'the floor')),
+		floorAuth: await measureJob(child, async () => succeeded(await run(spec, spec.floorAuth, url, forFloorAuth), 'result', "the floor via n8n's authentication")),
+		httpRequest: await measureJob(child, async () => succeeded(await run(spec, spec.httpRequest!, url, forHttp), 'message', 'the HTTP Request node')),
+		raw: await measureJob(child, raw(forRaw)),
+		note: spec.note,
 	});
 }
 
@@ -253,16 +265,18 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 	const store = credentials(url);
 	for (const event of ['newBlock', 'blockRemoved'] as const) {
 		const known = event === 'newBlock' ? KNOWN_NEW_BLOCKS : REMOVED_BLOCKS;
-		const parameters = { event, serverComposition: WATCHED, filters: {}, options: {} };
+		// Minimum Poll Interval 0: every poll of the benchmark polls (the default paces polls to one an hour).
+		const parameters = { event, serverComposition: WATCHED, filters: {}, options: { minPollInterval: 0 } };
 		const nodeStatic = {};
 		const floorStatic = {};
+		const floorAuthStatic = {};
 		const poll = (staticData: object) => async () => {
 			const { items } = await pollNode({ type: 'customersMailCloudTrigger', parameters, nodeCredentials, credentials: store, staticData: staticData as never });
 			if (items) throw new Error(`the trigger found ${items.length} new entries, expected none`);
 		};
-		const pollFloor = (staticData: object) => async () => {
+		const pollFloor = (staticData: object, viaAuthentication = false) => async () => {
 			const { items } = await pollNode(
-				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters }, nodeCredentials, credentials: store, staticData: staticData as never },
+				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters, viaAuthentication }, nodeCredentials, credentials: store, staticData: staticData as never },
 				[floorType],
 			);
 			if (items) throw new Error(`the floor found ${items.length} new entries, expected none`);
@@ -270,6 +284,7 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 		// The first poll only records what is there; the second one is what every later poll costs.
 		await poll(nodeStatic)();
 		await pollFloor(floorStatic)();
+		await pollFloor(floorAuthStatic, true)();
 		const startDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 		const extra: Record<string, string> = event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
 		const rawPoll = async () => {
@@ -299,6 +314,7 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 			where: 'engine',
 			node: await measureJob(child, poll(nodeStatic)),
 			floor: await measureJob(child, pollFloor(floorStatic)),
+			floorAuth: await measureJob(child, pollFloor(floorAuthStatic, true)),
 			raw: await measureJob(child, rawPoll),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
@@ -313,6 +329,7 @@ async function benchRequests(): Promise<void> {
 		await benchUnblock(child, url, 'cancel', ', loopback');
 		await benchUnblock(child, url, 'delete', ', loopback');
 		await benchTrigger(child, url);
+		await benchDeliveries(child, url, ', loopback');
 		// A real API is a network round trip away: what requests in flight are for.
 		await askFake(child, `latency:${LATENCY_MS}`);
 		await benchGetMany(child, url, `, ${LATENCY_MS} ms per answer`);

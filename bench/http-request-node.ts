@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { IDataObject, INodeExecutionData, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
 import type { CredentialStore } from '../test/harness/credentials';
+import { floorType } from './BenchFloor.node';
 import { executeNode } from './engine-runner';
+import type { Contender } from './jobs';
 
 export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 
@@ -63,4 +65,31 @@ export async function runHttpRequestNode(options: {
 		[{ type: HTTP_REQUEST_TYPE, nodeType: httpRequestNodeType() }],
 	);
 	return { items, error };
+}
+
+/**
+ * One contender of a job (bench/jobs.ts) through the engine, Input → node, with `items`: this
+ * package's node, the floor or the HTTP Request node. Throws the node's error; returns its output.
+ */
+export async function runContender(
+	contender: Contender & { authenticates?: boolean },
+	credentialType: string,
+	credentials: CredentialStore,
+	items: IDataObject[],
+): Promise<INodeExecutionData[]> {
+	const credentialName = Object.keys(credentials)[0];
+	const isHttpRequest = contender.type === HTTP_REQUEST_TYPE;
+	const { items: output, error } = await executeNode(
+		{
+			type: contender.type,
+			typeVersion: contender.typeVersion,
+			parameters: contender.parameters,
+			nodeCredentials: isHttpRequest && !contender.authenticates ? {} : { [credentialType]: credentialName },
+			credentials,
+			items,
+		},
+		isHttpRequest ? [{ type: HTTP_REQUEST_TYPE, nodeType: httpRequestNodeType() }] : [floorType],
+	);
+	if (error) throw error;
+	return output;
 }

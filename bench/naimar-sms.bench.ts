@@ -12,18 +12,18 @@
 import { Pool } from 'undici';
 
 import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
+import { DEFAULT_CONCURRENCY } from '../nodes/shared/description/options';
 import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
-import { floorType, FLOOR_TYPE } from './BenchFloor.node';
-import { executeNode } from './engine-runner';
+import { jobs, type Contender } from './jobs';
 import { measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
-import { repoRoot, runHttpRequestNode } from './http-request-node';
+import { repoRoot, runContender } from './http-request-node';
 import { recordJob, type JobResult } from './results';
 
 const IDS = scaled(10_000);
 const BATCH_SIZE = 100;
-const IN_FLIGHT = 4;
+const IN_FLIGHT = DEFAULT_CONCURRENCY;
 
 interface Ready {
 	url: string;
@@ -44,46 +44,17 @@ export async function main(): Promise<void> {
 	const login = { username: SANDBOX_CREDENTIALS.username, password: SANDBOX_CREDENTIALS.password };
 	const items = ids.map((id) => ({ id }));
 	const credentials = { bench: { type: 'naimarSmsApi', data: { ...login, baseUrl } } };
-	const options = { batchSize: BATCH_SIZE, concurrency: IN_FLIGHT };
 	const expectReports = (count: number, who: string) => {
 		if (count !== IDS) throw new Error(`${who} returned ${count} reports, expected ${IDS}`);
 	};
 
-	const theNode = async () => {
-		const result = await executeNode({
-			type: 'naimarSms',
-			parameters: { resource: 'deliveryReport', operation: 'get', messageIds: '={{ $json.id }}', options },
-			nodeCredentials: { naimarSmsApi: 'bench' },
-			credentials,
-			items,
-		});
-		if (result.error) throw result.error;
-		expectReports(result.items.length, 'the Naimar SMS node');
-	};
-	const floor = async () => {
-		const result = await executeNode(
-			{ type: FLOOR_TYPE, parameters: { job: 'naimarGet', messageIds: '={{ $json.id }}', options }, nodeCredentials: { naimarSmsApi: 'bench' }, credentials, items },
-			[floorType],
-		);
-		if (result.error) throw result.error;
-		expectReports(result.items.length, 'the floor');
-	};
-	const httpRequest = async () => {
-		const result = await runHttpRequestNode({
-			items,
-			parameters: {
-				method: 'POST',
-				url: `${baseUrl}/rest/delivery/json/`,
-				sendBody: true,
-				contentType: 'json',
-				specifyBody: 'json',
-				jsonBody: `={{ JSON.stringify({ username: ${JSON.stringify(login.username)}, password: ${JSON.stringify(login.password)}, deliveries: [{ id: $json.id }] }) }}`,
-				options: {},
-			},
-		});
-		if (result.error) throw result.error;
-		expectReports(result.items.length, 'the HTTP Request node');
-	};
+	const spec = jobs.naimarGet(baseUrl, IDS, IN_FLIGHT);
+	const run = (contender: Contender, who: string) => async () =>
+		expectReports((await runContender(contender, spec.credentialType, credentials, items)).length, who);
+	const theNode = run(spec.node, 'the Naimar SMS node');
+	const floor = run(spec.floor, 'the floor');
+	const floorAuth = run(spec.floorAuth, "the floor via n8n's authentication");
+	const httpRequest = run(spec.httpRequest!, 'the HTTP Request node');
 	const raw = async () => {
 		const origin = new URL(baseUrl).origin;
 		const pool = new Pool(origin, { connections: IN_FLIGHT });
@@ -108,16 +79,29 @@ export async function main(): Promise<void> {
 		await theNode();
 		await floor();
 		const result: JobResult = {
-			benchmark: 'Naimar SMS',
-			job: `Get delivery reports, ${IDS.toLocaleString('en')} ids (batches of ${BATCH_SIZE}, ${IN_FLIGHT} in flight)`,
+			benchmark: spec.benchmark,
+			job: spec.job,
 			where: 'engine',
 			node: await measureJob(child, theNode),
 			floor: await measureJob(child, floor),
+			floorAuth: await measureJob(child, floorAuth),
 			httpRequest: await measureJob(child, httpRequest),
 			raw: await measureJob(child, raw),
-			note: 'HTTP Request node: one POST per id, as a user builds it',
+			note: spec.note,
 		};
 		recordJob(result);
+		// What any node pays before its first request: n8n evaluates the Message IDs expression for every item.
+		const reading = { ...spec.floor, parameters: { job: 'readParameters', messageIds: '={{ $json.id }}' } };
+		recordJob({
+			benchmark: spec.benchmark,
+			job: `Reading Message IDs of ${IDS.toLocaleString('en')} items, no request (n8n's expression per item; the floor's share of the job above)`,
+			where: 'engine',
+			node: await measureJob(child, async () => {
+				const out = await runContender(reading, spec.credentialType, credentials, items);
+				if (out[0]?.json.read !== IDS) throw new Error('the parameter reader did not read every item');
+			}),
+			note: 'no node of this package: the cost every node pays to read one parameter per item',
+		});
 	} finally {
 		child.send('stop');
 	}

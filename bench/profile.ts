@@ -1,20 +1,28 @@
 /**
  * One job, one contender, for `node --cpu-prof`: where the node's time goes against the floor's.
  *
- *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor> <list|unblock>
+ *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor|httpRequest> <list|unblock|araraGet|naimar|lookup> [in flight]
  *   node .build/bench/profile.js --summary .build/profiles/<file>.cpuprofile
  *
- * The fake runs in its own process (the CMC benchmark's), so the profile holds the client only.
+ * The fake runs in its own process (the job's benchmark's), so the profile holds the client only.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { usePackageRoot } from '../test/harness/node-types';
 import { SANDBOX_CREDENTIALS } from '../test/fakes/customers-mail-cloud';
-import { floorType, FLOOR_TYPE } from './BenchFloor.node';
-import { executeNode } from './engine-runner';
+import type { ChildProcess } from 'node:child_process';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CredentialStore } from '../test/harness/credentials';
+
+import { SANDBOX_CREDENTIALS as NAIMAR } from '../test/fakes/naimar-sms';
+import { lookupAddresses } from './arara-message.bench';
+import { UNBLOCKED } from './customers-mail-cloud.bench';
 import { askFake, startFakeInChild, timeIt } from './lib';
-import { repoRoot } from './http-request-node';
+import { repoRoot, runContender } from './http-request-node';
+import { jobs, type JobSpec } from './jobs';
 
 interface ProfileNode {
 	id: number;
@@ -66,29 +74,56 @@ function summarize(file: string): void {
 	console.log(`total ${(total / 1000).toFixed(0)} ms\n\nby package:\n${top(perPackage, 15)}\n\nby function (self):\n${top(perFunction, 40)}\n\ninclusive:\n${top(inclusive, 45)}`);
 }
 
+type Job = 'list' | 'unblock' | 'araraGet' | 'naimar' | 'lookup';
+
+/** The fake for a job (a benchmark script's), the credential that works against it, and one round's items. */
+async function setUp(job: Job, concurrency: number): Promise<{ child: ChildProcess; spec: JobSpec; store: CredentialStore; items: () => Promise<IDataObject[]> }> {
+	if (job === 'araraGet' || job === 'lookup') {
+		const { child, ready } = await startFakeInChild<{ url: string; credentials: IDataObject; ids: string[] }>(path.join(__dirname, 'arara-message.bench.js'));
+		const basic = Buffer.from(`${String(ready.credentials.clientId)}:${String(ready.credentials.clientSecret)}`).toString('base64');
+		const answer = await fetch(`${ready.url}/oauth2/token`, {
+			method: 'POST',
+			headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+			body: 'grant_type=client_credentials',
+		});
+		const token = ((await answer.json()) as { access_token: string }).access_token;
+		const data = { ...ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } };
+		return {
+			child,
+			spec: job === 'lookup' ? jobs.araraLookup(ready.url, 50_000, concurrency) : jobs.araraGet(ready.url, ready.ids.length, concurrency),
+			store: { arara: { type: 'araraMessageOAuth2Api', data } },
+			items: async () => (job === 'lookup' ? lookupAddresses().map((email) => ({ email })) : ready.ids.map((id) => ({ id }))),
+		};
+	}
+	if (job === 'naimar') {
+		const { child, ready } = await startFakeInChild<{ url: string; ids: string[] }>(path.join(__dirname, 'naimar-sms.bench.js'));
+		return {
+			child,
+			spec: jobs.naimarGet(ready.url, ready.ids.length, concurrency),
+			store: { naimar: { type: 'naimarSmsApi', data: { username: NAIMAR.username, password: NAIMAR.password, baseUrl: ready.url } } },
+			items: async () => ready.ids.map((id) => ({ id })),
+		};
+	}
+	const { child, ready } = await startFakeInChild<{ url: string }>(path.join(__dirname, 'customers-mail-cloud.bench.js'), { args: ['20000'] });
+	return {
+		child,
+		spec: job === 'unblock' ? jobs.cmcUnblock(ready.url, 'cancel', UNBLOCKED, 1000, concurrency) : jobs.cmcList(20_000, concurrency),
+		store: { cmc: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: ready.url } } },
+		items: async () => (job === 'unblock' ? (await askFake<{ emails: string[] }>(child, 'block:1000')).emails.map((email) => ({ email })) : [{}]),
+	};
+}
+
 async function main(): Promise<void> {
 	if (process.argv[2] === '--summary') return summarize(process.argv[3]);
-	const [who = 'node', job = 'unblock'] = process.argv.slice(2);
+	const [who = 'node', job = 'unblock', concurrency = '4'] = process.argv.slice(2) as ['node' | 'floor' | 'httpRequest', Job, string];
 	usePackageRoot(repoRoot());
-	const { child, ready } = await startFakeInChild<{ url: string }>(path.join(__dirname, 'customers-mail-cloud.bench.js'), {
-		args: ['20000'],
-	});
-	const store = { cmc: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: ready.url } } };
-	const nodeCredentials = { customersMailCloudApi: 'cmc' };
+	const { child, spec, store, items } = await setUp(job, Number(concurrency));
 	try {
 		for (let round = 0; round < 3; round++) {
-			const items = job === 'unblock' ? (await askFake<{ emails: string[] }>(child, 'block:1000')).emails.map((email) => ({ email })) : [{}];
-			const parameters =
-				job === 'unblock'
-					? { operation: 'cancel', email: '={{ $json.email }}', options: { concurrency: 4 } }
-					: { operation: 'getAll', returnAll: true, options: { concurrency: 4 } };
-			const { ms, result } = await timeIt(() =>
-				who === 'floor'
-					? executeNode({ type: FLOOR_TYPE, parameters: { job: job === 'unblock' ? 'cmcUnblock' : 'cmcList', ...parameters }, nodeCredentials, credentials: store, items }, [floorType])
-					: executeNode({ type: 'customersMailCloud', parameters: { resource: 'block', ...parameters }, nodeCredentials, credentials: store, items }),
-			);
-			if (result.error) throw result.error;
-			console.log(`${who} ${job}: ${result.items.length} items in ${ms.toFixed(0)} ms`);
+			const input = await items();
+			const contender = who === 'httpRequest' ? spec.httpRequest! : spec[who];
+			const { ms, result } = await timeIt(() => runContender(contender, spec.credentialType, store, input));
+			console.log(`${who} ${job}: ${result.length} items in ${ms.toFixed(0)} ms`);
 		}
 	} finally {
 		child.send('stop');

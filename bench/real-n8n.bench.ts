@@ -12,21 +12,25 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY, DEFAULT_ITEM_CONCURRENCY } from '../nodes/shared/description/options';
 import { SANDBOX_CREDENTIALS as CMC_SANDBOX } from '../test/fakes/customers-mail-cloud';
 import { SANDBOX_CREDENTIALS as NAIMAR_SANDBOX } from '../test/fakes/naimar-sms';
 import { MANUAL_START, N8nSession, PACKAGE_PREFIX, randomId, type CredentialFixture, type ExecutionResult, type WorkflowJson } from '../test/e2e/n8n';
-import { UNBLOCKED } from './customers-mail-cloud.bench';
+import { lookupAddresses } from './arara-message.bench';
+import { FLOOR_TYPE } from './BenchFloor.node';
+import { BUSY_DAY, UNBLOCKED } from './customers-mail-cloud.bench';
+import { jobs as defined, type JobSpec } from './jobs';
 import { askFake, scaled, startFakeInChild } from './lib';
 import { repoRoot } from './http-request-node';
 import { recordJob, type JobResult } from './results';
 
 const FLOOR_PACKAGE = 'n8n-nodes-bench-floor';
 const FLOOR_NODE_TYPE = `${FLOOR_PACKAGE}.benchFloor`;
-const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
 const NAIMAR_IDS = scaled(10_000);
 const CMC_BLOCKS = scaled(100_000);
 const PER_ITEM = scaled(1_000);
-const IN_FLIGHT = 4;
+const IN_FLIGHT = DEFAULT_CONCURRENCY;
+const ITEM_IN_FLIGHT = DEFAULT_ITEM_CONCURRENCY;
 const NODE = 'Job';
 
 /** The floor as n8n installs a community package: <user folder>/.n8n/nodes/node_modules/<name>. */
@@ -51,7 +55,7 @@ function installFloor(userFolder: string): void {
 const credentialRef = (credential: CredentialFixture) => ({ [credential.type]: { id: credential.id, name: credential.name } });
 
 /** Start → Items (the floor's "items" job: no Code node, no task runner) → the job's node. */
-function workflow(name: string, items: IDataObject[], job: { type: string; typeVersion?: number; parameters: IDataObject; credential: CredentialFixture }): WorkflowJson {
+function workflow(name: string, items: IDataObject[], job: { type: string; typeVersion?: number; parameters: IDataObject; credential?: CredentialFixture }): WorkflowJson {
 	return {
 		id: randomId('wf'),
 		name,
@@ -72,7 +76,7 @@ function workflow(name: string, items: IDataObject[], job: { type: string; typeV
 				typeVersion: job.typeVersion ?? 1,
 				position: [400, 0],
 				parameters: job.parameters,
-				credentials: credentialRef(job.credential),
+				...(job.credential ? { credentials: credentialRef(job.credential) } : {}),
 			},
 		],
 		connections: {
@@ -82,8 +86,16 @@ function workflow(name: string, items: IDataObject[], job: { type: string; typeV
 	};
 }
 
+type Role = 'node' | 'floor' | 'floorAuth' | 'httpRequest';
+
+/** A job's type as the real n8n knows it. */
+function n8nType(type: string): string {
+	if (type === FLOOR_TYPE) return FLOOR_NODE_TYPE;
+	return type.includes('.') ? type : `${PACKAGE_PREFIX}${type}`;
+}
+
 interface Contender {
-	role: 'node' | 'floor' | 'httpRequest';
+	role: Role;
 	workflow: WorkflowJson;
 	expected: number;
 }
@@ -128,174 +140,89 @@ export async function main(): Promise<void> {
 				data: { ...arara.ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } },
 			},
 		};
-		const options = { concurrency: IN_FLIGHT };
-		const jobs: Array<{ benchmark: string; job: string; contenders: Contender[] }> = [];
+		const jobs: Array<{ spec: JobSpec; contenders: Contender[] }> = [];
+		/** One workflow per contender of a job; `roles` leaves out those too slow to be worth a run here. */
+		const add = (spec: JobSpec, credential: CredentialFixture, inputs: IDataObject[][] | IDataObject[], expected: Partial<Record<Role, number>>) => {
+			const roles = Object.keys(expected) as Role[];
+			const contenders = roles.map((role, index): Contender => {
+				const job = role === 'httpRequest' ? spec.httpRequest! : spec[role];
+				const items = (Array.isArray(inputs[0]) ? (inputs as IDataObject[][])[index] : inputs) as IDataObject[];
+				return {
+					role,
+					expected: expected[role]!,
+					workflow: workflow(`${spec.job} · ${role}`, items, {
+						type: n8nType(job.type),
+						typeVersion: job.typeVersion,
+						parameters: job.parameters,
+						credential: role === 'httpRequest' && !spec.httpRequest!.authenticates ? undefined : credential,
+					}),
+				};
+			});
+			jobs.push({ spec, contenders });
+		};
 
 		const naimarItems = naimar.ready.ids.slice(0, NAIMAR_IDS).map((id) => ({ id }));
-		jobs.push({
-			benchmark: 'Naimar SMS',
-			job: `Get delivery reports, ${NAIMAR_IDS.toLocaleString('en')} ids (batches of 100, ${IN_FLIGHT} in flight)`,
-			contenders: [
-				{
-					role: 'node',
-					expected: NAIMAR_IDS,
-					workflow: workflow('naimar node', naimarItems, {
-						type: `${PACKAGE_PREFIX}naimarSms`,
-						parameters: { resource: 'deliveryReport', operation: 'get', messageIds: '={{ $json.id }}', options: { batchSize: 100, ...options } },
-						credential: credentials.naimar,
-					}),
-				},
-				{
-					role: 'floor',
-					expected: NAIMAR_IDS,
-					workflow: workflow('naimar floor', naimarItems, { type: FLOOR_NODE_TYPE, parameters: { job: 'naimarGet', messageIds: '={{ $json.id }}', options }, credential: credentials.naimar }),
-				},
-				{
-					role: 'httpRequest',
-					expected: NAIMAR_IDS,
-					workflow: workflow('naimar http', naimarItems, {
-						type: HTTP_REQUEST,
-						typeVersion: 4.2,
-						parameters: {
-							method: 'POST',
-							url: `${naimar.ready.url}/rest/delivery/json/`,
-							sendBody: true,
-							contentType: 'json',
-							specifyBody: 'json',
-							jsonBody: `={{ JSON.stringify({ username: ${JSON.stringify(NAIMAR_SANDBOX.username)}, password: ${JSON.stringify(NAIMAR_SANDBOX.password)}, deliveries: [ { id: $json.id } ] }) }}`,
-							options: {},
-						},
-						credential: credentials.naimar,
-					}),
-				},
-			],
+		add(defined.naimarGet(naimar.ready.url, NAIMAR_IDS, IN_FLIGHT), credentials.naimar, naimarItems, {
+			node: NAIMAR_IDS,
+			floor: NAIMAR_IDS,
+			floorAuth: NAIMAR_IDS,
+			httpRequest: NAIMAR_IDS,
 		});
+
+		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], { node: CMC_BLOCKS, floor: CMC_BLOCKS, floorAuth: CMC_BLOCKS });
 
 		const emails = async () => (await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({ email }));
-		const toUnblock = [await emails(), await emails(), await emails()];
-		const listed = CMC_BLOCKS;
-		jobs.push({
-			benchmark: 'Customers Mail Cloud',
-			job: `Get Many, Return All over ${listed.toLocaleString('en')} blocks (${IN_FLIGHT} in flight), loopback`,
-			contenders: [
-				{
-					role: 'node',
-					expected: listed,
-					workflow: workflow('cmc list node', [{}], {
-						type: `${PACKAGE_PREFIX}customersMailCloud`,
-						parameters: { resource: 'block', operation: 'getAll', returnAll: true, options },
-						credential: credentials.cmc,
-					}),
-				},
-				{
-					role: 'floor',
-					expected: listed,
-					workflow: workflow('cmc list floor', [{}], { type: FLOOR_NODE_TYPE, parameters: { job: 'cmcList', options }, credential: credentials.cmc }),
-				},
-			],
+		const toUnblock = [await emails(), await emails(), await emails(), await emails()];
+		add(defined.cmcUnblock(cmc.ready.url, 'cancel', UNBLOCKED, PER_ITEM, ITEM_IN_FLIGHT), credentials.cmc, toUnblock, {
+			node: PER_ITEM,
+			floor: PER_ITEM,
+			floorAuth: PER_ITEM,
+			httpRequest: PER_ITEM,
 		});
 
-		jobs.push({
-			benchmark: 'Customers Mail Cloud',
-			job: `Unblock Once, ${PER_ITEM.toLocaleString('en')} addresses (${IN_FLIGHT} in flight), loopback`,
-			contenders: [
-				{
-					role: 'node',
-					expected: PER_ITEM,
-					workflow: workflow('cmc unblock node', toUnblock[0], {
-						type: `${PACKAGE_PREFIX}customersMailCloud`,
-						parameters: { resource: 'block', operation: 'cancel', serverComposition: UNBLOCKED, email: '={{ $json.email }}', options },
-						credential: credentials.cmc,
-					}),
-				},
-				{
-					role: 'floor',
-					expected: PER_ITEM,
-					workflow: workflow('cmc unblock floor', toUnblock[1], {
-						type: FLOOR_NODE_TYPE,
-						parameters: { job: 'cmcUnblock', operation: 'cancel', serverComposition: UNBLOCKED, email: '={{ $json.email }}', options },
-						credential: credentials.cmc,
-					}),
-				},
-				{
-					role: 'httpRequest',
-					expected: PER_ITEM,
-					workflow: workflow('cmc unblock http', toUnblock[2], {
-						type: HTTP_REQUEST,
-						typeVersion: 4.2,
-						parameters: {
-							method: 'POST',
-							url: `${cmc.ready.url}/transaction/v2/blocks/cancel.json`,
-							sendBody: true,
-							contentType: 'form-urlencoded',
-							bodyParameters: {
-								parameters: [
-									{ name: 'api_user', value: CMC_SANDBOX.apiUser },
-									{ name: 'api_key', value: CMC_SANDBOX.apiKey },
-									{ name: 'server_composition', value: UNBLOCKED },
-									{ name: 'email', value: '={{ $json.email }}' },
-								],
-							},
-							options: {},
-						},
-						credential: credentials.cmc,
-					}),
-				},
-			],
+		// Deliveries: the HTTP Request node outputs one item per page.
+		const records = (await askFake<{ records: number }>(cmc.child, 'deliveries')).records;
+		add(defined.cmcDeliveries(cmc.ready.url, BUSY_DAY, records, IN_FLIGHT), credentials.cmc, [{}], {
+			node: records,
+			floor: records,
+			floorAuth: records,
+			httpRequest: Math.floor(records / 100) + 1,
 		});
 
 		const araraItems = arara.ready.ids.slice(0, PER_ITEM).map((id) => ({ id }));
-		jobs.push({
-			benchmark: 'Arara Message',
-			job: `Get (by delivery id), ${araraItems.length.toLocaleString('en')} ids (${IN_FLIGHT} in flight), loopback`,
-			contenders: [
-				{
-					role: 'node',
-					expected: araraItems.length,
-					workflow: workflow('arara get node', araraItems, {
-						type: `${PACKAGE_PREFIX}araraMessage`,
-						parameters: { resource: 'delivery', operation: 'get', deliveryId: '={{ $json.id }}', options },
-						credential: credentials.arara,
-					}),
-				},
-				{
-					role: 'floor',
-					expected: araraItems.length,
-					workflow: workflow('arara get floor', araraItems, { type: FLOOR_NODE_TYPE, parameters: { job: 'araraGet', deliveryId: '={{ $json.id }}', options }, credential: credentials.arara }),
-				},
-				{
-					role: 'httpRequest',
-					expected: araraItems.length,
-					workflow: workflow('arara get http', araraItems, {
-						type: HTTP_REQUEST,
-						typeVersion: 4.2,
-						parameters: {
-							method: 'GET',
-							url: `=${arara.ready.url}/send/{{ $json.id }}`,
-							authentication: 'predefinedCredentialType',
-							nodeCredentialType: 'araraMessageOAuth2Api',
-							options: {},
-						},
-						credential: credentials.arara,
-					}),
-				},
-			],
+		add(defined.araraGet(arara.ready.url, araraItems.length, ITEM_IN_FLIGHT), credentials.arara, araraItems, {
+			node: araraItems.length,
+			floor: araraItems.length,
+			floorAuth: araraItems.length,
+			httpRequest: araraItems.length,
+		});
+
+		// The HTTP Request node's one request per address (50,000) is measured in the engine only.
+		const addresses = lookupAddresses().map((email) => ({ email }));
+		add(defined.araraLookup(arara.ready.url, addresses.length, IN_FLIGHT), credentials.arara, addresses, {
+			node: addresses.length,
+			floor: addresses.length,
+			floorAuth: addresses.length,
 		});
 
 		// Warm-up: n8n loads a node's code when a workflow first uses it; one item of every job first.
-		const warmUp = jobs.flatMap((job) =>
-			job.contenders.map((contender) => {
-				const copy = structuredClone(contender.workflow);
-				copy.id = randomId('wf');
-				const items = copy.nodes[1].parameters as IDataObject;
-				items.itemsJson = JSON.stringify((JSON.parse(String(items.itemsJson)) as IDataObject[]).slice(0, 1));
-				const node = copy.nodes[2].parameters as IDataObject;
-				if (node.returnAll === true) Object.assign(node, { returnAll: false, limit: 1 });
-				return copy;
-			}),
-		);
-		// Unblocking the warm-up's one address twice would fail: warm up with reads only.
-		const reads = warmUp.filter((flow) => !/unblock/.test(flow.name) && !/list floor/.test(flow.name));
+		// Reads only (unblocking the warm-up's one address twice would fail), and never a run that
+		// reads every page whatever its limit (the floor, the HTTP Request node's pagination).
+		const reads = jobs
+			.filter((job) => !/unblock/i.test(job.spec.job))
+			.flatMap((job) =>
+				job.contenders
+					.filter((contender) => !(contender.role !== 'node' && /Return All/.test(job.spec.job)))
+					.map((contender) => {
+						const copy = structuredClone(contender.workflow);
+						copy.id = randomId('wf');
+						const items = copy.nodes[1].parameters as IDataObject;
+						items.itemsJson = JSON.stringify((JSON.parse(String(items.itemsJson)) as IDataObject[]).slice(0, 1));
+						const node = copy.nodes[2].parameters as IDataObject;
+						if (node.returnAll === true) Object.assign(node, { returnAll: false, limit: 1 });
+						return copy;
+					}),
+			);
 		const all = jobs.flatMap((job) => job.contenders);
 		const ordered = [...reads, ...all.map((contender) => contender.workflow)];
 		// execute-batch runs workflows in the database's order: ids that sort (and insert) in run order.
@@ -304,14 +231,15 @@ export async function main(): Promise<void> {
 		const results = await session.executeMany(ordered.map((flow) => flow.id!));
 		const byWorkflow = new Map(results.map((result) => [result.workflowId, result]));
 		for (const job of jobs) {
-			const measured: Partial<Record<Contender['role'], { ms: number }>> = {};
+			const measured: Partial<Record<Role, { ms: number }>> = {};
 			for (const contender of job.contenders) measured[contender.role] = timeOf(byWorkflow.get(contender.workflow.id!)!, contender);
 			const result: JobResult = {
-				benchmark: job.benchmark,
-				job: job.job,
+				benchmark: job.spec.benchmark,
+				job: `${job.spec.job}, loopback`,
 				where: 'n8n',
 				node: measured.node!,
 				floor: measured.floor,
+				floorAuth: measured.floorAuth,
 				httpRequest: measured.httpRequest,
 				note: "time: the node's executionTime in the stored execution",
 			};

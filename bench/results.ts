@@ -16,6 +16,8 @@ export interface JobResult {
 	where: 'engine' | 'n8n';
 	node: Measure;
 	floor?: Measure;
+	/** The floor through httpRequestWithAuthentication: what is left above it is the node's own cost. */
+	floorAuth?: Measure;
 	httpRequest?: Measure;
 	raw?: Measure;
 	/** For a memory job: what the node's peak memory is compared with. */
@@ -34,6 +36,7 @@ export function recordJob(result: JobResult): void {
 	console.log(
 		`[${result.where}] ${result.benchmark} · ${result.job}: node ${ms(result.node)} (${result.node.requests ?? '?'} requests)` +
 			` · floor ${ms(result.floor)} → ${ratio(result.node, result.floor)}` +
+			(result.floorAuth ? ` · floor via n8n's auth ${ms(result.floorAuth)} → ${ratio(result.node, result.floorAuth)}` : '') +
 			` · HTTP Request ${ms(result.httpRequest)} → ${ratio(result.node, result.httpRequest)}` +
 			` · raw ${ms(result.raw)} → ${ratio(result.node, result.raw)}` +
 			(result.note ? ` · ${result.note}` : ''),

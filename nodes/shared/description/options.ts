@@ -4,8 +4,14 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } 
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 import type { TransportSettings } from '../transport/request';
 
+/** Pages and batches: each request carries many records, so a few in flight keep up. */
 export const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 8;
+/**
+ * One request per item (get, cancel, unblock, send): each waits a whole round trip for one item,
+ * so more in flight hide the latency. No provider publishes a rate limit; a 429 is retried.
+ */
+export const DEFAULT_ITEM_CONCURRENCY = 32;
+export const MAX_CONCURRENCY = 64;
 
 export const requestOptionFields: INodeProperties[] = [
 	{
@@ -42,7 +48,7 @@ export const concurrencyOptionField: INodeProperties = {
 	type: 'number',
 	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 	default: DEFAULT_CONCURRENCY,
-	description: `How many requests may be in flight at once (1–${MAX_CONCURRENCY}). More rarely helps: n8n opens a new connection for every request.`,
+	description: `How many requests may be in flight at once (1–${MAX_CONCURRENCY}). Unset, it is ${DEFAULT_ITEM_CONCURRENCY} where each input item is its own request and ${DEFAULT_CONCURRENCY} for pages and batches. Lower it if the service answers "too many requests" (429) often; every 429 is waited out and retried.`,
 };
 
 export interface OptionsCollectionSpec {
@@ -111,5 +117,7 @@ export function readTriggerOptions(ctx: IPollFunctions): OperationOptions {
 
 /** Parallel requests come from the first item: the node runs one pool for all items. */
 export function itemPoolConcurrency(ctx: IExecuteFunctions, itemCount: number): number {
-	return itemCount ? readOperationOptions(ctx, 0).concurrency : 1;
+	if (!itemCount) return 1;
+	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
+	return readConcurrency((name, fallback) => options[name] ?? (name === 'concurrency' ? DEFAULT_ITEM_CONCURRENCY : fallback));
 }

@@ -19,10 +19,18 @@ export interface ReadContext {
 	ctx: IExecuteFunctions;
 	/** One clock reading for the whole execution, so every item is judged alike. */
 	nowMs: number;
+	/** Each item's Additional Fields, read once: recipient, contents and settings all need them. */
+	additionalFields?: Map<number, IDataObject>;
 }
 
-function additional(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	return (ctx.getNodeParameter('additionalFields', itemIndex, {}) ?? {}) as IDataObject;
+function additional(read: ReadContext, itemIndex: number): IDataObject {
+	read.additionalFields ??= new Map();
+	let fields = read.additionalFields.get(itemIndex);
+	if (!fields) {
+		fields = (read.ctx.getNodeParameter('additionalFields', itemIndex, {}) ?? {}) as IDataObject;
+		read.additionalFields.set(itemIndex, fields);
+	}
+	return fields;
 }
 
 function fieldError(ctx: IExecuteFunctions, field: string, problem: string, hint: string, itemIndex: number) {
@@ -42,10 +50,11 @@ function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, 
 }
 
 /** One mailing-list entry: address, device, substitutions, unsubscribe URL. */
-export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObject {
+export function readRecipient(read: ReadContext, itemIndex: number): IDataObject {
+	const { ctx } = read;
 	// A list is read as text on purpose: checkedAddress refuses it and points to One Delivery for All Items.
 	const address = checkedAddress(ctx, 'To', String(ctx.getNodeParameter('toAddress', itemIndex, '') ?? '').trim(), itemIndex);
-	const extra = additional(ctx, itemIndex);
+	const extra = additional(read, itemIndex);
 	const to: IDataObject = { address };
 	if (extra.device !== undefined) to.device = Number(extra.device);
 	const entry: IDataObject = { to };
@@ -79,7 +88,8 @@ export function readRecipient({ ctx }: ReadContext, itemIndex: number): IDataObj
 }
 
 /** Subject, body, encoding, attachments, cc and bcc. */
-export async function readContents({ ctx }: ReadContext, itemIndex: number): Promise<IDataObject> {
+export async function readContents(read: ReadContext, itemIndex: number): Promise<IDataObject> {
+	const { ctx } = read;
 	// Checked as sent: surrounding spaces are dropped rather than counted against the 500 bytes.
 	const subject = readText(ctx, 'subject', itemIndex, { label: 'Subject' });
 	const subjectProblem = checkSubject(subject);
@@ -91,9 +101,10 @@ export async function readContents({ ctx }: ReadContext, itemIndex: number): Pro
 		['text', 'Text'],
 		['html', 'HTML'],
 	] as const) {
-		refuseListOrObject(ctx, ctx.getNodeParameter(name, itemIndex, ''), label, itemIndex);
+		const raw = ctx.getNodeParameter(name, itemIndex, '');
+		refuseListOrObject(ctx, raw, label, itemIndex);
 		// Not trimmed: a body's leading and trailing white space is the sender's to choose.
-		const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '');
+		const value = String(raw ?? '');
 		if (!value.trim()) continue;
 		const problem = checkLines(value);
 		if (problem) throw fieldError(ctx, label, problem, 'Break long lines.', itemIndex);
@@ -102,7 +113,7 @@ export async function readContents({ ctx }: ReadContext, itemIndex: number): Pro
 	if (!Object.keys(body).length) {
 		throw invalidInput(ctx.getNode(), 'The mail has no body', 'Fill in "Text", "HTML" or both.', itemIndex);
 	}
-	const extra = additional(ctx, itemIndex);
+	const extra = additional(read, itemIndex);
 	const contents: IDataObject = { subject, body };
 	const encode = String(extra.encode ?? '').trim();
 	if (encode) contents.encode = encode;
@@ -146,8 +157,9 @@ async function readAttachments(ctx: IExecuteFunctions, names: string, itemIndex:
 }
 
 /** send_time, request_id, from, reply_to, tc_option, throttle, error_count. */
-export function readSettings({ ctx, nowMs }: ReadContext, itemIndex: number): IDataObject {
-	const extra = additional(ctx, itemIndex);
+export function readSettings(read: ReadContext, itemIndex: number): IDataObject {
+	const { ctx, nowMs } = read;
+	const extra = additional(read, itemIndex);
 	const settings: IDataObject = { send_time: readSendTime(ctx, nowMs, itemIndex) };
 
 	const requestId = String(extra.requestId ?? '').trim();
