@@ -12,11 +12,25 @@ const common = {
 	preset: 'ts-jest',
 	testEnvironment: 'node',
 	rootDir: __dirname,
-	modulePathIgnorePatterns: ['<rootDir>/.n8n-runtime/', '<rootDir>/.n8n-runtime-current/', '<rootDir>/.n8n-current/', '<rootDir>/.node24/', '<rootDir>/.n8n-user/', '<rootDir>/.build/', '<rootDir>/dist/'],
-	watchPathIgnorePatterns: ['<rootDir>/.n8n-runtime/', '<rootDir>/.n8n-runtime-current/', '<rootDir>/.n8n-user/'],
+	modulePathIgnorePatterns: [
+		'<rootDir>/.n8n-runtime/',
+		'<rootDir>/.n8n-runtime-current/',
+		'<rootDir>/.n8n-current/',
+		'<rootDir>/.node24/',
+		'<rootDir>/.n8n-user/',
+		'<rootDir>/.build/',
+		'<rootDir>/dist/',
+	],
+	watchPathIgnorePatterns: [
+		'<rootDir>/.n8n-runtime/',
+		'<rootDir>/.n8n-runtime-current/',
+		'<rootDir>/.n8n-user/',
+	],
 };
 
-const e2eOnly = process.argv.some((arg, i, all) => (arg === '--selectProjects' || arg === '--projects') && all[i + 1] === 'e2e');
+const e2eOnly = process.argv.some(
+	(arg, i, all) => (arg === '--selectProjects' || arg === '--projects') && all[i + 1] === 'e2e',
+);
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -22,7 +22,9 @@ module.exports = {
 			displayName: 'engine (Node 24, n8n-core 2.41)',
 			resolver: path.join(currentDir, 'jest-resolver.js'),
 			setupFiles: [...(engine.setupFiles ?? []), path.join(currentDir, 'jest-versions.setup.js')],
-			modulePathIgnorePatterns: (engine.modulePathIgnorePatterns ?? []).filter((pattern) => !pattern.includes('.n8n-current')),
+			modulePathIgnorePatterns: (engine.modulePathIgnorePatterns ?? []).filter(
+				(pattern) => !pattern.includes('.n8n-current'),
+			),
 			cacheDirectory: path.join(currentDir, '.jest-cache'),
 		},
 	],

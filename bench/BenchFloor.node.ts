@@ -52,7 +52,9 @@ type Context = IExecuteFunctions | IPollFunctions;
 const text = (name: string) => ({ displayName: name, name, type: 'string' as const, default: '' });
 
 function trimmed(value: unknown): string {
-	return String(value ?? '').trim().replace(/\/+$/, '');
+	return String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }
 
 function concurrencyOf(options: unknown): number {
@@ -71,17 +73,26 @@ function credentialTypeOf(job: FloorJob): string {
 }
 
 async function send(ctx: Context, options: IHttpRequestOptions): Promise<IDataObject> {
-	if (authenticateAs) return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, authenticateAs, { json: true, ...options })) as IDataObject;
+	if (authenticateAs)
+		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, authenticateAs, {
+			json: true,
+			...options,
+		})) as IDataObject;
 	return (await ctx.helpers.httpRequest({ json: true, ...options })) as IDataObject;
 }
 
 const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** The token stored with the credential, else one client-credentials token for the execution. */
-async function araraToken(ctx: Context, credentials: ICredentialDataDecryptedObject): Promise<string> {
+async function araraToken(
+	ctx: Context,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<string> {
 	const stored = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
 	if (typeof stored === 'string' && stored) return stored;
-	const basic = Buffer.from(`${String(credentials.clientId)}:${String(credentials.clientSecret)}`).toString('base64');
+	const basic = Buffer.from(
+		`${String(credentials.clientId)}:${String(credentials.clientSecret)}`,
+	).toString('base64');
 	const answer = await ctx.helpers.httpRequest({
 		json: true,
 		method: 'POST',
@@ -93,23 +104,34 @@ async function araraToken(ctx: Context, credentials: ICredentialDataDecryptedObj
 }
 
 /** All deliveries of [from, to): split by `total` the way the package's node splits. */
-async function araraPeriod(ctx: Context, base: string, token: string, from: number, to: number, concurrency: number): Promise<IDataObject[]> {
+async function araraPeriod(
+	ctx: Context,
+	base: string,
+	token: string,
+	from: number,
+	to: number,
+	concurrency: number,
+): Promise<IDataObject[]> {
 	let open = [{ from, to }];
 	const done: IDataObject[][] = [];
 	while (open.length) {
-		const answers = await mapWithConcurrency(open, concurrency, async (window) =>
-			await send(ctx, {
-				method: 'GET',
-				url: `${base}/send`,
-				qs: { timemin: toJapanMinute(window.from), timemax: toJapanMinute(window.to) },
-				headers: { Authorization: `Bearer ${token}` },
-			}),
+		const answers = await mapWithConcurrency(
+			open,
+			concurrency,
+			async (window) =>
+				await send(ctx, {
+					method: 'GET',
+					url: `${base}/send`,
+					qs: { timemin: toJapanMinute(window.from), timemax: toJapanMinute(window.to) },
+					headers: { Authorization: `Bearer ${token}` },
+				}),
 		);
 		const next: typeof open = [];
 		answers.forEach((answer, index) => {
 			const items = (answer.items as IDataObject[]) ?? [];
 			const window = open[index];
-			if (Number(answer.total) <= items.length || window.to - window.from <= MINUTE) done.push(items);
+			if (Number(answer.total) <= items.length || window.to - window.from <= MINUTE)
+				done.push(items);
 			else next.push(...splitWindow(window.from, window.to, partsFor(Number(answer.total))));
 		});
 		open = next;
@@ -150,43 +172,71 @@ async function cmcListAll(
 	return pages.flat();
 }
 
-async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecutionData[]): Promise<IDataObject[]> {
+async function execute(
+	ctx: IExecuteFunctions,
+	job: FloorJob,
+	items: INodeExecutionData[],
+): Promise<IDataObject[]> {
 	const concurrency = concurrencyOf(ctx.getNodeParameter('options', 0, {}));
 	switch (job) {
 		case 'cmcList': {
 			const credentials = await ctx.getCredentials(CMC);
-			return await cmcListAll(ctx, credentials, ctx.getNodeParameter('serverComposition', 0), {}, concurrency);
+			return await cmcListAll(
+				ctx,
+				credentials,
+				ctx.getNodeParameter('serverComposition', 0),
+				{},
+				concurrency,
+			);
 		}
 		case 'cmcUnblock': {
 			const credentials = await ctx.getCredentials(CMC);
 			const operation = ctx.getNodeParameter('operation', 0) as string;
 			const url = `${trimmed(credentials.host)}/transaction/v2/blocks/${operation}.json`;
 			return await mapWithConcurrency(items, concurrency, async (_item, index) => {
-				const serverComposition = ctx.getNodeParameter('serverComposition', index) || credentials.serverComposition;
+				const serverComposition =
+					ctx.getNodeParameter('serverComposition', index) || credentials.serverComposition;
 				const email = ctx.getNodeParameter('email', index) as string;
 				ctx.getNodeParameter('options', index, {});
 				const answer = await send(ctx, {
 					method: 'POST',
 					url,
 					headers: form,
-					body: { server_composition: serverComposition, email, api_user: credentials.apiUser, api_key: credentials.apiKey },
+					body: {
+						server_composition: serverComposition,
+						email,
+						api_user: credentials.apiUser,
+						api_key: credentials.apiKey,
+					},
 				});
 				return { email, result: answer.message };
 			});
 		}
 		case 'naimarGet': {
 			const credentials = await ctx.getCredentials(NAIMAR);
-			const ids = items.flatMap((_item, index) => String(ctx.getNodeParameter('messageIds', index)).split(/[\s,]+/).filter(Boolean));
+			const ids = items.flatMap((_item, index) =>
+				String(ctx.getNodeParameter('messageIds', index))
+					.split(/[\s,]+/)
+					.filter(Boolean),
+			);
 			ctx.getNodeParameter('options', 0, {});
 			const batches: string[][] = [];
-			for (let start = 0; start < ids.length; start += NAIMAR_BATCH) batches.push(ids.slice(start, start + NAIMAR_BATCH));
+			for (let start = 0; start < ids.length; start += NAIMAR_BATCH)
+				batches.push(ids.slice(start, start + NAIMAR_BATCH));
 			const url = `${trimmed(credentials.baseUrl)}/rest/delivery/json/`;
-			const answers = await mapWithConcurrency(batches, concurrency, async (batch) =>
-				await send(ctx, {
-					method: 'POST',
-					url,
-					body: { username: credentials.username, password: credentials.password, deliveries: batch.map((id) => ({ id })) },
-				}),
+			const answers = await mapWithConcurrency(
+				batches,
+				concurrency,
+				async (batch) =>
+					await send(ctx, {
+						method: 'POST',
+						url,
+						body: {
+							username: credentials.username,
+							password: credentials.password,
+							deliveries: batch.map((id) => ({ id })),
+						},
+					}),
 			);
 			return answers.flatMap((answer) => (answer.delivery as IDataObject[]) ?? []);
 		}
@@ -199,7 +249,11 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const answers = await mapWithConcurrency(items, concurrency, async (_item, index) => {
 				const id = String(ctx.getNodeParameter('deliveryId', index));
 				ctx.getNodeParameter('options', index, {});
-				return await send(ctx, { method, url: `${base}/send/${encodeURIComponent(id)}`, headers: { Authorization: `Bearer ${token}` } });
+				return await send(ctx, {
+					method,
+					url: `${base}/send/${encodeURIComponent(id)}`,
+					headers: { Authorization: `Bearer ${token}` },
+				});
 			});
 			return answers.flatMap((answer) => (answer.items as IDataObject[]) ?? []);
 		}
@@ -208,17 +262,32 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const base = araraBase(credentials);
 			const deliveries = items.map((_item, index) => ({
 				'mailing-list': [{ to: { address: String(ctx.getNodeParameter('toAddress', index)) } }],
-				contents: { subject: ctx.getNodeParameter('subject', index), body: { text: ctx.getNodeParameter('text', index) } },
+				contents: {
+					subject: ctx.getNodeParameter('subject', index),
+					body: { text: ctx.getNodeParameter('text', index) },
+				},
 				settings: {
 					send_time: 'now',
-					from: { address: ctx.getNodeParameter('fromAddress', index), name: ctx.getNodeParameter('fromName', index) },
+					from: {
+						address: ctx.getNodeParameter('fromAddress', index),
+						name: ctx.getNodeParameter('fromName', index),
+					},
 				},
 			}));
 			const batches: IDataObject[][] = [];
-			for (let start = 0; start < deliveries.length; start += ARARA_BATCH) batches.push(deliveries.slice(start, start + ARARA_BATCH));
+			for (let start = 0; start < deliveries.length; start += ARARA_BATCH)
+				batches.push(deliveries.slice(start, start + ARARA_BATCH));
 			const token = await araraToken(ctx, credentials);
-			const answers = await mapWithConcurrency(batches, concurrency, async (delivery) =>
-				await send(ctx, { method: 'POST', url: `${base}/send`, headers: { Authorization: `Bearer ${token}` }, body: { delivery } }),
+			const answers = await mapWithConcurrency(
+				batches,
+				concurrency,
+				async (delivery) =>
+					await send(ctx, {
+						method: 'POST',
+						url: `${base}/send`,
+						headers: { Authorization: `Bearer ${token}` },
+						body: { delivery },
+					}),
 			);
 			return answers.flatMap((answer) => (answer.items as IDataObject[]) ?? []);
 		}
@@ -232,19 +301,31 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 		case 'cmcDeliveries': {
 			const credentials = await ctx.getCredentials(CMC);
 			const url = `${trimmed(credentials.host)}/transaction/v2/deliveries/list.json`;
-			const serverComposition = String(ctx.getNodeParameter('serverComposition', 0) || credentials.serverComposition);
+			const serverComposition = String(
+				ctx.getNodeParameter('serverComposition', 0) || credentials.serverComposition,
+			);
 			const date = String(ctx.getNodeParameter('date', 0));
 			ctx.getNodeParameter('returnAll', 0, true);
 			ctx.getNodeParameter('filters', 0, {});
-			const pages = await fetchPagesUntilShort({ pageSize: CMC_PAGE, concurrency }, async (page) => {
-				const answer = await send(ctx, {
-					method: 'POST',
-					url,
-					headers: form,
-					body: { server_composition: serverComposition, date, p: page, r: CMC_PAGE, api_user: credentials.apiUser, api_key: credentials.apiKey },
-				});
-				return (answer.deliveries as IDataObject[]) ?? [];
-			});
+			const pages = await fetchPagesUntilShort(
+				{ pageSize: CMC_PAGE, concurrency },
+				async (page) => {
+					const answer = await send(ctx, {
+						method: 'POST',
+						url,
+						headers: form,
+						body: {
+							server_composition: serverComposition,
+							date,
+							p: page,
+							r: CMC_PAGE,
+							api_user: credentials.apiUser,
+							api_key: credentials.apiKey,
+						},
+					});
+					return (answer.deliveries as IDataObject[]) ?? [];
+				},
+			);
 			return pages.flat();
 		}
 		case 'araraLookup': {
@@ -252,9 +333,12 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 			const base = araraBase(credentials);
 			const addresses = items.map((_item, index) => String(ctx.getNodeParameter('address', index)));
 			ctx.getNodeParameter('options', 0, {});
-			const unique = [...new Map(addresses.map((address) => [address.toLowerCase(), address])).values()];
+			const unique = [
+				...new Map(addresses.map((address) => [address.toLowerCase(), address])).values(),
+			];
 			const batches: string[][] = [];
-			for (let start = 0; start < unique.length; start += ARARA_LOOKUP_BATCH) batches.push(unique.slice(start, start + ARARA_LOOKUP_BATCH));
+			for (let start = 0; start < unique.length; start += ARARA_LOOKUP_BATCH)
+				batches.push(unique.slice(start, start + ARARA_LOOKUP_BATCH));
 			const token = await araraToken(ctx, credentials);
 			const found = new Map<string, IDataObject>();
 			await mapWithConcurrency(batches, concurrency, async (batch) => {
@@ -264,16 +348,21 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 					headers: { Authorization: `Bearer ${token}` },
 					body: { items: batch.map((address) => ({ address })) },
 				});
-				for (const entry of (answer.items as IDataObject[]) ?? []) found.set(String(entry.address).toLowerCase(), entry);
+				for (const entry of (answer.items as IDataObject[]) ?? [])
+					found.set(String(entry.address).toLowerCase(), entry);
 			});
 			return addresses.map((address) => {
 				const entry = found.get(address.toLowerCase());
-				return entry ? { address, registered: true, ...entry } : { address, registered: false, count: 0 };
+				return entry
+					? { address, registered: true, ...entry }
+					: { address, registered: false, count: 0 };
 			});
 		}
 		case 'readParameters':
 			// No request: what reading Message IDs per item costs (n8n's expression evaluation).
-			return [{ read: items.map((_item, index) => ctx.getNodeParameter('messageIds', index)).length }];
+			return [
+				{ read: items.map((_item, index) => ctx.getNodeParameter('messageIds', index)).length },
+			];
 		case 'items':
 			// Not a floor: the input items of a workflow in the real n8n (no Code node, no task runner).
 			return JSON.parse(String(ctx.getNodeParameter('itemsJson', 0))) as IDataObject[];
@@ -283,7 +372,10 @@ async function execute(ctx: IExecuteFunctions, job: FloorJob, items: INodeExecut
 }
 
 async function poll(ctx: IPollFunctions, job: FloorJob): Promise<IDataObject[]> {
-	const staticData = ctx.getWorkflowStaticData('node') as { seen?: Record<string, string>; since?: string };
+	const staticData = ctx.getWorkflowStaticData('node') as {
+		seen?: Record<string, string>;
+		since?: string;
+	};
 	const concurrency = concurrencyOf(ctx.getNodeParameter('options', {}));
 	let listed: IDataObject[];
 	let keyOf: (entry: IDataObject) => string;
@@ -292,8 +384,15 @@ async function poll(ctx: IPollFunctions, job: FloorJob): Promise<IDataObject[]> 
 		const removed = ctx.getNodeParameter('event', 'newBlock') === 'blockRemoved';
 		const composition = ctx.getNodeParameter('serverComposition', '');
 		ctx.getNodeParameter('filters', {});
-		const startDate = staticData.since ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-		listed = await cmcListAll(ctx, credentials, composition, removed ? { removed: 'true' } : { start_date: startDate }, concurrency);
+		const startDate =
+			staticData.since ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+		listed = await cmcListAll(
+			ctx,
+			credentials,
+			composition,
+			removed ? { removed: 'true' } : { start_date: startDate },
+			concurrency,
+		);
 		if (!removed) staticData.since = startDate;
 		keyOf = (block) => String(block.id);
 	} else if (job === 'araraWatch') {
@@ -302,8 +401,16 @@ async function poll(ctx: IPollFunctions, job: FloorJob): Promise<IDataObject[]> 
 		const now = Date.now();
 		const token = await araraToken(ctx, credentials);
 		const from = Math.floor((now - hours * 3_600_000) / MINUTE) * MINUTE;
-		listed = await araraPeriod(ctx, araraBase(credentials), token, from, Math.ceil((now + 1) / MINUTE) * MINUTE, concurrency);
-		keyOf = (delivery) => `${String(delivery.delivery_id ?? delivery.deliver_id)}:${String(delivery.status)}`;
+		listed = await araraPeriod(
+			ctx,
+			araraBase(credentials),
+			token,
+			from,
+			Math.ceil((now + 1) / MINUTE) * MINUTE,
+			concurrency,
+		);
+		keyOf = (delivery) =>
+			`${String(delivery.delivery_id ?? delivery.deliver_id)}:${String(delivery.status)}`;
 	} else {
 		throw new Error(`the floor node has no job "${job}" to poll`);
 	}
@@ -336,12 +443,45 @@ export class BenchFloor implements INodeType {
 			{ name: ARARA, required: false },
 		],
 		properties: [
-			{ ...text('job'), type: 'options', options: FLOOR_JOBS.map((job) => ({ name: job, value: job })), default: 'cmcList' },
-			...['operation', 'email', 'messageIds', 'deliveryId', 'toAddress', 'subject', 'text', 'fromAddress', 'fromName', 'event', 'timeMin', 'timeMax', 'serverComposition', 'itemsJson', 'date', 'address'].map(text),
+			{
+				...text('job'),
+				type: 'options',
+				options: FLOOR_JOBS.map((job) => ({ name: job, value: job })),
+				default: 'cmcList',
+			},
+			...[
+				'operation',
+				'email',
+				'messageIds',
+				'deliveryId',
+				'toAddress',
+				'subject',
+				'text',
+				'fromAddress',
+				'fromName',
+				'event',
+				'timeMin',
+				'timeMax',
+				'serverComposition',
+				'itemsJson',
+				'date',
+				'address',
+			].map(text),
 			{ displayName: 'Look Back Hours', name: 'lookBackHours', type: 'number', default: 24 },
 			{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: true },
-			{ displayName: "Via n8n's Authentication", name: 'viaAuthentication', type: 'boolean', default: false },
-			{ displayName: 'Filters', name: 'filters', type: 'collection', default: {}, options: [text('email')] },
+			{
+				displayName: "Via n8n's Authentication",
+				name: 'viaAuthentication',
+				type: 'boolean',
+				default: false,
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				default: {},
+				options: [text('email')],
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -355,14 +495,18 @@ export class BenchFloor implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const job = this.getNodeParameter('job', 0) as FloorJob;
-		authenticateAs = this.getNodeParameter('viaAuthentication', 0, false) ? credentialTypeOf(job) : undefined;
+		authenticateAs = this.getNodeParameter('viaAuthentication', 0, false)
+			? credentialTypeOf(job)
+			: undefined;
 		const out = await execute(this, job, items);
 		return [out.map((json) => ({ json }))];
 	}
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const job = this.getNodeParameter('job') as FloorJob;
-		authenticateAs = this.getNodeParameter('viaAuthentication', false) ? credentialTypeOf(job) : undefined;
+		authenticateAs = this.getNodeParameter('viaAuthentication', false)
+			? credentialTypeOf(job)
+			: undefined;
 		const fresh = await poll(this, job);
 		return fresh.length ? [fresh.map((json) => ({ json }))] : null;
 	}

@@ -31,7 +31,14 @@ import { usePackageRoot } from '../test/harness/node-types';
 import { STATUS_CAP, japanMinute, startAraraMessageFake } from '../test/fakes/arara-message';
 import { floorType, FLOOR_TYPE } from './BenchFloor.node';
 import { executeNode, pollNode } from './engine-runner';
-import { askFake, measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
+import {
+	askFake,
+	measureJob,
+	runBenchmark,
+	scaled,
+	serveFakeInChild,
+	startFakeInChild,
+} from './lib';
 import { repoRoot, runContender } from './http-request-node';
 import { ARARA_SEND, jobs, type Contender, type JobSpec } from './jobs';
 import { recordJob } from './results';
@@ -88,7 +95,15 @@ async function serveFake(): Promise<void> {
 	const now = Date.now();
 	fake.seed(WATCHED, now - 23 * 3_600_000, now - 10 * 60_000, 12);
 	fake.seedErrorFilter(Math.ceil(LOOKUPS * FILTERED_SHARE));
-	const ready: Ready = { url: fake.url, credentials: fake.credentials, windows, ids: fake.store.all().slice(0, PER_ITEM).map((d) => d.delivery_id) };
+	const ready: Ready = {
+		url: fake.url,
+		credentials: fake.credentials,
+		windows,
+		ids: fake.store
+			.all()
+			.slice(0, PER_ITEM)
+			.map((d) => d.delivery_id),
+	};
 	serveFakeInChild({
 		ready,
 		server: fake.server,
@@ -125,7 +140,9 @@ async function serveFake(): Promise<void> {
 /** The addresses looked up: every fifth one is in the filter (seeded as filtered<i>@example.com). */
 export function lookupAddresses(): string[] {
 	return Array.from({ length: LOOKUPS }, (_, index) =>
-		index % Math.round(1 / FILTERED_SHARE) === 0 ? `filtered${index / Math.round(1 / FILTERED_SHARE)}@example.com` : `customer${index}@example.org`,
+		index % Math.round(1 / FILTERED_SHARE) === 0
+			? `filtered${index / Math.round(1 / FILTERED_SHARE)}@example.com`
+			: `customer${index}@example.org`,
 	);
 }
 
@@ -135,11 +152,16 @@ type Delivery = Record<string, unknown> & { settings?: { send_time?: string } };
 async function fetchToken(ready: Ready): Promise<string> {
 	const pool = new Pool(ready.url, { connections: 1 });
 	try {
-		const basic = Buffer.from(`${ready.credentials.clientId}:${ready.credentials.clientSecret}`).toString('base64');
+		const basic = Buffer.from(
+			`${ready.credentials.clientId}:${ready.credentials.clientSecret}`,
+		).toString('base64');
 		const answer = await pool.request({
 			method: 'POST',
 			path: '/oauth2/token',
-			headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				authorization: `Basic ${basic}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
 			body: 'grant_type=client_credentials',
 		});
 		return ((await answer.body.json()) as { access_token: string }).access_token;
@@ -153,8 +175,16 @@ async function rawClient(ready: Ready, token: string): Promise<number> {
 	try {
 		const pages = await mapWithConcurrency(ready.windows, IN_FLIGHT, async ([from, to]) => {
 			const query = new URLSearchParams({ timemin: japanMinute(from), timemax: japanMinute(to) });
-			const answer = await pool.request({ method: 'GET', path: `/send?${query}`, headers: { authorization: `Bearer ${token}` } });
-			const body = (await answer.body.json()) as { items: Delivery[]; count: number; total: number };
+			const answer = await pool.request({
+				method: 'GET',
+				path: `/send?${query}`,
+				headers: { authorization: `Bearer ${token}` },
+			});
+			const body = (await answer.body.json()) as {
+				items: Delivery[];
+				count: number;
+				total: number;
+			};
 			if (body.total > body.count) throw new Error('the perfect split is not perfect');
 			return body.items;
 		});
@@ -165,7 +195,8 @@ async function rawClient(ready: Ready, token: string): Promise<number> {
 			byId.set(id, { delivery_id: id, ...rest });
 		}
 		const sorted = [...byId.values()].sort(
-			(a, b) => Date.parse(String(a.settings?.send_time)) - Date.parse(String(b.settings?.send_time)),
+			(a, b) =>
+				Date.parse(String(a.settings?.send_time)) - Date.parse(String(b.settings?.send_time)),
 		);
 		return sorted.length;
 	} finally {
@@ -192,7 +223,10 @@ async function rawPerItem<T>(
 			const answer = await pool.request({
 				method,
 				path,
-				headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+				headers: {
+					authorization: `Bearer ${token}`,
+					...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 			});
 			return await answer.body.json();
@@ -205,7 +239,10 @@ async function rawPerItem<T>(
 const sendDelivery = (email: string) => ({
 	'mailing-list': [{ to: { address: email } }],
 	contents: { subject: ARARA_SEND.subject, body: { text: ARARA_SEND.text } },
-	settings: { send_time: 'now', from: { address: ARARA_SEND.fromAddress, name: ARARA_SEND.fromName } },
+	settings: {
+		send_time: 'now',
+		from: { address: ARARA_SEND.fromAddress, name: ARARA_SEND.fromName },
+	},
 });
 
 export async function main(): Promise<void> {
@@ -215,12 +252,18 @@ export async function main(): Promise<void> {
 	const store = (): CredentialStore => ({
 		[CREDENTIAL]: {
 			type: 'araraMessageOAuth2Api',
-			data: { ...ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } },
+			data: {
+				...ready.credentials,
+				oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 },
+			},
 		},
 	});
 	const options = { concurrency: IN_FLIGHT };
 	const run = async (type: string, parameters: IDataObject, items: IDataObject[] = [{}]) => {
-		const result = await executeNode({ type, parameters, nodeCredentials, credentials: store(), items }, [floorType]);
+		const result = await executeNode(
+			{ type, parameters, nodeCredentials, credentials: store(), items },
+			[floorType],
+		);
 		if (result.error) throw result.error;
 		return result.items;
 	};
@@ -228,25 +271,86 @@ export async function main(): Promise<void> {
 
 	try {
 		// Warm-up: loads the package and the engine once, outside the measurements.
-		await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options });
+		await run('araraMessage', {
+			resource: 'delivery',
+			operation: 'getAll',
+			...getAll,
+			returnAll: true,
+			options,
+		});
 		recordJob({
 			benchmark: BENCHMARK,
 			job: `Get Many, Return All over ${DELIVERIES.toLocaleString('en')} deliveries in one month (cap ${STATUS_CAP} per query, ${IN_FLIGHT} in flight)`,
 			where: 'engine',
 			node: await measureJob(child, async () =>
-				check((await run('araraMessage', { resource: 'delivery', operation: 'getAll', ...getAll, returnAll: true, options })).length, DELIVERIES, 'the node'),
+				check(
+					(
+						await run('araraMessage', {
+							resource: 'delivery',
+							operation: 'getAll',
+							...getAll,
+							returnAll: true,
+							options,
+						})
+					).length,
+					DELIVERIES,
+					'the node',
+				),
 			),
-			floor: await measureJob(child, async () => check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length, DELIVERIES, 'the floor')),
+			floor: await measureJob(child, async () =>
+				check(
+					(await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length,
+					DELIVERIES,
+					'the floor',
+				),
+			),
 			floorAuth: await measureJob(child, async () =>
-				check((await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options, viaAuthentication: true })).length, DELIVERIES, "the floor via n8n's authentication"),
+				check(
+					(
+						await run(FLOOR_TYPE, {
+							job: 'araraGetAll',
+							...getAll,
+							options,
+							viaAuthentication: true,
+						})
+					).length,
+					DELIVERIES,
+					"the floor via n8n's authentication",
+				),
 			),
-			raw: await measureJob(child, async () => check(await rawClient(ready, token), DELIVERIES, 'the raw client')),
+			raw: await measureJob(child, async () =>
+				check(await rawClient(ready, token), DELIVERIES, 'the raw client'),
+			),
 			note: `raw client: the perfect split (${ready.windows.length} windows) known in advance`,
 		});
 
-		const contender = (spec: JobSpec, role: 'node' | 'floor' | 'floorAuth' | 'httpRequest', items: IDataObject[], expected: number, who: string) => async () =>
-			check((await runContender(role === 'httpRequest' ? spec.httpRequest! : (spec[role] as Contender), spec.credentialType, store(), items)).length, expected, who);
-		const perItem = async (spec: JobSpec, suffix: string, items: () => Promise<IDataObject[]>, raw: () => Promise<unknown>) => {
+		const contender =
+			(
+				spec: JobSpec,
+				role: 'node' | 'floor' | 'floorAuth' | 'httpRequest',
+				items: IDataObject[],
+				expected: number,
+				who: string,
+			) =>
+			async () =>
+				check(
+					(
+						await runContender(
+							role === 'httpRequest' ? spec.httpRequest! : (spec[role] as Contender),
+							spec.credentialType,
+							store(),
+							items,
+						)
+					).length,
+					expected,
+					who,
+				);
+		const perItem = async (
+			spec: JobSpec,
+			suffix: string,
+			items: () => Promise<IDataObject[]>,
+			raw: () => Promise<unknown>,
+		) => {
 			const forNode = await items();
 			const forFloor = await items();
 			const forHttp = await items();
@@ -256,9 +360,24 @@ export async function main(): Promise<void> {
 				job: spec.job + suffix,
 				where: 'engine',
 				node: await measureJob(child, contender(spec, 'node', forNode, forNode.length, 'the node')),
-				floor: await measureJob(child, contender(spec, 'floor', forFloor, forFloor.length, 'the floor')),
-				floorAuth: await measureJob(child, contender(spec, 'floorAuth', forFloorAuth, forFloorAuth.length, "the floor via n8n's authentication")),
-				httpRequest: await measureJob(child, contender(spec, 'httpRequest', forHttp, forHttp.length, 'the HTTP Request node')),
+				floor: await measureJob(
+					child,
+					contender(spec, 'floor', forFloor, forFloor.length, 'the floor'),
+				),
+				floorAuth: await measureJob(
+					child,
+					contender(
+						spec,
+						'floorAuth',
+						forFloorAuth,
+						forFloorAuth.length,
+						"the floor via n8n's authentication",
+					),
+				),
+				httpRequest: await measureJob(
+					child,
+					contender(spec, 'httpRequest', forHttp, forHttp.length, 'the HTTP Request node'),
+				),
 				raw: await measureJob(child, raw),
 				note: spec.note,
 			});
@@ -268,32 +387,73 @@ export async function main(): Promise<void> {
 			await askFake(child, `latency:${latency}`);
 			const suffix = latency ? `, ${latency} ms per answer` : ', loopback';
 			const idItems = ready.ids.map((id) => ({ id }));
-			await perItem(jobs.araraGet(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, async () => idItems, async () =>
-				check((await rawPerItem(ready, token, ready.ids, (id) => ({ method: 'GET', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+			await perItem(
+				jobs.araraGet(ready.url, PER_ITEM, ITEM_IN_FLIGHT),
+				suffix,
+				async () => idItems,
+				async () =>
+					check(
+						(
+							await rawPerItem(ready, token, ready.ids, (id) => ({
+								method: 'GET',
+								path: `/send/${id}`,
+							}))
+						).length,
+						PER_ITEM,
+						'the raw client',
+					),
 			);
 
-			const reserved = async () => (await askFake<{ ids: string[] }>(child, `reserved:${PER_ITEM}`)).ids.map((id) => ({ id }));
+			const reserved = async () =>
+				(await askFake<{ ids: string[] }>(child, `reserved:${PER_ITEM}`)).ids.map((id) => ({ id }));
 			const forRaw = (await reserved()).map(({ id }) => id);
-			await perItem(jobs.araraCancel(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, reserved, async () =>
-				check((await rawPerItem(ready, token, forRaw, (id) => ({ method: 'DELETE', path: `/send/${id}` }))).length, PER_ITEM, 'the raw client'),
+			await perItem(
+				jobs.araraCancel(ready.url, PER_ITEM, ITEM_IN_FLIGHT),
+				suffix,
+				reserved,
+				async () =>
+					check(
+						(
+							await rawPerItem(ready, token, forRaw, (id) => ({
+								method: 'DELETE',
+								path: `/send/${id}`,
+							}))
+						).length,
+						PER_ITEM,
+						'the raw client',
+					),
 			);
 
-			const recipients = Array.from({ length: PER_ITEM }, (_, index) => ({ email: `customer${index}@example.com` }));
+			const recipients = Array.from({ length: PER_ITEM }, (_, index) => ({
+				email: `customer${index}@example.com`,
+			}));
 			const batches: Array<Array<{ email: string }>> = [];
-			for (let start = 0; start < recipients.length; start += 100) batches.push(recipients.slice(start, start + 100));
-			await perItem(jobs.araraSend(ready.url, PER_ITEM, ITEM_IN_FLIGHT), suffix, async () => recipients, async () =>
-				check(
-					(await rawPerItem(ready, token, batches, (batch) => ({ method: 'POST', path: '/send', body: { delivery: batch.map(({ email }) => sendDelivery(email)) } }))).length,
-					batches.length,
-					'the raw client',
-				),
+			for (let start = 0; start < recipients.length; start += 100)
+				batches.push(recipients.slice(start, start + 100));
+			await perItem(
+				jobs.araraSend(ready.url, PER_ITEM, ITEM_IN_FLIGHT),
+				suffix,
+				async () => recipients,
+				async () =>
+					check(
+						(
+							await rawPerItem(ready, token, batches, (batch) => ({
+								method: 'POST',
+								path: '/send',
+								body: { delivery: batch.map(({ email }) => sendDelivery(email)) },
+							}))
+						).length,
+						batches.length,
+						'the raw client',
+					),
 			);
 
 			if (latency === 0) {
 				// Error Filter → Look Up: a bounce list's addresses, some of them held by the filter.
 				const addresses = lookupAddresses();
 				const lookupBatches: string[][] = [];
-				for (let start = 0; start < addresses.length; start += 10_000) lookupBatches.push(addresses.slice(start, start + 10_000));
+				for (let start = 0; start < addresses.length; start += 10_000)
+					lookupBatches.push(addresses.slice(start, start + 10_000));
 				const spec = jobs.araraLookup(ready.url, LOOKUPS, IN_FLIGHT);
 				const items = addresses.map((email) => ({ email }));
 				recordJob({
@@ -302,13 +462,36 @@ export async function main(): Promise<void> {
 					where: 'engine',
 					node: await measureJob(child, contender(spec, 'node', items, LOOKUPS, 'the node')),
 					floor: await measureJob(child, contender(spec, 'floor', items, LOOKUPS, 'the floor')),
-					floorAuth: await measureJob(child, contender(spec, 'floorAuth', items, LOOKUPS, "the floor via n8n's authentication")),
-					httpRequest: await measureJob(child, contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node')),
+					floorAuth: await measureJob(
+						child,
+						contender(spec, 'floorAuth', items, LOOKUPS, "the floor via n8n's authentication"),
+					),
+					httpRequest: await measureJob(
+						child,
+						contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node'),
+					),
 					raw: await measureJob(child, async () => {
-						const answers = (await rawPerItem(ready, token, lookupBatches, (batch) => ({ method: 'POST', path: '/errorfilter', body: { items: batch.map((address) => ({ address })) } }), IN_FLIGHT)) as Array<{ items: Array<{ address: string }> }>;
+						const answers = (await rawPerItem(
+							ready,
+							token,
+							lookupBatches,
+							(batch) => ({
+								method: 'POST',
+								path: '/errorfilter',
+								body: { items: batch.map((address) => ({ address })) },
+							}),
+							IN_FLIGHT,
+						)) as Array<{ items: Array<{ address: string }> }>;
 						const found = new Map<string, unknown>();
-						for (const answer of answers) for (const entry of answer.items) found.set(entry.address.toLowerCase(), entry);
-						check(addresses.map((address) => found.get(address.toLowerCase()) ?? { address, registered: false }).length, LOOKUPS, 'the raw client');
+						for (const answer of answers)
+							for (const entry of answer.items) found.set(entry.address.toLowerCase(), entry);
+						check(
+							addresses.map(
+								(address) => found.get(address.toLowerCase()) ?? { address, registered: false },
+							).length,
+							LOOKUPS,
+							'the raw client',
+						);
 					}),
 					note: spec.note,
 				});
@@ -321,7 +504,16 @@ export async function main(): Promise<void> {
 		const floorStatic = {};
 		const floorAuthStatic = {};
 		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
-			const { items } = await pollNode({ type, parameters: { ...parameters, ...extra }, nodeCredentials, credentials: store(), staticData: staticData as never }, [floorType]);
+			const { items } = await pollNode(
+				{
+					type,
+					parameters: { ...parameters, ...extra },
+					nodeCredentials,
+					credentials: store(),
+					staticData: staticData as never,
+				},
+				[floorType],
+			);
 			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
 		};
 		await pollIt('araraMessageTrigger', {}, nodeStatic)();
@@ -333,7 +525,10 @@ export async function main(): Promise<void> {
 			where: 'engine',
 			node: await measureJob(child, pollIt('araraMessageTrigger', {}, nodeStatic)),
 			floor: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)),
-			floorAuth: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)),
+			floorAuth: await measureJob(
+				child,
+				pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic),
+			),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
 	} finally {

@@ -33,11 +33,23 @@ import { DEFAULT_CONCURRENCY, DEFAULT_ITEM_CONCURRENCY } from '../nodes/shared/d
 import { fetchPagesUntilShort } from '../nodes/shared/transport/paging';
 import { runNode } from '../test/harness/engine';
 import { usePackageRoot } from '../test/harness/node-types';
-import { SANDBOX_CREDENTIALS, startCustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
+import {
+	SANDBOX_CREDENTIALS,
+	startCustomersMailCloudFake,
+} from '../test/fakes/customers-mail-cloud';
 import { floorType, FLOOR_TYPE } from './BenchFloor.node';
 import { jobs, type Contender, type JobSpec } from './jobs';
 import { pollNode } from './engine-runner';
-import { askFake, formatBytes, measureJob, scaled, runBenchmark, serveFakeInChild, startFakeInChild, withPeakMemory } from './lib';
+import {
+	askFake,
+	formatBytes,
+	measureJob,
+	scaled,
+	runBenchmark,
+	serveFakeInChild,
+	startFakeInChild,
+	withPeakMemory,
+} from './lib';
 import { repoRoot, runContender } from './http-request-node';
 import { recordJob } from './results';
 
@@ -76,23 +88,42 @@ async function serveFake([count]: string[]): Promise<void> {
 			if (message.startsWith('block:')) {
 				// Fresh addresses to unblock: every contender lifts blocks of its own.
 				if (serial === 2) fake.addComposition(UNBLOCKED);
-				const blocks = fake.seed(Number(message.slice('block:'.length)), { composition: UNBLOCKED, seed: serial, prefix: `u${serial++}` });
+				const blocks = fake.seed(Number(message.slice('block:'.length)), {
+					composition: UNBLOCKED,
+					seed: serial,
+					prefix: `u${serial++}`,
+				});
 				return { emails: blocks.map((block) => block.email) };
 			}
 			if (message === 'deliveries') {
 				// A busy day: mails every half second on average, ~2.1 records each, topped up to the exact count.
 				const mails = Math.floor(DELIVERY_RECORDS / 2.2);
-				fake.seedDeliveries(mails, { from: new Date(`${BUSY_DAY}T00:00:00Z`), spacingSeconds: 1, prefix: 'busy' });
-				let onDay = fake.deliveries().filter((record) => record.created.startsWith(BUSY_DAY)).length;
+				fake.seedDeliveries(mails, {
+					from: new Date(`${BUSY_DAY}T00:00:00Z`),
+					spacingSeconds: 1,
+					prefix: 'busy',
+				});
+				let onDay = fake
+					.deliveries()
+					.filter((record) => record.created.startsWith(BUSY_DAY)).length;
 				while (onDay < DELIVERY_RECORDS) {
-					fake.addDelivery({ created: `${BUSY_DAY} 23:59:59`, to: `late${onDay}@example.com`, status: onDay % 2 ? 'succeeded' : 'queued' });
+					fake.addDelivery({
+						created: `${BUSY_DAY} 23:59:59`,
+						to: `late${onDay}@example.com`,
+						status: onDay % 2 ? 'succeeded' : 'queued',
+					});
 					onDay++;
 				}
 				return { records: onDay };
 			}
 			if (message === 'watch') {
 				fake.addComposition(WATCHED);
-				fake.seed(KNOWN_NEW_BLOCKS, { composition: WATCHED, from: new Date(Date.now() - 12 * 3_600_000), spacingSeconds: 4, prefix: 'w' });
+				fake.seed(KNOWN_NEW_BLOCKS, {
+					composition: WATCHED,
+					from: new Date(Date.now() - 12 * 3_600_000),
+					spacingSeconds: 4,
+					prefix: 'w',
+				});
 				fake.seed(REMOVED_BLOCKS, { composition: WATCHED, removed: true, prefix: 'r' });
 				return { watch: WATCHED };
 			}
@@ -114,7 +145,9 @@ async function startFake(count: number): Promise<{ child: ChildProcess; url: str
 }
 
 const CREDENTIAL = 'cmc';
-const credentials = (url: string) => ({ [CREDENTIAL]: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: url } } });
+const credentials = (url: string) => ({
+	[CREDENTIAL]: { type: 'customersMailCloudApi', data: { ...SANDBOX_CREDENTIALS, host: url } },
+});
 const nodeCredentials = { customersMailCloudApi: CREDENTIAL };
 
 async function runCmc(url: string, parameters: Record<string, unknown>) {
@@ -147,15 +180,18 @@ const listForm = (page: number, extra: Record<string, string> = {}) =>
 async function rawList(url: string, extra: Record<string, string> = {}): Promise<number> {
 	const pool = new Pool(url, { connections: IN_FLIGHT });
 	try {
-		const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
-			const response = await pool.request({
-				method: 'POST',
-				path: '/transaction/v2/blocks/list.json',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: listForm(page, extra),
-			});
-			return ((await response.body.json()) as { blocks: unknown[] }).blocks;
-		});
+		const pages = await fetchPagesUntilShort(
+			{ pageSize: PAGE, concurrency: IN_FLIGHT },
+			async (page) => {
+				const response = await pool.request({
+					method: 'POST',
+					path: '/transaction/v2/blocks/list.json',
+					headers: { 'content-type': 'application/x-www-form-urlencoded' },
+					body: listForm(page, extra),
+				});
+				return ((await response.body.json()) as { blocks: unknown[] }).blocks;
+			},
+		);
 		return pages.flat().length;
 	} finally {
 		await pool.close();
@@ -171,10 +207,22 @@ async function benchGetMany(child: ChildProcess, url: string, suffix: string): P
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node')),
-		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor')),
-		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, LIST_BLOCKS, "the floor via n8n's authentication")),
-		raw: await measureJob(child, async () => check(await rawList(url), LIST_BLOCKS, 'the raw client')),
+		node: await measureJob(child, async () =>
+			check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node'),
+		),
+		floor: await measureJob(child, async () =>
+			check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor'),
+		),
+		floorAuth: await measureJob(child, async () =>
+			check(
+				(await run(spec, spec.floorAuth, url)).length,
+				LIST_BLOCKS,
+				"the floor via n8n's authentication",
+			),
+		),
+		raw: await measureJob(child, async () =>
+			check(await rawList(url), LIST_BLOCKS, 'the raw client'),
+		),
 		note: spec.note,
 	});
 }
@@ -186,38 +234,67 @@ async function benchDeliveries(child: ChildProcess, url: string, suffix: string)
 	const rawDeliveries = async () => {
 		const pool = new Pool(url, { connections: IN_FLIGHT });
 		try {
-			const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
-				const response = await pool.request({
-					method: 'POST',
-					path: '/transaction/v2/deliveries/list.json',
-					headers: { 'content-type': 'application/x-www-form-urlencoded' },
-					body: listForm(page, { date: BUSY_DAY }),
-				});
-				return ((await response.body.json()) as { deliveries: unknown[] }).deliveries;
-			});
+			const pages = await fetchPagesUntilShort(
+				{ pageSize: PAGE, concurrency: IN_FLIGHT },
+				async (page) => {
+					const response = await pool.request({
+						method: 'POST',
+						path: '/transaction/v2/deliveries/list.json',
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+						body: listForm(page, { date: BUSY_DAY }),
+					});
+					return ((await response.body.json()) as { deliveries: unknown[] }).deliveries;
+				},
+			);
 			return pages.flat().length;
 		} finally {
 			await pool.close();
 		}
 	};
 	// The HTTP Request node outputs one item per page: the records are in each page's `deliveries`.
-	const recordsIn = (items: INodeExecutionData[]) => items.reduce((sum, item) => sum + ((item.json.deliveries as unknown[] | undefined)?.length ?? 0), 0);
+	const recordsIn = (items: INodeExecutionData[]) =>
+		items.reduce(
+			(sum, item) => sum + ((item.json.deliveries as unknown[] | undefined)?.length ?? 0),
+			0,
+		);
 	recordJob({
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () => check((await run(spec, spec.node, url)).length, records, 'the node')),
-		floor: await measureJob(child, async () => check((await run(spec, spec.floor, url)).length, records, 'the floor')),
-		floorAuth: await measureJob(child, async () => check((await run(spec, spec.floorAuth, url)).length, records, "the floor via n8n's authentication")),
-		httpRequest: await measureJob(child, async () => check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node')),
-		raw: await measureJob(child, async () => check(await rawDeliveries(), records, 'the raw client')),
+		node: await measureJob(child, async () =>
+			check((await run(spec, spec.node, url)).length, records, 'the node'),
+		),
+		floor: await measureJob(child, async () =>
+			check((await run(spec, spec.floor, url)).length, records, 'the floor'),
+		),
+		floorAuth: await measureJob(child, async () =>
+			check(
+				(await run(spec, spec.floorAuth, url)).length,
+				records,
+				"the floor via n8n's authentication",
+			),
+		),
+		httpRequest: await measureJob(child, async () =>
+			check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node'),
+		),
+		raw: await measureJob(child, async () =>
+			check(await rawDeliveries(), records, 'the raw client'),
+		),
 		note: spec.note,
 	});
 }
 
-async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | 'delete', suffix: string): Promise<void> {
+async function benchUnblock(
+	child: ChildProcess,
+	url: string,
+	kind: 'cancel' | 'delete',
+	suffix: string,
+): Promise<void> {
 	const spec = jobs.cmcUnblock(url, kind, UNBLOCKED, UNBLOCKS, ITEM_IN_FLIGHT);
-	const fresh = async () => (await askFake<{ emails: string[] }>(child, `block:${UNBLOCKS}`)).emails.map((email) => ({ email }));
+	const fresh = async () =>
+		(await askFake<{ emails: string[] }>(child, `block:${UNBLOCKS}`)).emails.map((email) => ({
+			email,
+		}));
 	const succeeded = (items: INodeExecutionData[], field: 'result' | 'message', who: string) =>
 		check(items.filter((item) => item.json[field] === 'success').length, UNBLOCKS, who);
 	const raw = (items: Array<{ email: string }>) => async () => {
@@ -251,10 +328,26 @@ async function benchUnblock(child: ChildProcess, url: string, kind: 'cancel' | '
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () => succeeded(await run(spec, spec.node, url, forNode), 'result', 'the node')),
-		floor: await measureJob(child, async () => succeeded(await run(spec, spec.floor, url, forFloor), 'result', 'the floor')),
-		floorAuth: await measureJob(child, async () => succeeded(await run(spec, spec.floorAuth, url, forFloorAuth), 'result', "the floor via n8n's authentication")),
-		httpRequest: await measureJob(child, async () => succeeded(await run(spec, spec.httpRequest!, url, forHttp), 'message', 'the HTTP Request node')),
+		node: await measureJob(child, async () =>
+			succeeded(await run(spec, spec.node, url, forNode), 'result', 'the node'),
+		),
+		floor: await measureJob(child, async () =>
+			succeeded(await run(spec, spec.floor, url, forFloor), 'result', 'the floor'),
+		),
+		floorAuth: await measureJob(child, async () =>
+			succeeded(
+				await run(spec, spec.floorAuth, url, forFloorAuth),
+				'result',
+				"the floor via n8n's authentication",
+			),
+		),
+		httpRequest: await measureJob(child, async () =>
+			succeeded(
+				await run(spec, spec.httpRequest!, url, forHttp),
+				'message',
+				'the HTTP Request node',
+			),
+		),
 		raw: await measureJob(child, raw(forRaw)),
 		note: spec.note,
 	});
@@ -266,39 +359,62 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 	for (const event of ['newBlock', 'blockRemoved'] as const) {
 		const known = event === 'newBlock' ? KNOWN_NEW_BLOCKS : REMOVED_BLOCKS;
 		// Minimum Poll Interval 0: every poll of the benchmark polls (the default paces polls to one an hour).
-		const parameters = { event, serverComposition: WATCHED, filters: {}, options: { minPollInterval: 0 } };
+		const parameters = {
+			event,
+			serverComposition: WATCHED,
+			filters: {},
+			options: { minPollInterval: 0 },
+		};
 		const nodeStatic = {};
 		const floorStatic = {};
 		const floorAuthStatic = {};
 		const poll = (staticData: object) => async () => {
-			const { items } = await pollNode({ type: 'customersMailCloudTrigger', parameters, nodeCredentials, credentials: store, staticData: staticData as never });
+			const { items } = await pollNode({
+				type: 'customersMailCloudTrigger',
+				parameters,
+				nodeCredentials,
+				credentials: store,
+				staticData: staticData as never,
+			});
 			if (items) throw new Error(`the trigger found ${items.length} new entries, expected none`);
 		};
-		const pollFloor = (staticData: object, viaAuthentication = false) => async () => {
-			const { items } = await pollNode(
-				{ type: FLOOR_TYPE, parameters: { job: 'cmcWatch', ...parameters, viaAuthentication }, nodeCredentials, credentials: store, staticData: staticData as never },
-				[floorType],
-			);
-			if (items) throw new Error(`the floor found ${items.length} new entries, expected none`);
-		};
+		const pollFloor =
+			(staticData: object, viaAuthentication = false) =>
+			async () => {
+				const { items } = await pollNode(
+					{
+						type: FLOOR_TYPE,
+						parameters: { job: 'cmcWatch', ...parameters, viaAuthentication },
+						nodeCredentials,
+						credentials: store,
+						staticData: staticData as never,
+					},
+					[floorType],
+				);
+				if (items) throw new Error(`the floor found ${items.length} new entries, expected none`);
+			};
 		// The first poll only records what is there; the second one is what every later poll costs.
 		await poll(nodeStatic)();
 		await pollFloor(floorStatic)();
 		await pollFloor(floorAuthStatic, true)();
 		const startDate = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-		const extra: Record<string, string> = event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
+		const extra: Record<string, string> =
+			event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
 		const rawPoll = async () => {
 			const pool = new Pool(url, { connections: IN_FLIGHT });
 			try {
-				const pages = await fetchPagesUntilShort({ pageSize: PAGE, concurrency: IN_FLIGHT }, async (page) => {
-					const response = await pool.request({
-						method: 'POST',
-						path: '/transaction/v2/blocks/list.json',
-						headers: { 'content-type': 'application/x-www-form-urlencoded' },
-						body: listForm(page, { ...extra, server_composition: WATCHED }),
-					});
-					return ((await response.body.json()) as { blocks: Array<{ id: string }> }).blocks;
-				});
+				const pages = await fetchPagesUntilShort(
+					{ pageSize: PAGE, concurrency: IN_FLIGHT },
+					async (page) => {
+						const response = await pool.request({
+							method: 'POST',
+							path: '/transaction/v2/blocks/list.json',
+							headers: { 'content-type': 'application/x-www-form-urlencoded' },
+							body: listForm(page, { ...extra, server_composition: WATCHED }),
+						});
+						return ((await response.body.json()) as { blocks: Array<{ id: string }> }).blocks;
+					},
+				);
 				const seen = new Set(pages.flat().map((block) => block.id));
 				check(seen.size, known, 'the raw client');
 			} finally {
@@ -362,18 +478,27 @@ async function benchDownload(): Promise<void> {
 		gc();
 		const holding = process.memoryUsage().heapUsed;
 		const count = result.items.length;
-		const sample = JSON.stringify(result.items.slice(0, 1000).map((item) => item.json)).length / 1000;
+		const sample =
+			JSON.stringify(result.items.slice(0, 1000).map((item) => item.json)).length / 1000;
 		(measured as { result: unknown }).result = undefined;
 		result.items.length = 0;
 		result.run.data.resultData.runData = {};
 		gc();
 		const itemsBytes = holding - process.memoryUsage().heapUsed;
-		console.log(`\nDownload → One Item per Block, ${count.toLocaleString('en')} rows (ZIP ${formatBytes(zipBytes)}, CSV ≈ ${formatBytes(sample * count)} as JSON)`);
-		console.log('| measure | bytes | × items\' own size |');
+		console.log(
+			`\nDownload → One Item per Block, ${count.toLocaleString('en')} rows (ZIP ${formatBytes(zipBytes)}, CSV ≈ ${formatBytes(sample * count)} as JSON)`,
+		);
+		console.log("| measure | bytes | × items' own size |");
 		console.log('| --- | --- | --- |');
-		console.log(`| items' own size (heap they hold after the run) | ${formatBytes(itemsBytes)} | 1.00 |`);
-		console.log(`| peak heap + array buffers during the run | ${formatBytes(measured.peakHeapBytes)} | ${(measured.peakHeapBytes / itemsBytes).toFixed(2)} |`);
-		console.log(`| peak RSS during the run | ${formatBytes(measured.peakRssBytes)} | ${(measured.peakRssBytes / itemsBytes).toFixed(2)} |`);
+		console.log(
+			`| items' own size (heap they hold after the run) | ${formatBytes(itemsBytes)} | 1.00 |`,
+		);
+		console.log(
+			`| peak heap + array buffers during the run | ${formatBytes(measured.peakHeapBytes)} | ${(measured.peakHeapBytes / itemsBytes).toFixed(2)} |`,
+		);
+		console.log(
+			`| peak RSS during the run | ${formatBytes(measured.peakRssBytes)} | ${(measured.peakRssBytes / itemsBytes).toFixed(2)} |`,
+		);
 		console.log(`(heap before the run: ${formatBytes(before.heapUsed)}; ratios from this one run)`);
 		recordJob({
 			benchmark: BENCHMARK,

@@ -19,14 +19,16 @@ export const HTTP_REQUEST_TYPE = 'n8n-nodes-base.httpRequest';
 export function repoRoot(start = __dirname): string {
 	for (let dir = start; ; dir = path.dirname(dir)) {
 		if (existsSync(path.join(dir, 'scripts', 'n8n-runtime.js'))) return dir;
-		if (path.dirname(dir) === dir) throw new Error(`cannot find the repository root above ${start}`);
+		if (path.dirname(dir) === dir)
+			throw new Error(`cannot find the repository root above ${start}`);
 	}
 }
 
 /** Where the pinned n8n is installed: N8N_RUNTIME_DIR, else what scripts/n8n-runtime.js says. */
 export function runtimeDir(): string {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	return (require(path.join(repoRoot(), 'scripts', 'n8n-runtime.js')) as { RUNTIME_DIR: string }).RUNTIME_DIR;
+	return (require(path.join(repoRoot(), 'scripts', 'n8n-runtime.js')) as { RUNTIME_DIR: string })
+		.RUNTIME_DIR;
 }
 
 let httpRequestType: IVersionedNodeType | INodeType | undefined;
@@ -36,7 +38,9 @@ export function httpRequestNodeType(dir = runtimeDir()): IVersionedNodeType | IN
 	if (!httpRequestType) {
 		const base = path.dirname(require.resolve('n8n-nodes-base/package.json', { paths: [dir] }));
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { HttpRequest } = require(path.join(base, 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js')) as {
+		const { HttpRequest } = require(
+			path.join(base, 'dist', 'nodes', 'HttpRequest', 'HttpRequest.node.js'),
+		) as {
 			HttpRequest: new () => IVersionedNodeType;
 		};
 		httpRequestType = new HttpRequest();
@@ -84,7 +88,8 @@ export async function runContender(
 			type: contender.type,
 			typeVersion: contender.typeVersion,
 			parameters: contender.parameters,
-			nodeCredentials: isHttpRequest && !contender.authenticates ? {} : { [credentialType]: credentialName },
+			nodeCredentials:
+				isHttpRequest && !contender.authenticates ? {} : { [credentialType]: credentialName },
 			credentials,
 			items,
 		},

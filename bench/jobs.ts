@@ -34,7 +34,10 @@ export interface JobSpec {
 const en = (count: number) => count.toLocaleString('en');
 
 const floor = (parameters: IDataObject): Contender => ({ type: FLOOR_TYPE, parameters });
-const floorAuth = (parameters: IDataObject): Contender => ({ type: FLOOR_TYPE, parameters: { ...parameters, viaAuthentication: true } });
+const floorAuth = (parameters: IDataObject): Contender => ({
+	type: FLOOR_TYPE,
+	parameters: { ...parameters, viaAuthentication: true },
+});
 const httpRequest = (parameters: IDataObject, authenticates = false): JobSpec['httpRequest'] => ({
 	type: HTTP_REQUEST_TYPE,
 	typeVersion: 4.2,
@@ -59,7 +62,15 @@ export const jobs = {
 			benchmark: 'Naimar SMS',
 			job: `Get delivery reports, ${en(ids)} ids (batches of 100, ${inFlight(concurrency)})`,
 			credentialType: 'naimarSmsApi',
-			node: { type: 'naimarSms', parameters: { resource: 'deliveryReport', operation: 'get', messageIds: '={{ $json.id }}', options } },
+			node: {
+				type: 'naimarSms',
+				parameters: {
+					resource: 'deliveryReport',
+					operation: 'get',
+					messageIds: '={{ $json.id }}',
+					options,
+				},
+			},
 			floor: floor({ job: 'naimarGet', messageIds: '={{ $json.id }}', options }),
 			floorAuth: floorAuth({ job: 'naimarGet', messageIds: '={{ $json.id }}', options }),
 			httpRequest: httpRequest({
@@ -81,16 +92,30 @@ export const jobs = {
 			benchmark: 'Customers Mail Cloud',
 			job: `Get Many, Return All over ${en(blocks)} blocks (${inFlight(concurrency)})`,
 			credentialType: 'customersMailCloudApi',
-			node: { type: 'customersMailCloud', parameters: { resource: 'block', operation: 'getAll', returnAll: true, options } },
+			node: {
+				type: 'customersMailCloud',
+				parameters: { resource: 'block', operation: 'getAll', returnAll: true, options },
+			},
 			floor: floor({ job: 'cmcList', options }),
 			floorAuth: floorAuth({ job: 'cmcList', options }),
 			note: 'HTTP Request node: not measured (it has no page-until-short loop a user would build)',
 		};
 	},
 
-	cmcUnblock(url: string, kind: 'cancel' | 'delete', composition: string, addresses: number, concurrency: number): JobSpec {
+	cmcUnblock(
+		url: string,
+		kind: 'cancel' | 'delete',
+		composition: string,
+		addresses: number,
+		concurrency: number,
+	): JobSpec {
 		const options = { concurrency };
-		const shared = { operation: kind, serverComposition: composition, email: '={{ $json.email }}', options };
+		const shared = {
+			operation: kind,
+			serverComposition: composition,
+			email: '={{ $json.email }}',
+			options,
+		};
 		return {
 			benchmark: 'Customers Mail Cloud',
 			job: `${kind === 'cancel' ? 'Unblock Once' : 'Unblock Permanently'}, ${en(addresses)} addresses (${inFlight(concurrency)})`,
@@ -123,7 +148,17 @@ export const jobs = {
 			benchmark: 'Customers Mail Cloud',
 			job: `Delivery → Get Many, Return All over a busy day (${en(records)} records, pages of 100, ${inFlight(concurrency)})`,
 			credentialType: 'customersMailCloudApi',
-			node: { type: 'customersMailCloud', parameters: { resource: 'delivery', operation: 'getAll', date, returnAll: true, filters: {}, options } },
+			node: {
+				type: 'customersMailCloud',
+				parameters: {
+					resource: 'delivery',
+					operation: 'getAll',
+					date,
+					returnAll: true,
+					filters: {},
+					options,
+				},
+			},
 			floor: floor({ job: 'cmcDeliveries', date, returnAll: true, filters: {}, options }),
 			floorAuth: floorAuth({ job: 'cmcDeliveries', date, returnAll: true, filters: {}, options }),
 			httpRequest: httpRequest({
@@ -151,7 +186,7 @@ export const jobs = {
 					},
 				},
 			}),
-			note: "HTTP Request node: its Pagination option (p = $pageCount until a short page), one page after another; it outputs one item per page, the records still to split out",
+			note: 'HTTP Request node: its Pagination option (p = $pageCount until a short page), one page after another; it outputs one item per page, the records still to split out',
 		};
 	},
 
@@ -161,10 +196,21 @@ export const jobs = {
 			benchmark: 'Arara Message',
 			job: `Get (by delivery id), ${en(ids)} ids (${inFlight(concurrency)})`,
 			credentialType: 'araraMessageOAuth2Api',
-			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'get', deliveryId: '={{ $json.id }}', options } },
+			node: {
+				type: 'araraMessage',
+				parameters: {
+					resource: 'delivery',
+					operation: 'get',
+					deliveryId: '={{ $json.id }}',
+					options,
+				},
+			},
 			floor: floor({ job: 'araraGet', deliveryId: '={{ $json.id }}', options }),
 			floorAuth: floorAuth({ job: 'araraGet', deliveryId: '={{ $json.id }}', options }),
-			httpRequest: httpRequest(araraAuth({ method: 'GET', url: `=${url}/send/{{ $json.id }}` }), true),
+			httpRequest: httpRequest(
+				araraAuth({ method: 'GET', url: `=${url}/send/{{ $json.id }}` }),
+				true,
+			),
 			note: 'HTTP Request node: one GET per item, all started at once',
 		};
 	},
@@ -175,10 +221,21 @@ export const jobs = {
 			benchmark: 'Arara Message',
 			job: `Cancel, ${en(deliveries)} reserved deliveries (${inFlight(concurrency)})`,
 			credentialType: 'araraMessageOAuth2Api',
-			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'cancel', deliveryId: '={{ $json.id }}', options } },
+			node: {
+				type: 'araraMessage',
+				parameters: {
+					resource: 'delivery',
+					operation: 'cancel',
+					deliveryId: '={{ $json.id }}',
+					options,
+				},
+			},
 			floor: floor({ job: 'araraCancel', deliveryId: '={{ $json.id }}', options }),
 			floorAuth: floorAuth({ job: 'araraCancel', deliveryId: '={{ $json.id }}', options }),
-			httpRequest: httpRequest(araraAuth({ method: 'DELETE', url: `=${url}/send/{{ $json.id }}` }), true),
+			httpRequest: httpRequest(
+				araraAuth({ method: 'DELETE', url: `=${url}/send/{{ $json.id }}` }),
+				true,
+			),
 			note: 'HTTP Request node: one DELETE per item, all started at once',
 		};
 	},
@@ -190,7 +247,16 @@ export const jobs = {
 			benchmark: 'Arara Message',
 			job: `Send, ${en(deliveries)} deliveries (one per item; 100 per request, ${inFlight(concurrency)})`,
 			credentialType: 'araraMessageOAuth2Api',
-			node: { type: 'araraMessage', parameters: { resource: 'delivery', operation: 'reserve', deliveryMode: 'perItem', ...send, options } },
+			node: {
+				type: 'araraMessage',
+				parameters: {
+					resource: 'delivery',
+					operation: 'reserve',
+					deliveryMode: 'perItem',
+					...send,
+					options,
+				},
+			},
 			floor: floor({ job: 'araraSend', ...send, options }),
 			floorAuth: floorAuth({ job: 'araraSend', ...send, options }),
 			httpRequest: httpRequest(
@@ -216,7 +282,15 @@ export const jobs = {
 			benchmark: 'Arara Message',
 			job: `Error Filter → Look Up, ${en(addresses)} addresses (10,000 per request, ${inFlight(concurrency)})`,
 			credentialType: 'araraMessageOAuth2Api',
-			node: { type: 'araraMessage', parameters: { resource: 'errorFilter', operation: 'lookup', address: '={{ $json.email }}', options } },
+			node: {
+				type: 'araraMessage',
+				parameters: {
+					resource: 'errorFilter',
+					operation: 'lookup',
+					address: '={{ $json.email }}',
+					options,
+				},
+			},
 			floor: floor({ job: 'araraLookup', address: '={{ $json.email }}', options }),
 			floorAuth: floorAuth({ job: 'araraLookup', address: '={{ $json.email }}', options }),
 			httpRequest: httpRequest(
@@ -245,5 +319,9 @@ export const ARARA_SEND = {
 
 /** The HTTP Request node with this package's Arara credential (n8n's OAuth2 handling). */
 function araraAuth(parameters: IDataObject): IDataObject {
-	return { authentication: 'predefinedCredentialType', nodeCredentialType: 'araraMessageOAuth2Api', ...parameters };
+	return {
+		authentication: 'predefinedCredentialType',
+		nodeCredentialType: 'araraMessageOAuth2Api',
+		...parameters,
+	};
 }

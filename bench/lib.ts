@@ -48,7 +48,9 @@ export interface ChildFake {
 export function serveFakeInChild(fake: ChildFake): void {
 	process.on('message', (message: string) => {
 		if (message === 'requests') {
-			const served = fake.countedPath ? fake.server.requestsTo(fake.countedPath) : fake.server.requests;
+			const served = fake.countedPath
+				? fake.server.requestsTo(fake.countedPath)
+				: fake.server.requests;
 			process.send!({ requests: served.length });
 			fake.server.resetLog();
 		} else if (message === 'stop') {
@@ -104,7 +106,9 @@ export async function timeIt<T>(job: () => Promise<T>): Promise<{ ms: number; re
 }
 
 /** Samples RSS and heap every few milliseconds while `job` runs; returns the peak above the start. */
-export async function withPeakMemory<T>(job: () => Promise<T>): Promise<{ result: T; peakRssBytes: number; peakHeapBytes: number }> {
+export async function withPeakMemory<T>(
+	job: () => Promise<T>,
+): Promise<{ result: T; peakRssBytes: number; peakHeapBytes: number }> {
 	(globalThis as { gc?: () => void }).gc?.();
 	const start = process.memoryUsage();
 	let peakRss = start.rss;
@@ -142,7 +146,9 @@ export function printRatios(title: string, rows: Measurement[], baselineName: st
 	for (const row of rows) {
 		const timeRatio = baseline ? (row.ms / baseline.ms).toFixed(2) : '—';
 		const requestRatio =
-			baseline?.requests && row.requests !== undefined ? (row.requests / baseline.requests).toFixed(2) : '—';
+			baseline?.requests && row.requests !== undefined
+				? (row.requests / baseline.requests).toFixed(2)
+				: '—';
 		console.log(
 			`| ${row.name} | ${row.ms.toFixed(0)} ms | ${timeRatio} | ${row.requests ?? '—'} | ${requestRatio} | ${row.note ?? ''} |`,
 		);
@@ -158,10 +164,17 @@ export interface Measure {
 }
 
 /** Times `job` with peak-memory sampling and reads how many requests the fake served for it. */
-export async function measureJob(child: ChildProcess | undefined, job: () => Promise<unknown>): Promise<Measure> {
+export async function measureJob(
+	child: ChildProcess | undefined,
+	job: () => Promise<unknown>,
+): Promise<Measure> {
 	if (child) await takeRequestCount(child);
 	const { ms, result } = await timeIt(() => withPeakMemory(job));
-	return { ms, peakBytes: result.peakHeapBytes, requests: child ? await takeRequestCount(child) : undefined };
+	return {
+		ms,
+		peakBytes: result.peakHeapBytes,
+		requests: child ? await takeRequestCount(child) : undefined,
+	};
 }
 
 /** BENCH_SCALE=0.1 shrinks every benchmark's sizes, for a quick check that the benchmarks run; reports use 1. */

@@ -34,7 +34,12 @@ async function serveFake(): Promise<void> {
 	const fake = await startNaimarSmsFake();
 	const ids = fake.seedReports(IDS);
 	const ready: Ready = { url: fake.baseUrl, ids };
-	serveFakeInChild({ ready, server: fake.server, countedPath: DELIVERY_PATH, close: () => fake.close() });
+	serveFakeInChild({
+		ready,
+		server: fake.server,
+		countedPath: DELIVERY_PATH,
+		close: () => fake.close(),
+	});
 }
 
 export async function main(): Promise<void> {
@@ -50,7 +55,10 @@ export async function main(): Promise<void> {
 
 	const spec = jobs.naimarGet(baseUrl, IDS, IN_FLIGHT);
 	const run = (contender: Contender, who: string) => async () =>
-		expectReports((await runContender(contender, spec.credentialType, credentials, items)).length, who);
+		expectReports(
+			(await runContender(contender, spec.credentialType, credentials, items)).length,
+			who,
+		);
 	const theNode = run(spec.node, 'the Naimar SMS node');
 	const floor = run(spec.floor, 'the floor');
 	const floorAuth = run(spec.floorAuth, "the floor via n8n's authentication");
@@ -91,14 +99,18 @@ export async function main(): Promise<void> {
 		};
 		recordJob(result);
 		// What any node pays before its first request: n8n evaluates the Message IDs expression for every item.
-		const reading = { ...spec.floor, parameters: { job: 'readParameters', messageIds: '={{ $json.id }}' } };
+		const reading = {
+			...spec.floor,
+			parameters: { job: 'readParameters', messageIds: '={{ $json.id }}' },
+		};
 		recordJob({
 			benchmark: spec.benchmark,
 			job: `Reading Message IDs of ${IDS.toLocaleString('en')} items, no request (n8n's expression per item; the floor's share of the job above)`,
 			where: 'engine',
 			node: await measureJob(child, async () => {
 				const out = await runContender(reading, spec.credentialType, credentials, items);
-				if (out[0]?.json.read !== IDS) throw new Error('the parameter reader did not read every item');
+				if (out[0]?.json.read !== IDS)
+					throw new Error('the parameter reader did not read every item');
 			}),
 			note: 'no node of this package: the cost every node pays to read one parameter per item',
 		});

@@ -15,7 +15,15 @@ import type { IDataObject } from 'n8n-workflow';
 import { DEFAULT_CONCURRENCY, DEFAULT_ITEM_CONCURRENCY } from '../nodes/shared/description/options';
 import { SANDBOX_CREDENTIALS as CMC_SANDBOX } from '../test/fakes/customers-mail-cloud';
 import { SANDBOX_CREDENTIALS as NAIMAR_SANDBOX } from '../test/fakes/naimar-sms';
-import { MANUAL_START, N8nSession, PACKAGE_PREFIX, randomId, type CredentialFixture, type ExecutionResult, type WorkflowJson } from '../test/e2e/n8n';
+import {
+	MANUAL_START,
+	N8nSession,
+	PACKAGE_PREFIX,
+	randomId,
+	type CredentialFixture,
+	type ExecutionResult,
+	type WorkflowJson,
+} from '../test/e2e/n8n';
 import { lookupAddresses } from './arara-message.bench';
 import { FLOOR_TYPE } from './BenchFloor.node';
 import { BUSY_DAY, UNBLOCKED } from './customers-mail-cloud.bench';
@@ -38,7 +46,10 @@ function installFloor(userFolder: string): void {
 	const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', FLOOR_PACKAGE);
 	mkdirSync(path.join(target, 'dist', 'bench'), { recursive: true });
 	const build = path.join(repoRoot(), '.build');
-	cpSync(path.join(build, 'bench', 'BenchFloor.node.js'), path.join(target, 'dist', 'bench', 'BenchFloor.node.js'));
+	cpSync(
+		path.join(build, 'bench', 'BenchFloor.node.js'),
+		path.join(target, 'dist', 'bench', 'BenchFloor.node.js'),
+	);
 	cpSync(path.join(build, 'nodes'), path.join(target, 'dist', 'nodes'), { recursive: true });
 	writeFileSync(
 		path.join(target, 'package.json'),
@@ -52,10 +63,21 @@ function installFloor(userFolder: string): void {
 	);
 }
 
-const credentialRef = (credential: CredentialFixture) => ({ [credential.type]: { id: credential.id, name: credential.name } });
+const credentialRef = (credential: CredentialFixture) => ({
+	[credential.type]: { id: credential.id, name: credential.name },
+});
 
 /** Start → Items (the floor's "items" job: no Code node, no task runner) → the job's node. */
-function workflow(name: string, items: IDataObject[], job: { type: string; typeVersion?: number; parameters: IDataObject; credential?: CredentialFixture }): WorkflowJson {
+function workflow(
+	name: string,
+	items: IDataObject[],
+	job: {
+		type: string;
+		typeVersion?: number;
+		parameters: IDataObject;
+		credential?: CredentialFixture;
+	},
+): WorkflowJson {
 	return {
 		id: randomId('wf'),
 		name,
@@ -103,21 +125,31 @@ interface Contender {
 function timeOf(result: ExecutionResult, contender: Contender): { ms: number } {
 	const task = result.runData[NODE]?.[0];
 	if (!task || task.error) {
-		throw new Error(`${contender.workflow.name}: ${task?.error?.message ?? result.error?.message ?? 'did not run'}`);
+		throw new Error(
+			`${contender.workflow.name}: ${task?.error?.message ?? result.error?.message ?? 'did not run'}`,
+		);
 	}
 	const count = task.data?.main?.[0]?.length ?? 0;
-	if (count !== contender.expected) throw new Error(`${contender.workflow.name}: ${count} items, expected ${contender.expected}`);
+	if (count !== contender.expected)
+		throw new Error(`${contender.workflow.name}: ${count} items, expected ${contender.expected}`);
 	return { ms: task.executionTime };
 }
 
 export async function main(): Promise<void> {
 	const build = path.join(repoRoot(), '.build', 'bench');
-	const naimar = await startFakeInChild<{ url: string; ids: string[] }>(path.join(build, 'naimar-sms.bench.js'));
-	const cmc = await startFakeInChild<{ url: string }>(path.join(build, 'customers-mail-cloud.bench.js'), {
-		args: [String(CMC_BLOCKS)],
-		execArgv: ['--max-old-space-size=4096'],
-	});
-	const arara = await startFakeInChild<{ url: string; credentials: IDataObject; ids: string[] }>(path.join(build, 'arara-message.bench.js'));
+	const naimar = await startFakeInChild<{ url: string; ids: string[] }>(
+		path.join(build, 'naimar-sms.bench.js'),
+	);
+	const cmc = await startFakeInChild<{ url: string }>(
+		path.join(build, 'customers-mail-cloud.bench.js'),
+		{
+			args: [String(CMC_BLOCKS)],
+			execArgv: ['--max-old-space-size=4096'],
+		},
+	);
+	const arara = await startFakeInChild<{ url: string; credentials: IDataObject; ids: string[] }>(
+		path.join(build, 'arara-message.bench.js'),
+	);
 	const session = await N8nSession.create();
 	try {
 		installFloor(session.userFolder);
@@ -131,22 +163,46 @@ export async function main(): Promise<void> {
 		});
 		const token = ((await tokenAnswer.json()) as { access_token: string }).access_token;
 		const credentials: Record<'naimar' | 'cmc' | 'arara', CredentialFixture> = {
-			naimar: { id: randomId('cr'), name: 'Naimar bench', type: 'naimarSmsApi', data: { username: NAIMAR_SANDBOX.username, password: NAIMAR_SANDBOX.password, baseUrl: naimar.ready.url } },
-			cmc: { id: randomId('cr'), name: 'CMC bench', type: 'customersMailCloudApi', data: { ...CMC_SANDBOX, host: cmc.ready.url } },
+			naimar: {
+				id: randomId('cr'),
+				name: 'Naimar bench',
+				type: 'naimarSmsApi',
+				data: {
+					username: NAIMAR_SANDBOX.username,
+					password: NAIMAR_SANDBOX.password,
+					baseUrl: naimar.ready.url,
+				},
+			},
+			cmc: {
+				id: randomId('cr'),
+				name: 'CMC bench',
+				type: 'customersMailCloudApi',
+				data: { ...CMC_SANDBOX, host: cmc.ready.url },
+			},
 			arara: {
 				id: randomId('cr'),
 				name: 'Arara bench',
 				type: 'araraMessageOAuth2Api',
-				data: { ...arara.ready.credentials, oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 } },
+				data: {
+					...arara.ready.credentials,
+					oauthTokenData: { access_token: token, token_type: 'Bearer', expires_in: 3600 },
+				},
 			},
 		};
 		const jobs: Array<{ spec: JobSpec; contenders: Contender[] }> = [];
 		/** One workflow per contender of a job; `roles` leaves out those too slow to be worth a run here. */
-		const add = (spec: JobSpec, credential: CredentialFixture, inputs: IDataObject[][] | IDataObject[], expected: Partial<Record<Role, number>>) => {
+		const add = (
+			spec: JobSpec,
+			credential: CredentialFixture,
+			inputs: IDataObject[][] | IDataObject[],
+			expected: Partial<Record<Role, number>>,
+		) => {
 			const roles = Object.keys(expected) as Role[];
 			const contenders = roles.map((role, index): Contender => {
 				const job = role === 'httpRequest' ? spec.httpRequest! : spec[role];
-				const items = (Array.isArray(inputs[0]) ? (inputs as IDataObject[][])[index] : inputs) as IDataObject[];
+				const items = (
+					Array.isArray(inputs[0]) ? (inputs as IDataObject[][])[index] : inputs
+				) as IDataObject[];
 				return {
 					role,
 					expected: expected[role]!,
@@ -154,7 +210,8 @@ export async function main(): Promise<void> {
 						type: n8nType(job.type),
 						typeVersion: job.typeVersion,
 						parameters: job.parameters,
-						credential: role === 'httpRequest' && !spec.httpRequest!.authenticates ? undefined : credential,
+						credential:
+							role === 'httpRequest' && !spec.httpRequest!.authenticates ? undefined : credential,
 					}),
 				};
 			});
@@ -162,23 +219,40 @@ export async function main(): Promise<void> {
 		};
 
 		const naimarItems = naimar.ready.ids.slice(0, NAIMAR_IDS).map((id) => ({ id }));
-		add(defined.naimarGet(naimar.ready.url, NAIMAR_IDS, IN_FLIGHT), credentials.naimar, naimarItems, {
-			node: NAIMAR_IDS,
-			floor: NAIMAR_IDS,
-			floorAuth: NAIMAR_IDS,
-			httpRequest: NAIMAR_IDS,
+		add(
+			defined.naimarGet(naimar.ready.url, NAIMAR_IDS, IN_FLIGHT),
+			credentials.naimar,
+			naimarItems,
+			{
+				node: NAIMAR_IDS,
+				floor: NAIMAR_IDS,
+				floorAuth: NAIMAR_IDS,
+				httpRequest: NAIMAR_IDS,
+			},
+		);
+
+		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], {
+			node: CMC_BLOCKS,
+			floor: CMC_BLOCKS,
+			floorAuth: CMC_BLOCKS,
 		});
 
-		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], { node: CMC_BLOCKS, floor: CMC_BLOCKS, floorAuth: CMC_BLOCKS });
-
-		const emails = async () => (await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({ email }));
+		const emails = async () =>
+			(await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({
+				email,
+			}));
 		const toUnblock = [await emails(), await emails(), await emails(), await emails()];
-		add(defined.cmcUnblock(cmc.ready.url, 'cancel', UNBLOCKED, PER_ITEM, ITEM_IN_FLIGHT), credentials.cmc, toUnblock, {
-			node: PER_ITEM,
-			floor: PER_ITEM,
-			floorAuth: PER_ITEM,
-			httpRequest: PER_ITEM,
-		});
+		add(
+			defined.cmcUnblock(cmc.ready.url, 'cancel', UNBLOCKED, PER_ITEM, ITEM_IN_FLIGHT),
+			credentials.cmc,
+			toUnblock,
+			{
+				node: PER_ITEM,
+				floor: PER_ITEM,
+				floorAuth: PER_ITEM,
+				httpRequest: PER_ITEM,
+			},
+		);
 
 		// Deliveries: the HTTP Request node outputs one item per page.
 		const records = (await askFake<{ records: number }>(cmc.child, 'deliveries')).records;
@@ -190,20 +264,30 @@ export async function main(): Promise<void> {
 		});
 
 		const araraItems = arara.ready.ids.slice(0, PER_ITEM).map((id) => ({ id }));
-		add(defined.araraGet(arara.ready.url, araraItems.length, ITEM_IN_FLIGHT), credentials.arara, araraItems, {
-			node: araraItems.length,
-			floor: araraItems.length,
-			floorAuth: araraItems.length,
-			httpRequest: araraItems.length,
-		});
+		add(
+			defined.araraGet(arara.ready.url, araraItems.length, ITEM_IN_FLIGHT),
+			credentials.arara,
+			araraItems,
+			{
+				node: araraItems.length,
+				floor: araraItems.length,
+				floorAuth: araraItems.length,
+				httpRequest: araraItems.length,
+			},
+		);
 
 		// The HTTP Request node's one request per address (50,000) is measured in the engine only.
 		const addresses = lookupAddresses().map((email) => ({ email }));
-		add(defined.araraLookup(arara.ready.url, addresses.length, IN_FLIGHT), credentials.arara, addresses, {
-			node: addresses.length,
-			floor: addresses.length,
-			floorAuth: addresses.length,
-		});
+		add(
+			defined.araraLookup(arara.ready.url, addresses.length, IN_FLIGHT),
+			credentials.arara,
+			addresses,
+			{
+				node: addresses.length,
+				floor: addresses.length,
+				floorAuth: addresses.length,
+			},
+		);
 
 		// Warm-up: n8n loads a node's code when a workflow first uses it; one item of every job first.
 		// Reads only (unblocking the warm-up's one address twice would fail), and never a run that
@@ -217,7 +301,9 @@ export async function main(): Promise<void> {
 						const copy = structuredClone(contender.workflow);
 						copy.id = randomId('wf');
 						const items = copy.nodes[1].parameters as IDataObject;
-						items.itemsJson = JSON.stringify((JSON.parse(String(items.itemsJson)) as IDataObject[]).slice(0, 1));
+						items.itemsJson = JSON.stringify(
+							(JSON.parse(String(items.itemsJson)) as IDataObject[]).slice(0, 1),
+						);
 						const node = copy.nodes[2].parameters as IDataObject;
 						if (node.returnAll === true) Object.assign(node, { returnAll: false, limit: 1 });
 						return copy;
@@ -232,7 +318,8 @@ export async function main(): Promise<void> {
 		const byWorkflow = new Map(results.map((result) => [result.workflowId, result]));
 		for (const job of jobs) {
 			const measured: Partial<Record<Role, { ms: number }>> = {};
-			for (const contender of job.contenders) measured[contender.role] = timeOf(byWorkflow.get(contender.workflow.id!)!, contender);
+			for (const contender of job.contenders)
+				measured[contender.role] = timeOf(byWorkflow.get(contender.workflow.id!)!, contender);
 			const result: JobResult = {
 				benchmark: job.spec.benchmark,
 				job: `${job.spec.job}, loopback`,

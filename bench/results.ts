@@ -36,7 +36,9 @@ export function recordJob(result: JobResult): void {
 	console.log(
 		`[${result.where}] ${result.benchmark} · ${result.job}: node ${ms(result.node)} (${result.node.requests ?? '?'} requests)` +
 			` · floor ${ms(result.floor)} → ${ratio(result.node, result.floor)}` +
-			(result.floorAuth ? ` · floor via n8n's auth ${ms(result.floorAuth)} → ${ratio(result.node, result.floorAuth)}` : '') +
+			(result.floorAuth
+				? ` · floor via n8n's auth ${ms(result.floorAuth)} → ${ratio(result.node, result.floorAuth)}`
+				: '') +
 			` · HTTP Request ${ms(result.httpRequest)} → ${ratio(result.node, result.httpRequest)}` +
 			` · raw ${ms(result.raw)} → ${ratio(result.node, result.raw)}` +
 			(result.note ? ` · ${result.note}` : ''),

@@ -27,16 +27,24 @@ function versionOf(modulePath: string): string {
 }
 
 const seconds = (measure: Measure | undefined) =>
-	measure === undefined ? '—' : measure.ms >= 1000 ? `${(measure.ms / 1000).toFixed(2)} s` : `${measure.ms.toFixed(0)} ms`;
-const times = (node: Measure, baseline: Measure | undefined) => (baseline && baseline.ms > 0 ? `**${(node.ms / baseline.ms).toFixed(2)}×**` : '—');
-const count = (measure: Measure | undefined) => (measure?.requests === undefined ? '—' : measure.requests.toLocaleString('en'));
+	measure === undefined
+		? '—'
+		: measure.ms >= 1000
+			? `${(measure.ms / 1000).toFixed(2)} s`
+			: `${measure.ms.toFixed(0)} ms`;
+const times = (node: Measure, baseline: Measure | undefined) =>
+	baseline && baseline.ms > 0 ? `**${(node.ms / baseline.ms).toFixed(2)}×**` : '—';
+const count = (measure: Measure | undefined) =>
+	measure?.requests === undefined ? '—' : measure.requests.toLocaleString('en');
 
 function row(result: JobResult): string {
 	if (result.memoryBaseline) {
 		const peak = result.node.peakBytes ?? 0;
 		return `| ${result.where} | ${result.benchmark}: ${result.job} | ${formatBytes(peak)} peak heap, ${seconds(result.node)} | ${result.memoryBaseline.label}: ${formatBytes(result.memoryBaseline.bytes)} | **${(peak / result.memoryBaseline.bytes).toFixed(2)}×** | — | — | — | — | — | — | ${count(result.node)} | ${formatBytes(peak)} |`;
 	}
-	const requests = [result.node, result.floor, result.httpRequest, result.raw].map(count).join(' / ');
+	const requests = [result.node, result.floor, result.httpRequest, result.raw]
+		.map(count)
+		.join(' / ');
 	return `| ${result.where} | ${result.benchmark}: ${result.job} | ${seconds(result.node)} | ${seconds(result.floor)} | ${times(result.node, result.floor)} | ${seconds(result.floorAuth)} | ${times(result.node, result.floorAuth)} | ${seconds(result.httpRequest)} | ${times(result.node, result.httpRequest)} | ${seconds(result.raw)} | ${times(result.node, result.raw)} | ${requests} | ${result.node.peakBytes === undefined ? '—' : formatBytes(result.node.peakBytes)} |`;
 }
 
@@ -63,7 +71,7 @@ function resultsMarkdown(results: JobResult[], failed: string[]): string {
 		`Node ${process.version}. Engine runs: n8n-core ${versionOf(path.join(root, 'node_modules/n8n-core/package.json'))}, n8n-workflow ${versionOf(path.join(root, 'node_modules/n8n-workflow/package.json'))}, HTTP Request node from n8n-nodes-base ${versionOf(path.join(runtime, 'node_modules/n8n-nodes-base/package.json'))}. Real runs: n8n ${versionOf(path.join(runtime, 'node_modules/n8n/package.json'))} (time read from the execution's node run data).`,
 		`Run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
 		'',
-		'Requests are those the fake served, in the order node / floor / HTTP Request / raw. Peak memory is the node run\'s',
+		"Requests are those the fake served, in the order node / floor / HTTP Request / raw. Peak memory is the node run's",
 		'peak heap + array buffers above its start (engine runs only).',
 		'',
 		'| where | job | this package | floor | × floor | floor via auth | × floor via auth | HTTP Request | × HTTP Request | raw undici | × raw | requests | peak memory |',
@@ -71,7 +79,8 @@ function resultsMarkdown(results: JobResult[], failed: string[]): string {
 		...results.map(row),
 		'',
 	];
-	if (failed.length) lines.push(`**Not in this run** (the benchmark failed): ${failed.join(', ')}.`, '');
+	if (failed.length)
+		lines.push(`**Not in this run** (the benchmark failed): ${failed.join(', ')}.`, '');
 	return lines.join('\n');
 }
 
@@ -79,7 +88,7 @@ function resultsMarkdown(results: JobResult[], failed: string[]): string {
 function readmeTable(results: JobResult[]): string {
 	const lines = [
 		README_START,
-		'| job (engine unless marked n8n) | this package | × floor | × floor via n8n\'s auth | × HTTP Request node | requests (node / HTTP Request) |',
+		"| job (engine unless marked n8n) | this package | × floor | × floor via n8n's auth | × HTTP Request node | requests (node / HTTP Request) |",
 		'| --- | --- | --- | --- | --- | --- |',
 	];
 	for (const result of results) {
@@ -108,7 +117,10 @@ function main(): number {
 	for (const name of BENCHMARKS.filter((entry) => !only.length || only.includes(entry))) {
 		const script = path.join(__dirname, `${name}.bench.js`);
 		console.log(`\n=== ${name} ===`);
-		const run = spawnSync(process.execPath, ['--expose-gc', script], { stdio: 'inherit', env: { ...process.env, BENCH_RESULTS: file } });
+		const run = spawnSync(process.execPath, ['--expose-gc', script], {
+			stdio: 'inherit',
+			env: { ...process.env, BENCH_RESULTS: file },
+		});
 		if (run.status !== 0) failed.push(name);
 	}
 	const results = existsSync(file)
@@ -118,7 +130,11 @@ function main(): number {
 				.map((line) => JSON.parse(line) as JobResult)
 		: [];
 	rmSync(folder, { recursive: true, force: true });
-	if (process.env.BENCH_SCALE && process.env.BENCH_SCALE !== '1' && process.env.BENCH_WRITE !== '1') {
+	if (
+		process.env.BENCH_SCALE &&
+		process.env.BENCH_SCALE !== '1' &&
+		process.env.BENCH_WRITE !== '1'
+	) {
 		console.log('\nBENCH_SCALE is set: bench/RESULTS.md and the README are left as they are.');
 		return failed.length ? 1 : 0;
 	}
@@ -128,9 +144,14 @@ function main(): number {
 	const start = readme.indexOf(README_START);
 	const end = readme.indexOf(README_END);
 	if (start >= 0 && end > start) {
-		writeFileSync(readmePath, readme.slice(0, start) + readmeTable(results) + readme.slice(end + README_END.length));
+		writeFileSync(
+			readmePath,
+			readme.slice(0, start) + readmeTable(results) + readme.slice(end + README_END.length),
+		);
 	}
-	console.log(`\nWrote bench/RESULTS.md (${results.length} jobs)${failed.length ? `; failed: ${failed.join(', ')}` : ''}.`);
+	console.log(
+		`\nWrote bench/RESULTS.md (${results.length} jobs)${failed.length ? `; failed: ${failed.join(', ')}` : ''}.`,
+	);
 	return failed.length ? 1 : 0;
 }
 

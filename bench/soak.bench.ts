@@ -18,9 +18,16 @@ import { runNode, runPoll } from '../test/harness/engine';
 import type { CredentialStore } from '../test/harness/credentials';
 import { usePackageRoot } from '../test/harness/node-types';
 import { runWebhook } from '../test/harness/webhook';
-import { startAraraMessageFake, type AraraFake, type StoredDelivery } from '../test/fakes/arara-message';
+import {
+	startAraraMessageFake,
+	type AraraFake,
+	type StoredDelivery,
+} from '../test/fakes/arara-message';
 import { japanMinute } from '../test/fakes/arara-message/store';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../test/fakes/customers-mail-cloud';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../test/fakes/customers-mail-cloud';
 import { seededRandom, type Fault, type FakeServer } from '../test/fakes/fake-server';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../test/fakes/naimar-sms';
 
@@ -48,7 +55,8 @@ const FAULTS: Fault[] = [
 function repoRoot(start = __dirname): string {
 	for (let dir = start; ; dir = path.dirname(dir)) {
 		if (existsSync(path.join(dir, 'scripts', 'n8n-runtime.js'))) return dir;
-		if (path.dirname(dir) === dir) throw new Error(`cannot find the repository root above ${start}`);
+		if (path.dirname(dir) === dir)
+			throw new Error(`cannot find the repository root above ${start}`);
 	}
 }
 
@@ -105,7 +113,8 @@ interface Report {
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 /** Flat: the heap after GC grew by less than 10 % and 8 MiB over the job. */
-const grew = (report: Report) => report.heapEnd - report.heapStart > Math.max(8 * 1024 * 1024, report.heapStart * 0.1);
+const grew = (report: Report) =>
+	report.heapEnd - report.heapStart > Math.max(8 * 1024 * 1024, report.heapStart * 0.1);
 
 interface Fakes {
 	cmc: CustomersMailCloudFake;
@@ -119,7 +128,11 @@ function credentials(fakes: Fakes): CredentialStore {
 		naimar: { type: 'naimarSmsApi', data: { ...fakes.naimar.credentials } },
 		arara: {
 			type: 'araraMessageOAuth2Api',
-			data: { host: fakes.arara.url, clientId: fakes.arara.credentials.clientId, clientSecret: fakes.arara.credentials.clientSecret },
+			data: {
+				host: fakes.arara.url,
+				clientId: fakes.arara.credentials.clientId,
+				clientSecret: fakes.arara.credentials.clientSecret,
+			},
 		},
 	};
 }
@@ -136,10 +149,25 @@ function takeRequests(server: FakeServer, report: Report, fakes?: Fakes): void {
 
 let allFakes: Fakes | undefined;
 
-async function job(name: string, server: FakeServer, body: (report: Report, deadline: number) => Promise<void>): Promise<Report> {
+async function job(
+	name: string,
+	server: FakeServer,
+	body: (report: Report, deadline: number) => Promise<void>,
+): Promise<Report> {
 	server.resetLog();
 	server.clearFaults();
-	const report: Report = { job: name, done: '', requests: 0, faults: 0, errors: 0, peakHeap: 0, peakRss: 0, heapStart: heapAfterGc(), heapEnd: 0, problems: [] };
+	const report: Report = {
+		job: name,
+		done: '',
+		requests: 0,
+		faults: 0,
+		errors: 0,
+		peakHeap: 0,
+		peakRss: 0,
+		heapStart: heapAfterGc(),
+		heapEnd: 0,
+		problems: [],
+	};
 	const peak = new PeakMemory();
 	try {
 		await body(report, Date.now() + SECONDS_PER_JOB * 1000);
@@ -192,13 +220,25 @@ async function soakPolls(
 			if (polls === 9) firstSize = JSON.stringify(staticData).length;
 		}
 		const last = await poll(staticData);
-		for (const item of last.items ?? []) seen.set(keyOf(item.json), (seen.get(keyOf(item.json)) ?? 0) + 1);
-		const lost = [...expected].filter(([key, count]) => (seen.get(key) ?? 0) < count).map(([key]) => key);
-		const doubled = [...seen].filter(([key, count]) => count > (expected.get(key) ?? 0) && expected.has(key)).map(([key]) => key);
+		for (const item of last.items ?? [])
+			seen.set(keyOf(item.json), (seen.get(keyOf(item.json)) ?? 0) + 1);
+		const lost = [...expected]
+			.filter(([key, count]) => (seen.get(key) ?? 0) < count)
+			.map(([key]) => key);
+		const doubled = [...seen]
+			.filter(([key, count]) => count > (expected.get(key) ?? 0) && expected.has(key))
+			.map(([key]) => key);
 		const unexpected = [...seen.keys()].filter((key) => !expected.has(key));
-		if (lost.length) report.problems.push(`${lost.length} events lost, e.g. ${lost.slice(0, 3).join(', ')}`);
-		if (doubled.length) report.problems.push(`${doubled.length} events doubled, e.g. ${doubled.slice(0, 3).join(', ')}`);
-		if (unexpected.length) report.problems.push(`${unexpected.length} events nobody produced, e.g. ${unexpected.slice(0, 3).join(', ')}`);
+		if (lost.length)
+			report.problems.push(`${lost.length} events lost, e.g. ${lost.slice(0, 3).join(', ')}`);
+		if (doubled.length)
+			report.problems.push(
+				`${doubled.length} events doubled, e.g. ${doubled.slice(0, 3).join(', ')}`,
+			);
+		if (unexpected.length)
+			report.problems.push(
+				`${unexpected.length} events nobody produced, e.g. ${unexpected.slice(0, 3).join(', ')}`,
+			);
 		const events = [...expected.values()].reduce((sum, count) => sum + count, 0);
 		const emitted = [...seen.values()].reduce((sum, count) => sum + count, 0);
 		report.done = `${polls} polls, ${events} events, ${emitted} emitted`;
@@ -229,11 +269,22 @@ async function soakItems(fakes: Fakes, spec: ItemJob): Promise<Report> {
 		let chunks = 0;
 		while (done < ITEMS && Date.now() < deadline) {
 			const input = spec.chunk(Math.min(CHUNK, ITEMS - done), done);
-			report.faults += injectRandomFaults(server, Math.ceil(input.length / (spec.itemsPerRequest ?? 1)), spec.faultPath);
+			report.faults += injectRandomFaults(
+				server,
+				Math.ceil(input.length / (spec.itemsPerRequest ?? 1)),
+				spec.faultPath,
+			);
 			const result = await runNode({
 				node: {
-					type: { cmc: 'customersMailCloud', naimar: 'naimarSms', arara: 'araraMessage' }[spec.provider],
-					parameters: { resource, operation, ...spec.parameters, options: { ...OPTIONS, ...(spec.parameters.options as IDataObject) } },
+					type: { cmc: 'customersMailCloud', naimar: 'naimarSms', arara: 'araraMessage' }[
+						spec.provider
+					],
+					parameters: {
+						resource,
+						operation,
+						...spec.parameters,
+						options: { ...OPTIONS, ...(spec.parameters.options as IDataObject) },
+					},
 					credentials: { [credentials(fakes)[spec.provider].type]: spec.provider },
 					continueOnFail: true,
 				},
@@ -249,7 +300,9 @@ async function soakItems(fakes: Fakes, spec: ItemJob): Promise<Report> {
 				const paired = Array.isArray(item.pairedItem) ? item.pairedItem : [item.pairedItem];
 				const index = typeof paired[0] === 'number' ? paired[0] : (paired[0]?.item ?? -1);
 				if (paired.length !== 1 || index < 0 || index >= input.length) {
-					report.problems.push(`chunk ${chunks}: an item paired to ${JSON.stringify(item.pairedItem)}`);
+					report.problems.push(
+						`chunk ${chunks}: an item paired to ${JSON.stringify(item.pairedItem)}`,
+					);
 					continue;
 				}
 				outputs[index]++;
@@ -262,7 +315,10 @@ async function soakItems(fakes: Fakes, spec: ItemJob): Promise<Report> {
 			const missing = outputs.filter((count) => count === 0).length;
 			const extra = outputs.filter((count) => count > spec.maxOutputs).length;
 			if (missing) report.problems.push(`chunk ${chunks}: ${missing} items lost`);
-			if (extra) report.problems.push(`chunk ${chunks}: ${extra} items with more than ${spec.maxOutputs} outputs`);
+			if (extra)
+				report.problems.push(
+					`chunk ${chunks}: ${extra} items with more than ${spec.maxOutputs} outputs`,
+				);
 			const succeeded = input.map((_, index) => index).filter((index) => !failed.has(index));
 			const sideEffect = spec.sideEffects?.(succeeded, input);
 			if (sideEffect) report.problems.push(`chunk ${chunks}: ${sideEffect}`);
@@ -293,10 +349,13 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 		maxOutputs: 1,
 		sideEffects: (succeeded, input) => {
 			const removed = new Map<string, number>();
-			for (const block of cmc.removedBlocks()) removed.set(block.email, (removed.get(block.email) ?? 0) + 1);
+			for (const block of cmc.removedBlocks())
+				removed.set(block.email, (removed.get(block.email) ?? 0) + 1);
 			const twice = [...removed.values()].filter((count) => count > 1).length;
 			const notDone = succeeded.filter((index) => !removed.has(String(input[index].email))).length;
-			return twice || notDone ? `${twice} unblocked twice, ${notDone} reported done but still blocked` : undefined;
+			return twice || notDone
+				? `${twice} unblocked twice, ${notDone} reported done but still blocked`
+				: undefined;
 		},
 	});
 	const now = Date.now();
@@ -350,7 +409,9 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			chunk: (size) => {
 				// Only this execution's reports: the fake's map stays the same size.
 				naimar.reports.clear();
-				return naimar.seedReports(size, { prefix: `S${(++serial).toString(36)}` }).map((id) => ({ id }));
+				return naimar
+					.seedReports(size, { prefix: `S${(++serial).toString(36)}` })
+					.map((id) => ({ id }));
 			},
 			maxOutputs: 1,
 			itemsPerRequest: 100,
@@ -360,14 +421,20 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			provider: 'arara',
 			faultPath: '/send',
 			parameters: { deliveryId: '={{ $json.id }}' },
-			chunk: (size) => Array.from({ length: size }, (_, index) => ({ id: pool[index % pool.length].delivery_id })),
+			chunk: (size) =>
+				Array.from({ length: size }, (_, index) => ({ id: pool[index % pool.length].delivery_id })),
 			maxOutputs: 1,
 		},
 		{
 			name: 'Arara Message delivery getAll',
 			provider: 'arara',
 			faultPath: '/send',
-			parameters: { timeMin: '={{ $json.from }}', timeMax: '={{ $json.to }}', returnAll: false, limit: 1 },
+			parameters: {
+				timeMin: '={{ $json.from }}',
+				timeMax: '={{ $json.to }}',
+				returnAll: false,
+				limit: 1,
+			},
 			chunk: (size) =>
 				Array.from({ length: size }, () => ({
 					from: new Date(now - 6 * 3_600_000 - 60_000).toISOString(),
@@ -379,7 +446,13 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			name: 'Arara Message delivery reserve',
 			provider: 'arara',
 			faultPath: '/send',
-			parameters: { deliveryMode: 'perItem', toAddress: '={{ $json.email }}', subject: 'Soak', text: 'Soak test.', fromAddress: 'shop@example.jp' },
+			parameters: {
+				deliveryMode: 'perItem',
+				toAddress: '={{ $json.email }}',
+				subject: 'Soak',
+				text: 'Soak test.',
+				fromAddress: 'shop@example.jp',
+			},
 			chunk: (size) => {
 				reserveBefore = arara.store.size;
 				return Array.from({ length: size }, () => ({ email: `r${++serial}@example.com` }));
@@ -388,7 +461,9 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			itemsPerRequest: 100,
 			sideEffects: (succeeded) => {
 				const added = arara.store.size - reserveBefore;
-				return added !== succeeded.length ? `${added} deliveries reserved for ${succeeded.length} succeeded items` : undefined;
+				return added !== succeeded.length
+					? `${added} deliveries reserved for ${succeeded.length} succeeded items`
+					: undefined;
 			},
 		},
 		{
@@ -399,7 +474,9 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 			chunk: (size) => reserved(size).map((delivery) => ({ id: delivery.delivery_id })),
 			maxOutputs: 1,
 			sideEffects: (succeeded, input) => {
-				const notDone = succeeded.filter((index) => arara.store.get(String(input[index].id))?.status !== 'deleted').length;
+				const notDone = succeeded.filter(
+					(index) => arara.store.get(String(input[index].id))?.status !== 'deleted',
+				).length;
 				return notDone ? `${notDone} reported cancelled but not` : undefined;
 			},
 		},
@@ -408,37 +485,56 @@ function itemJobs(fakes: Fakes): ItemJob[] {
 
 async function soakWebhook(fakes: Fakes): Promise<Report> {
 	const secret = 'soak-webhook-secret';
-	return await job('Naimar SMS Trigger (webhook)', fakes.naimar.server, async (report, deadline) => {
-		const seen = new Map<string, number>();
-		let expected = 0;
-		let pushes = 0;
-		report.heapStart = heapAfterGc();
-		for (; pushes < POLLS && Date.now() < deadline; pushes++) {
-			// Random faults of a push: a wrong secret or no report at all; both must start nothing.
-			const roll = random();
-			const id = `P${pushes}`;
-			const query: Record<string, string> =
-				roll < 0.05 ? { id, status: '2', secret: 'wrong' } : roll < 0.1 ? { hello: 'world', secret } : { id, status: '2', secret };
-			const outcome = await runWebhook({
-				node: { type: 'naimarSmsTrigger', parameters: {}, credentials: { naimarSmsPushApi: 'push' } },
-				credentials: { push: { type: 'naimarSmsPushApi', data: { sharedSecret: secret } } },
-				call: { query },
-			});
-			if (roll >= 0.1) expected++;
-			else report.errors++;
-			for (const item of outcome.items ?? []) seen.set(String(item.json.id), (seen.get(String(item.json.id)) ?? 0) + 1);
-			if (roll >= 0.1 && outcome.status !== 200) report.problems.push(`push ${pushes} answered ${outcome.status}`);
-		}
-		const doubled = [...seen.values()].filter((count) => count > 1).length;
-		if (seen.size !== expected) report.problems.push(`${expected} reports pushed, ${seen.size} emitted`);
-		if (doubled) report.problems.push(`${doubled} reports emitted twice`);
-		report.done = `${pushes} pushes, ${seen.size} emitted once`;
-	});
+	return await job(
+		'Naimar SMS Trigger (webhook)',
+		fakes.naimar.server,
+		async (report, deadline) => {
+			const seen = new Map<string, number>();
+			let expected = 0;
+			let pushes = 0;
+			report.heapStart = heapAfterGc();
+			for (; pushes < POLLS && Date.now() < deadline; pushes++) {
+				// Random faults of a push: a wrong secret or no report at all; both must start nothing.
+				const roll = random();
+				const id = `P${pushes}`;
+				const query: Record<string, string> =
+					roll < 0.05
+						? { id, status: '2', secret: 'wrong' }
+						: roll < 0.1
+							? { hello: 'world', secret }
+							: { id, status: '2', secret };
+				const outcome = await runWebhook({
+					node: {
+						type: 'naimarSmsTrigger',
+						parameters: {},
+						credentials: { naimarSmsPushApi: 'push' },
+					},
+					credentials: { push: { type: 'naimarSmsPushApi', data: { sharedSecret: secret } } },
+					call: { query },
+				});
+				if (roll >= 0.1) expected++;
+				else report.errors++;
+				for (const item of outcome.items ?? [])
+					seen.set(String(item.json.id), (seen.get(String(item.json.id)) ?? 0) + 1);
+				if (roll >= 0.1 && outcome.status !== 200)
+					report.problems.push(`push ${pushes} answered ${outcome.status}`);
+			}
+			const doubled = [...seen.values()].filter((count) => count > 1).length;
+			if (seen.size !== expected)
+				report.problems.push(`${expected} reports pushed, ${seen.size} emitted`);
+			if (doubled) report.problems.push(`${doubled} reports emitted twice`);
+			report.done = `${pushes} pushes, ${seen.size} emitted once`;
+		},
+	);
 }
 
 async function main(): Promise<void> {
 	usePackageRoot(repoRoot());
-	const [cmc, naimar, arara] = await Promise.all([startCustomersMailCloudFake(), startNaimarSmsFake(), startAraraMessageFake()]);
+	const [cmc, naimar, arara] = await Promise.all([
+		startCustomersMailCloudFake(),
+		startNaimarSmsFake(),
+		startAraraMessageFake(),
+	]);
 	const fakes: Fakes = { cmc, naimar, arara };
 	allFakes = fakes;
 	const reports: Report[] = [];
@@ -452,11 +548,19 @@ async function main(): Promise<void> {
 				'/transaction/',
 				(staticData) =>
 					runPoll({
-						node: { type: 'customersMailCloudTrigger', parameters: { event: 'newBlock', options: { ...OPTIONS, minPollInterval: 0 } }, credentials: { customersMailCloudApi: 'cmc' } },
+						node: {
+							type: 'customersMailCloudTrigger',
+							parameters: { event: 'newBlock', options: { ...OPTIONS, minPollInterval: 0 } },
+							credentials: { customersMailCloudApi: 'cmc' },
+						},
 						credentials: credentials(fakes),
 						staticData,
 					}),
-				() => Array.from({ length: Math.floor(random() * 3) }, () => cmc.addBlock({ email: `poll${++blockSerial}@example.com` }).email),
+				() =>
+					Array.from(
+						{ length: Math.floor(random() * 3) },
+						() => cmc.addBlock({ email: `poll${++blockSerial}@example.com` }).email,
+					),
 				(json) => String(json.email),
 			),
 		);
@@ -470,13 +574,19 @@ async function main(): Promise<void> {
 				'/send',
 				(staticData) =>
 					runPoll({
-						node: { type: 'araraMessageTrigger', parameters: { lookBackHours: 24, options: OPTIONS }, credentials: { araraMessageOAuth2Api: 'arara' } },
+						node: {
+							type: 'araraMessageTrigger',
+							parameters: { lookBackHours: 24, options: OPTIONS },
+							credentials: { araraMessageOAuth2Api: 'arara' },
+						},
 						credentials: credentials(fakes),
 						staticData,
 					}),
 				() => {
 					const delivery = watched[Math.floor(random() * watched.length)];
-					const next = statuses.filter((status) => status !== delivery.status)[Math.floor(random() * (statuses.length - 1))];
+					const next = statuses.filter((status) => status !== delivery.status)[
+						Math.floor(random() * (statuses.length - 1))
+					];
 					arara.setStatus(delivery.delivery_id, next);
 					return [`${delivery.delivery_id}:${next}`];
 				},
@@ -489,9 +599,15 @@ async function main(): Promise<void> {
 		await Promise.all([cmc.close(), naimar.close(), arara.close()]);
 	}
 
-	console.log(`\nsoak: ${POLLS} polls/pushes per trigger, ${ITEMS} items per operation (at most ${SECONDS_PER_JOB} s each), ${FAULT_RATE * 100} % of requests faulted${gc ? '' : ' (run with --expose-gc for heap after GC)'}`);
-	console.log('(heap includes the in-process fakes: the Arara store keeps every delivery reserved or cancelled, about 1 KiB each)');
-	console.log('| job | done | requests | faults | errors | peak heap | peak RSS | heap after GC start → end | memory | static data | lost / doubled |');
+	console.log(
+		`\nsoak: ${POLLS} polls/pushes per trigger, ${ITEMS} items per operation (at most ${SECONDS_PER_JOB} s each), ${FAULT_RATE * 100} % of requests faulted${gc ? '' : ' (run with --expose-gc for heap after GC)'}`,
+	);
+	console.log(
+		'(heap includes the in-process fakes: the Arara store keeps every delivery reserved or cancelled, about 1 KiB each)',
+	);
+	console.log(
+		'| job | done | requests | faults | errors | peak heap | peak RSS | heap after GC start → end | memory | static data | lost / doubled |',
+	);
 	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	for (const report of reports) {
 		console.log(

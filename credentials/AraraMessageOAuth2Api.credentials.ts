@@ -12,7 +12,10 @@ export class AraraMessageOAuth2Api implements ICredentialType {
 
 	displayName = 'Arara Message OAuth2 API';
 
-	icon = { light: 'file:../nodes/AraraMessage/araraMessage.svg', dark: 'file:../nodes/AraraMessage/araraMessage.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/AraraMessage/araraMessage.svg',
+		dark: 'file:../nodes/AraraMessage/araraMessage.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://docs.am.arara.com/apiv2/';
 

@@ -105,7 +105,8 @@ export class CustomersMailCloudApi implements ICredentialType {
 				properties: {
 					key: 'errors[0].code',
 					value: '10-002',
-					message: 'Customers Mail Cloud does not know the Default Server Composition of this credential',
+					message:
+						'Customers Mail Cloud does not know the Default Server Composition of this credential',
 				},
 			},
 			{

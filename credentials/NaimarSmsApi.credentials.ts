@@ -8,7 +8,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, MAX_LOGIN_LENGTH, loginProblem } from '../nodes/NaimarSms/transport/login';
+import {
+	DEFAULT_BASE_URL,
+	MAX_LOGIN_LENGTH,
+	loginProblem,
+} from '../nodes/NaimarSms/transport/login';
 
 /** Puts the login into the JSON body, where the gateway expects it, after checking its length. */
 async function addLoginToBody(
@@ -18,7 +22,9 @@ async function addLoginToBody(
 	const problem = loginProblem(credentials);
 	if (problem) throw new Error(problem);
 	const body =
-		requestOptions.body !== null && typeof requestOptions.body === 'object' && !Array.isArray(requestOptions.body)
+		requestOptions.body !== null &&
+		typeof requestOptions.body === 'object' &&
+		!Array.isArray(requestOptions.body)
 			? (requestOptions.body as IDataObject)
 			: {};
 	return {
@@ -35,7 +41,10 @@ export class NaimarSmsApi implements ICredentialType {
 	documentationUrl =
 		'https://github.com/n8n-nodes-delivery-reports/n8n-nodes-delivery-reports/blob/main/docs/naimar-sms.md#credential-naimar-sms-api';
 
-	icon = { light: 'file:../nodes/NaimarSms/naimarSms.svg', dark: 'file:../nodes/NaimarSms/naimarSms.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/NaimarSms/naimarSms.svg',
+		dark: 'file:../nodes/NaimarSms/naimarSms.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{

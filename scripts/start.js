@@ -31,7 +31,12 @@ const ROOT = runtime.ROOT;
 const USER_FOLDER = runtime.DEFAULT_USER_FOLDER; // .n8n-user/
 const STATE_FILE = path.join(USER_FOLDER, 'imported-examples.json');
 const PORT = Number(process.env.N8N_PORT ?? 5678);
-const OWNER = { email: 'owner@example.com', password: 'Sandbox-Owner-1', firstName: 'Sandbox', lastName: 'Owner' };
+const OWNER = {
+	email: 'owner@example.com',
+	password: 'Sandbox-Owner-1',
+	firstName: 'Sandbox',
+	lastName: 'Owner',
+};
 const BROWSER_ID = 'n8n-nodes-delivery-reports-start';
 
 const log = (message) => console.log(`[start] ${message}`);
@@ -127,26 +132,39 @@ async function importExamples(env, credentials, workflows) {
 	if (fresh) state = { credentials: {}, workflows: {} };
 	const strip = ({ wantActive, source, ...workflow }) => workflow;
 	const changedCredentials = credentials.filter((c) => state.credentials[c.id] !== hash(c));
-	const changedWorkflows = workflows.filter((w) => state.workflows[w.id] !== hash({ ...strip(w), versionId: undefined }));
+	const changedWorkflows = workflows.filter(
+		(w) => state.workflows[w.id] !== hash({ ...strip(w), versionId: undefined }),
+	);
 
 	const importFile = async (kind, items) => {
 		const file = path.join(USER_FOLDER, `import-${kind}.json`);
 		fs.writeFileSync(file, JSON.stringify(items, null, 2));
-		const result = await runtime.runN8n([`import:${kind}`, `--input=${file}`], { env, timeoutMs: 300_000 });
+		const result = await runtime.runN8n([`import:${kind}`, `--input=${file}`], {
+			env,
+			timeoutMs: 300_000,
+		});
 		fs.rmSync(file, { force: true });
 		if (result.code !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-			throw new Error(`n8n import:${kind} failed (${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+			throw new Error(
+				`n8n import:${kind} failed (${result.code})\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
+			);
 		}
 	};
 	if (changedCredentials.length > 0) {
-		log(`importing ${changedCredentials.length} credential(s): ${changedCredentials.map((c) => c.name).join(', ')}`);
+		log(
+			`importing ${changedCredentials.length} credential(s): ${changedCredentials.map((c) => c.name).join(', ')}`,
+		);
 		await importFile('credentials', changedCredentials);
-		for (const credential of changedCredentials) state.credentials[credential.id] = hash(credential);
+		for (const credential of changedCredentials)
+			state.credentials[credential.id] = hash(credential);
 	}
 	if (changedWorkflows.length > 0) {
-		log(`importing ${changedWorkflows.length} example workflow(s): ${changedWorkflows.map((w) => w.source).join(', ')}`);
+		log(
+			`importing ${changedWorkflows.length} example workflow(s): ${changedWorkflows.map((w) => w.source).join(', ')}`,
+		);
 		await importFile('workflow', changedWorkflows.map(strip));
-		for (const workflow of changedWorkflows) state.workflows[workflow.id] = hash({ ...strip(workflow), versionId: undefined });
+		for (const workflow of changedWorkflows)
+			state.workflows[workflow.id] = hash({ ...strip(workflow), versionId: undefined });
 	}
 	if (changedCredentials.length + changedWorkflows.length === 0) log('examples already imported');
 	fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
@@ -156,12 +174,22 @@ async function importExamples(env, credentials, workflows) {
 async function rest(baseUrl, cookie, method, route, body) {
 	const response = await fetch(`${baseUrl}/rest${route}`, {
 		method,
-		headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID, ...(cookie ? { cookie } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			'browser-id': BROWSER_ID,
+			...(cookie ? { cookie } : {}),
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	const auth = (response.headers.getSetCookie?.() ?? []).find((value) => value.startsWith('n8n-auth='));
+	const auth = (response.headers.getSetCookie?.() ?? []).find((value) =>
+		value.startsWith('n8n-auth='),
+	);
 	const text = await response.text();
-	return { status: response.status, cookie: auth ? auth.split(';')[0] : cookie, data: text ? JSON.parse(text).data : undefined };
+	return {
+		status: response.status,
+		cookie: auth ? auth.split(';')[0] : cookie,
+		data: text ? JSON.parse(text).data : undefined,
+	};
 }
 
 async function waitReady(baseUrl, child, timeoutMs = 120_000) {
@@ -170,7 +198,11 @@ async function waitReady(baseUrl, child, timeoutMs = 120_000) {
 		if (child.exitCode !== null) return false;
 		try {
 			const ready = await fetch(`${baseUrl}/healthz/readiness`);
-			if (ready.status === 200 && (await fetch(`${baseUrl}/rest/settings`, { headers: { 'browser-id': BROWSER_ID } })).status === 200) {
+			if (
+				ready.status === 200 &&
+				(await fetch(`${baseUrl}/rest/settings`, { headers: { 'browser-id': BROWSER_ID } }))
+					.status === 200
+			) {
 				return true;
 			}
 		} catch {
@@ -185,13 +217,18 @@ async function waitReady(baseUrl, child, timeoutMs = 120_000) {
 async function ownerSession(baseUrl) {
 	const setup = await rest(baseUrl, undefined, 'POST', '/owner/setup', OWNER);
 	if (setup.status === 200) return { cookie: setup.cookie, created: true };
-	const login = await rest(baseUrl, undefined, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const login = await rest(baseUrl, undefined, 'POST', '/login', {
+		emailOrLdapLoginId: OWNER.email,
+		password: OWNER.password,
+	});
 	return { cookie: login.status === 200 ? login.cookie : undefined, created: false };
 }
 
 async function main() {
-	if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`');
-	if (!(await portFree(PORT))) throw new Error(`127.0.0.1:${PORT} is in use (another n8n?). Stop it or set N8N_PORT.`);
+	if (!fs.existsSync(path.join(ROOT, 'dist')))
+		throw new Error('dist/ is missing: run `npm start` (it builds first) or `npm run build`');
+	if (!(await portFree(PORT)))
+		throw new Error(`127.0.0.1:${PORT} is in use (another n8n?). Stop it or set N8N_PORT.`);
 
 	await runtime.install({ log });
 	log('compiling the fakes (tsc -p tsconfig.tools.json)…');
@@ -222,7 +259,11 @@ async function main() {
 
 		const baseUrl = `http://127.0.0.1:${PORT}`;
 		log(`starting n8n ${runtime.N8N_VERSION} (user folder ${path.relative(ROOT, USER_FOLDER)}/)…`);
-		child = spawn(process.execPath, [runtime.n8nBin(), 'start'], { env, cwd: USER_FOLDER, stdio: 'inherit' });
+		child = spawn(process.execPath, [runtime.n8nBin(), 'start'], {
+			env,
+			cwd: USER_FOLDER,
+			stdio: 'inherit',
+		});
 		child.on('exit', (code) => {
 			if (!stopping) {
 				log(`n8n exited (${code})`);
@@ -234,8 +275,11 @@ async function main() {
 		const owner = await ownerSession(baseUrl);
 		for (const id of owner.cookie ? toActivate : []) {
 			const workflow = await rest(baseUrl, owner.cookie, 'GET', `/workflows/${id}`);
-			const activated = await rest(baseUrl, owner.cookie, 'POST', `/workflows/${id}/activate`, { versionId: workflow.data?.versionId });
-			if (activated.status !== 200) log(`warning: could not activate example workflow ${id} (${activated.status})`);
+			const activated = await rest(baseUrl, owner.cookie, 'POST', `/workflows/${id}/activate`, {
+				versionId: workflow.data?.versionId,
+			});
+			if (activated.status !== 200)
+				log(`warning: could not activate example workflow ${id} (${activated.status})`);
 		}
 
 		const login = owner.created
@@ -249,7 +293,9 @@ async function main() {
 				'──────────────────────────────────────────────────────────────',
 				`  n8n ${runtime.N8N_VERSION} with n8n-nodes-delivery-reports: ${baseUrl}`,
 				`  login: ${login}`,
-				sandbox.fakes.length > 0 ? '  sandbox (credentials already imported):' : '  sandbox: no fake running',
+				sandbox.fakes.length > 0
+					? '  sandbox (credentials already imported):'
+					: '  sandbox: no fake running',
 				describeSandbox(sandbox.fakes),
 				'  Ctrl-C stops n8n and the sandbox.',
 				'──────────────────────────────────────────────────────────────',

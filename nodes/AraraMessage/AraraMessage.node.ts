@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { routeOperation } from '../shared/execution/router';
@@ -13,7 +18,8 @@ export class AraraMessage implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Reserve, cancel and check e-mail deliveries, and look up the error filter, with Arara Message',
+		description:
+			'Reserve, cancel and check e-mail deliveries, and look up the error filter, with Arara Message',
 		defaults: { name: 'Arara Message' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -30,7 +36,8 @@ export class AraraMessage implements INodeType {
 					{
 						name: 'Error Filter',
 						value: 'errorFilter',
-						description: 'Addresses the service holds back after delivery errors, with their error counts',
+						description:
+							'Addresses the service holds back after delivery errors, with their error counts',
 					},
 				],
 				default: 'delivery',
@@ -41,6 +48,9 @@ export class AraraMessage implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation.call(this, { delivery: delivery.operations, errorFilter: errorFilter.operations });
+		return await routeOperation.call(this, {
+			delivery: delivery.operations,
+			errorFilter: errorFilter.operations,
+		});
 	}
 }

@@ -1,4 +1,10 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { invalidInput } from '../shared/transport/errors';
@@ -13,7 +19,8 @@ const MAX_LOOK_BACK_HOURS = 768;
 /** Look Back (Hours) within the field's range; an expression that gives no number is refused by name. */
 function readLookBackHours(ctx: IPollFunctions): number {
 	const raw = ctx.getNodeParameter('lookBackHours', 24);
-	const hours = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
+	const hours =
+		typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
 	if (!Number.isFinite(hours)) {
 		throw invalidInput(
 			ctx.getNode(),
@@ -61,7 +68,8 @@ export class AraraMessageTrigger implements INodeType {
 				type: 'multiOptions',
 				options: DELIVERY_STATUS_OPTIONS,
 				default: [],
-				description: 'Emit a delivery only when it reaches one of these statuses. Leave empty for every change.',
+				description:
+					'Emit a delivery only when it reaches one of these statuses. Leave empty for every change.',
 			},
 			optionsCollection({ withConcurrency: true }),
 		],
@@ -73,8 +81,14 @@ export class AraraMessageTrigger implements INodeType {
 		const { settings, concurrency } = readTriggerOptions(this);
 		const nowMs = Date.now();
 		const fromMs = floorToMinute(nowMs - lookBackHours * 3_600_000);
-		const { deliveries } = await collectPeriod(this, { fromMs, toMs: ceilToMinute(nowMs + 1), settings, concurrency });
-		const wanted = (delivery: IDataObject) => !statuses.size || statuses.has(String(delivery.status));
+		const { deliveries } = await collectPeriod(this, {
+			fromMs,
+			toMs: ceilToMinute(nowMs + 1),
+			settings,
+			concurrency,
+		});
+		const wanted = (delivery: IDataObject) =>
+			!statuses.size || statuses.has(String(delivery.status));
 
 		if (this.getMode() === 'manual') {
 			// "Fetch Test Event": the newest delivery, so the user sees what the trigger emits.
@@ -88,7 +102,12 @@ export class AraraMessageTrigger implements INodeType {
 		if (known && since !== undefined && fromMs < since) {
 			// The look-back grew: deliveries reserved before the last window are not new, only newly watched.
 			// Record their statuses as a first poll would, so widening does not flood the workflow.
-			const { deliveries: older } = await collectPeriod(this, { fromMs, toMs: since, settings, concurrency });
+			const { deliveries: older } = await collectPeriod(this, {
+				fromMs,
+				toMs: since,
+				settings,
+				concurrency,
+			});
 			known = { ...detectChanges(undefined, older).current, ...known };
 		}
 		const { changed, current } = detectChanges(known, deliveries);

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { routeOperation } from '../shared/execution/router';
@@ -14,7 +19,8 @@ export class CustomersMailCloud implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Check mail deliveries and bounces, and manage blocked addresses (suppression list), in Customers Mail Cloud',
+		description:
+			'Check mail deliveries and bounces, and manage blocked addresses (suppression list), in Customers Mail Cloud',
 		defaults: { name: 'Customers Mail Cloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,9 +33,21 @@ export class CustomersMailCloud implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{ name: 'Block', value: 'block', description: 'An address the service stopped delivering to' },
-					{ name: 'Bounce', value: 'bounce', description: 'An address whose mail caused a sending error' },
-					{ name: 'Delivery', value: 'delivery', description: 'The delivery records of the mails sent' },
+					{
+						name: 'Block',
+						value: 'block',
+						description: 'An address the service stopped delivering to',
+					},
+					{
+						name: 'Bounce',
+						value: 'bounce',
+						description: 'An address whose mail caused a sending error',
+					},
+					{
+						name: 'Delivery',
+						value: 'delivery',
+						description: 'The delivery records of the mails sent',
+					},
 				],
 				default: 'block',
 			},
@@ -40,6 +58,10 @@ export class CustomersMailCloud implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await routeOperation.call(this, { block: block.operations, bounce: bounce.operations, delivery: delivery.operations });
+		return await routeOperation.call(this, {
+			block: block.operations,
+			bounce: bounce.operations,
+			delivery: delivery.operations,
+		});
 	}
 }

@@ -18,12 +18,17 @@ import {
 	statusWanted,
 	toEventItem,
 } from './helpers/eventWebhook';
-import { answerCaller, callerCredential, consoleManagedWebhook, refuseCaller, secretEquals } from '../shared/execution/webhook';
+import {
+	answerCaller,
+	callerCredential,
+	consoleManagedWebhook,
+	refuseCaller,
+	secretEquals,
+} from '../shared/execution/webhook';
 
 const EVENT_CREDENTIAL = 'customersMailCloudEventApi';
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
 
 export class CustomersMailCloudEventTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,7 +45,13 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 		activationMessage: `Customers Mail Cloud can now post events to this node's Production URL. Paste it as the Endpoint URL in the console (${CONSOLE_MENU_PATH}).`,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'customersMailCloudEventApi', required: false, testedBy: 'customersMailCloudEventCheck' }],
+		credentials: [
+			{
+				name: 'customersMailCloudEventApi',
+				required: false,
+				testedBy: 'customersMailCloudEventCheck',
+			},
+		],
 		webhooks: [
 			{
 				name: 'default',
@@ -62,11 +73,20 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 				type: 'multiOptions',
 				options: [
 					{ name: 'Blocks', value: 'blocks', description: 'Blocking operations (Pro plan only)' },
-					{ name: 'Bounces', value: 'bounces', description: 'Addresses that caused a sending error' },
-					{ name: 'Deliveries', value: 'deliveries', description: 'Queued, succeeded, failed and deferred mails' },
+					{
+						name: 'Bounces',
+						value: 'bounces',
+						description: 'Addresses that caused a sending error',
+					},
+					{
+						name: 'Deliveries',
+						value: 'deliveries',
+						description: 'Queued, succeeded, failed and deferred mails',
+					},
 				],
 				default: [],
-				description: 'Start the workflow only for these kinds of events (all when empty). Others are still answered 200.',
+				description:
+					'Start the workflow only for these kinds of events (all when empty). Others are still answered 200.',
 			},
 			{
 				displayName: 'Options',
@@ -92,9 +112,10 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 						displayName: 'Error Statuses',
 						name: 'errorStatuses',
 						type: 'multiOptions',
-						options: ERROR_STATUS_NAMES.map(([code, name]) => ({ name: `${capitalized(name)} (${code})`, value: code })).sort(
-							(a, b) => a.name.localeCompare(b.name),
-						),
+						options: ERROR_STATUS_NAMES.map(([code, name]) => ({
+							name: `${capitalized(name)} (${code})`,
+							value: code,
+						})).sort((a, b) => a.name.localeCompare(b.name)),
 						default: [],
 						description: 'Only bounce and block events with these error statuses (all when empty)',
 					},
@@ -116,7 +137,10 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 					return { status: 'Error', message: 'Enter both User and Password for Basic Auth' };
 				}
 				if (authentication === 'apiKey' && !data.apiKey) {
-					return { status: 'Error', message: 'Enter the API key set in the Customers Mail Cloud console' };
+					return {
+						status: 'Error',
+						message: 'Enter the API key set in the Customers Mail Cloud console',
+					};
 				}
 				return { status: 'OK', message: 'The credential is complete' };
 			},
@@ -132,24 +156,42 @@ export class CustomersMailCloudEventTrigger implements INodeType {
 		const authentication = String(credential?.authentication ?? 'none');
 		if (authentication === 'basicAuth') {
 			const headers = this.getHeaderData() as IDataObject;
-			if (!basicAuthMatches(headers.authorization, String(credential?.user ?? ''), String(credential?.password ?? ''))) {
-				this.getResponseObject().setHeader('WWW-Authenticate', 'Basic realm="Customers Mail Cloud events"');
+			if (
+				!basicAuthMatches(
+					headers.authorization,
+					String(credential?.user ?? ''),
+					String(credential?.password ?? ''),
+				)
+			) {
+				this.getResponseObject().setHeader(
+					'WWW-Authenticate',
+					'Basic realm="Customers Mail Cloud events"',
+				);
 				return refuseCaller(this, 401, 'Unauthorized');
 			}
 		}
 		const body = this.getBodyData() as IDataObject;
-		if (authentication === 'apiKey' && !secretEquals(body?.api_key, String(credential?.apiKey ?? ''))) {
+		if (
+			authentication === 'apiKey' &&
+			!secretEquals(body?.api_key, String(credential?.apiKey ?? ''))
+		) {
 			return refuseCaller(this, 403, 'Forbidden');
 		}
 		const read = readEventPost(body);
-		if ('problem' in read) return refuseCaller(this, 400, `Not a Customers Mail Cloud event: ${read.problem}`);
+		if ('problem' in read)
+			return refuseCaller(this, 400, `Not a Customers Mail Cloud event: ${read.problem}`);
 		answerCaller(this, 200, 'OK');
 		const { post } = read;
 		const eventTypes = this.getNodeParameter('eventTypes', []) as string[];
-		if (eventTypes.length && !eventTypes.includes(post.eventType)) return { noWebhookResponse: true };
+		if (eventTypes.length && !eventTypes.includes(post.eventType))
+			return { noWebhookResponse: true };
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const deliveryStatuses = Array.isArray(options.deliveryStatuses) ? (options.deliveryStatuses as string[]) : [];
-		const errorStatuses = Array.isArray(options.errorStatuses) ? (options.errorStatuses as string[]) : [];
+		const deliveryStatuses = Array.isArray(options.deliveryStatuses)
+			? (options.deliveryStatuses as string[])
+			: [];
+		const errorStatuses = Array.isArray(options.errorStatuses)
+			? (options.errorStatuses as string[])
+			: [];
 		const items = post.events
 			.filter((event) => statusWanted(post.eventType, event, deliveryStatuses, errorStatuses))
 			.map((event) => toEventItem(post, event));

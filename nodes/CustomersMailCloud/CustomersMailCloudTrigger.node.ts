@@ -11,7 +11,10 @@ import { optionsCollection, readTriggerOptions } from '../shared/description/opt
 import { fetchPagesUntilShort } from '../shared/transport/paging';
 import type { TransportSettings } from '../shared/transport/request';
 import { emailContainsFilter, readEmailContains } from './actions/block/filters';
-import { readWatchedServerComposition, watchedServerCompositionField } from './actions/block/serverComposition';
+import {
+	readWatchedServerComposition,
+	watchedServerCompositionField,
+} from './actions/block/serverComposition';
 import { toBlockItem } from './helpers/blockStatus';
 import { filtersCollection } from './helpers/filters';
 import type { EventWatcher, WatchEvent, WatchState } from './helpers/blockWatch';
@@ -33,7 +36,8 @@ async function listAll(
 ): Promise<IDataObject[]> {
 	const pages = await fetchPagesUntilShort(
 		{ pageSize: MAX_PAGE_SIZE, concurrency },
-		async (page) => await blocksApi(ctx, { settings }, serverComposition).listPage(filters, page, MAX_PAGE_SIZE),
+		async (page) =>
+			await blocksApi(ctx, { settings }, serverComposition).listPage(filters, page, MAX_PAGE_SIZE),
 	);
 	return pages.flat();
 }
@@ -72,13 +76,31 @@ interface BlockWatchQuery {
 }
 
 /** A block event as the trigger's poll drives it, for one poll at `now`. */
-function blockWatcher(ctx: IPollFunctions, event: WatchEvent, query: BlockWatchQuery, now: Date): EventWatcher {
+function blockWatcher(
+	ctx: IPollFunctions,
+	event: WatchEvent,
+	query: BlockWatchQuery,
+	now: Date,
+): EventWatcher {
 	const { serverComposition, settings, concurrency } = query;
-	const base: BlockFilters = { email: query.email, removed: event === 'blockRemoved' ? true : undefined };
+	const base: BlockFilters = {
+		email: query.email,
+		removed: event === 'blockRemoved' ? true : undefined,
+	};
 	return {
-		initialState: (key) => ({ key, seen: {}, windowStart: event === 'newBlock' ? initialWindowStart(now) : undefined }),
+		initialState: (key) => ({
+			key,
+			seen: {},
+			windowStart: event === 'newBlock' ? initialWindowStart(now) : undefined,
+		}),
 		read: async (state) =>
-			await listAll(ctx, serverComposition, event === 'newBlock' ? { ...base, startDate: state.windowStart } : base, settings, concurrency),
+			await listAll(
+				ctx,
+				serverComposition,
+				event === 'newBlock' ? { ...base, startDate: state.windowStart } : base,
+				settings,
+				concurrency,
+			),
 		diff: (state, blocks) => diffBlocks(event, state, blocks),
 		sample: async () => await sampleForTest(ctx, event, serverComposition, base, settings),
 		toItem: toBlockItem,
@@ -114,7 +136,8 @@ export class CustomersMailCloudTrigger implements INodeType {
 					{
 						name: 'Block Removed',
 						value: 'blockRemoved',
-						description: 'The block on an address was lifted (it reads the whole list of lifted blocks on every poll that is not skipped)',
+						description:
+							'The block on an address was lifted (it reads the whole list of lifted blocks on every poll that is not skipped)',
 					},
 					{
 						name: 'New Bounce',
@@ -151,19 +174,38 @@ export class CustomersMailCloudTrigger implements INodeType {
 		const nowMs = Date.now();
 		// Email Contains matches the blocked address, or the mail's recipient.
 		const watcher = MAIL_WATCH_EVENTS.includes(event)
-			? mailWatcher(this, event as MailWatchEvent, { serverComposition, to: email, settings, concurrency }, new Date(nowMs))
-			: blockWatcher(this, event as WatchEvent, { serverComposition, email, settings, concurrency }, new Date(nowMs));
-		const emit = (records: IDataObject[]) => [records.map((record) => ({ json: { event, ...watcher.toItem(record) } }))];
+			? mailWatcher(
+					this,
+					event as MailWatchEvent,
+					{ serverComposition, to: email, settings, concurrency },
+					new Date(nowMs),
+				)
+			: blockWatcher(
+					this,
+					event as WatchEvent,
+					{ serverComposition, email, settings, concurrency },
+					new Date(nowMs),
+				);
+		const emit = (records: IDataObject[]) => [
+			records.map((record) => ({ json: { event, ...watcher.toItem(record) } })),
+		];
 
 		if (this.getMode() === 'manual') {
 			const sample = await watcher.sample();
 			return sample ? emit([sample]) : null;
 		}
 
-		const staticData = this.getWorkflowStaticData('node') as { watch?: WatchState; pacing?: PacingState };
+		const staticData = this.getWorkflowStaticData('node') as {
+			watch?: WatchState;
+			pacing?: PacingState;
+		};
 		const key = JSON.stringify([event, serverComposition, email ?? '']);
 		const firstRun = staticData.watch?.key !== key;
-		if (!firstRun && isTooSoon(staticData.pacing ?? {}, minPollIntervalMs(options.minPollInterval), nowMs)) return null;
+		if (
+			!firstRun &&
+			isTooSoon(staticData.pacing ?? {}, minPollIntervalMs(options.minPollInterval), nowMs)
+		)
+			return null;
 		const state = firstRun ? watcher.initialState(key) : staticData.watch!;
 		const { fresh, next } = watcher.diff(state, await watcher.read(state));
 		staticData.pacing = { lastPollAt: nowMs };

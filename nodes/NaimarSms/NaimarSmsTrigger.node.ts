@@ -18,7 +18,13 @@ import {
 	sharedSecretProblem,
 	unfoldQuery,
 } from './helpers/pushReport';
-import { answerCaller, callerCredential, consoleManagedWebhook, refuseCaller, secretEquals } from '../shared/execution/webhook';
+import {
+	answerCaller,
+	callerCredential,
+	consoleManagedWebhook,
+	refuseCaller,
+	secretEquals,
+} from '../shared/execution/webhook';
 
 const STATUS_OPTIONS = [
 	...Object.entries(PUSH_STATUS_NAMES).map(([code, name]) => ({
@@ -99,7 +105,9 @@ export class NaimarSmsTrigger implements INodeType {
 				credential: ICredentialsDecrypted,
 			): Promise<INodeCredentialTestResult> {
 				const problem = sharedSecretProblem(credential.data?.sharedSecret);
-				return problem ? { status: 'Error', message: problem } : { status: 'OK', message: 'The Shared Secret can go into the URL as it is' };
+				return problem
+					? { status: 'Error', message: problem }
+					: { status: 'OK', message: 'The Shared Secret can go into the URL as it is' };
 			},
 		},
 	};
@@ -115,11 +123,13 @@ export class NaimarSmsTrigger implements INodeType {
 			return refuseCaller(this, 403, 'Forbidden');
 		}
 		const report = readPushReport(query);
-		if (!report) return refuseCaller(this, 400, 'Not a delivery report: the query needs "id" and "status"');
+		if (!report)
+			return refuseCaller(this, 400, 'Not a delivery report: the query needs "id" and "status"');
 		// The gateway retries for 24 hours unless it gets exactly HTTP 200 with the body "OK".
 		answerCaller(this, 200, 'OK');
 		const statuses = Array.isArray(options.statuses) ? (options.statuses as string[]) : [];
-		if (statuses.length && !statuses.includes(report.status as string)) return { noWebhookResponse: true };
+		if (statuses.length && !statuses.includes(report.status as string))
+			return { noWebhookResponse: true };
 		return { noWebhookResponse: true, workflowData: [this.helpers.returnJsonArray([report])] };
 	}
 }

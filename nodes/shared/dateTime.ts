@@ -4,13 +4,19 @@
  */
 
 /** A moment in time: a date and time with "Z" or an offset, e.g. 2024-05-01T20:00:00Z or …+09:00. */
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+const INSTANT_PATTERN =
+	/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
 /** The calendar day of a moment in `timeZone` (the workflow's), as yyyy-mm-dd. */
 function dayIn(moment: number, timeZone: string): string {
 	try {
 		// en-CA formats as yyyy-mm-dd
-		return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(moment);
+		return new Intl.DateTimeFormat('en-CA', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+		}).format(moment);
 	} catch {
 		return new Date(moment).toISOString().slice(0, 10);
 	}
@@ -36,7 +42,11 @@ export function toApiDate(value: unknown, timeZone = 'UTC'): string | undefined 
 	if (!match) return undefined;
 	const [, year, month, day] = match;
 	const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-	if (date.getUTCFullYear() !== Number(year) || date.getUTCMonth() !== Number(month) - 1 || date.getUTCDate() !== Number(day)) {
+	if (
+		date.getUTCFullYear() !== Number(year) ||
+		date.getUTCMonth() !== Number(month) - 1 ||
+		date.getUTCDate() !== Number(day)
+	) {
 		return undefined;
 	}
 	if (INSTANT_PATTERN.test(text)) {
@@ -81,7 +91,14 @@ export function wallClockParts(epochMs: number, timeZone: string): Record<WallCl
 /** Offset of `timeZone` from UTC at an instant, in milliseconds (positive east of Greenwich). */
 function zoneOffsetMs(timeZone: string, epochMs: number): number {
 	const { year, month, day, hour, minute, second } = wallClockParts(epochMs, timeZone);
-	const asUtc = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+	const asUtc = Date.UTC(
+		Number(year),
+		Number(month) - 1,
+		Number(day),
+		Number(hour),
+		Number(minute),
+		Number(second),
+	);
 	return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
@@ -101,7 +118,11 @@ export function parseDateTime(value: unknown, timeZone: string): number | undefi
 		// below 1e11 s is the year 5138, so the two readings never meet for a delivery.
 		return Math.abs(value) < 1e11 ? value * 1000 : value;
 	}
-	if (value && typeof value === 'object' && typeof (value as { toMillis?: unknown }).toMillis === 'function') {
+	if (
+		value &&
+		typeof value === 'object' &&
+		typeof (value as { toMillis?: unknown }).toMillis === 'function'
+	) {
 		const ms = (value as { toMillis(): number }).toMillis();
 		return Number.isFinite(ms) ? ms : undefined;
 	}

@@ -3,7 +3,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, runPoll, type RunResult } from '../harness/engine';
 import type { CredentialStore } from '../harness/credentials';
-import { startAraraMessageFake, type AraraFake, type AraraFakeOptions } from '../fakes/arara-message';
+import {
+	startAraraMessageFake,
+	type AraraFake,
+	type AraraFakeOptions,
+} from '../fakes/arara-message';
 
 export const CRED_TYPE = 'araraMessageOAuth2Api';
 export const CRED_NAME = 'Arara test';
@@ -17,7 +21,12 @@ export function credentialStore(fake: AraraFake, overrides: IDataObject = {}): C
 	return {
 		[CRED_NAME]: {
 			type: CRED_TYPE,
-			data: { host: fake.url, clientId: fake.credentials.clientId, clientSecret: fake.credentials.clientSecret, ...overrides },
+			data: {
+				host: fake.url,
+				clientId: fake.credentials.clientId,
+				clientSecret: fake.credentials.clientSecret,
+				...overrides,
+			},
 		},
 	};
 }
@@ -41,7 +50,9 @@ export async function runArara(options: RunArara): Promise<RunResult> {
 			parameters: { resource: 'delivery', ...options.parameters },
 			credentials: { [CRED_TYPE]: CRED_NAME },
 			continueOnFail: options.continueOnFail,
-			...(options.retryOnFail ? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: 1 } : {}),
+			...(options.retryOnFail
+				? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: 1 }
+				: {}),
 		},
 		input: options.input ?? [{}],
 		credentials: options.credentials,

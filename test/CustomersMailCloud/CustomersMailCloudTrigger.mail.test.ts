@@ -6,16 +6,34 @@ import { PersistedStaticData, emittedAcrossRestarts, type Step } from '../harnes
 import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { formatCreated } from '../fakes/customers-mail-cloud/data';
 import { providerToday } from '../../nodes/CustomersMailCloud/helpers/mailWatch';
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, serializeError, useFakePerFile } from './setup';
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	credentialStore,
+	serializeError,
+	useFakePerFile,
+} from './setup';
 
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
 
 /** One poll. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
-function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', credentials: IDataObject = {}) {
-	const options = { minPollInterval: 0, ...((parameters.options as IDataObject | undefined) ?? {}) };
+function poll(
+	parameters: IDataObject,
+	staticData: IDataObject,
+	mode: 'trigger' | 'manual' = 'trigger',
+	credentials: IDataObject = {},
+) {
+	const options = {
+		minPollInterval: 0,
+		...((parameters.options as IDataObject | undefined) ?? {}),
+	};
 	return runPoll({
-		node: { type: 'customersMailCloudTrigger', parameters: { ...parameters, options }, credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME } },
+		node: {
+			type: 'customersMailCloudTrigger',
+			parameters: { ...parameters, options },
+			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+		},
 		credentials: credentialStore(fake, credentials),
 		staticData,
 		mode,
@@ -27,14 +45,19 @@ const forms = (resource: 'bounces' | 'deliveries') =>
 		.requestsTo(`/transaction/v2/${resource}/list.json`)
 		.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
 /** A record time as the service writes it: wall-clock time in Japan, as the trigger reads it (see providerToday). */
-const minutesAgo = (minutes: number) => formatCreated(new Date(Date.now() + 9 * 3_600_000 - minutes * 60_000));
-const addDaysTo = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const minutesAgo = (minutes: number) =>
+	formatCreated(new Date(Date.now() + 9 * 3_600_000 - minutes * 60_000));
+const addDaysTo = (day: string, days: number) =>
+	new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** As n8n does between polls: only what was saved survives (a restart in between changes nothing). */
 const restart = (staticData: IDataObject) => JSON.parse(JSON.stringify(staticData)) as IDataObject;
 
 describe('newBounce', () => {
 	it('records on the first run, then emits each new bounce exactly once, with statusText', async () => {
-		fake.seedBounces(300, { from: new Date(Date.now() - 200 * 86_400_000), spacingSeconds: 30_000 });
+		fake.seedBounces(300, {
+			from: new Date(Date.now() - 200 * 86_400_000),
+			spacingSeconds: 30_000,
+		});
 		fake.addBounce({ to: 'before@example.com', created: minutesAgo(30) });
 		let staticData: IDataObject = {};
 		const first = await poll({ event: 'newBounce' }, staticData);
@@ -42,7 +65,10 @@ describe('newBounce', () => {
 		expect(first.items).toBeNull();
 		expect(forms('bounces')[0].start_date).toBe(addDaysTo(providerToday(new Date()), -1));
 
-		const added = [fake.addBounce({ to: 'new1@example.com', status: '2' }), fake.addBounce({ to: 'new2@example.com', status: '42' })];
+		const added = [
+			fake.addBounce({ to: 'new1@example.com', status: '2' }),
+			fake.addBounce({ to: 'new2@example.com', status: '42' }),
+		];
 		staticData = restart(staticData);
 		const second = await poll({ event: 'newBounce' }, staticData);
 		expect(second.items?.map((item) => item.json)).toEqual([
@@ -58,7 +84,10 @@ describe('newBounce', () => {
 		await poll({ event: 'newBounce' }, staticData);
 		const added = fake.addBounce({ to: 'late@example.com' });
 		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
-		const failed = await poll({ event: 'newBounce', options: { retryAttempts: 1, maxRetryWait: 0 } }, staticData);
+		const failed = await poll(
+			{ event: 'newBounce', options: { retryAttempts: 1, maxRetryWait: 0 } },
+			staticData,
+		);
 		expect(failed.error).toBeDefined();
 		expect(serializeError(failed.error)).not.toContain(fake.credentials.apiKey);
 		fake.server.clearFaults();
@@ -104,8 +133,17 @@ describe('deliveryFailed', () => {
 
 		fake.addDelivery({ to: 'ok@example.com', status: 'queued', created: minutesAgo(2) });
 		fake.addDelivery({ to: 'ok@example.com', status: 'succeeded', created: minutesAgo(1) });
-		const failed = fake.addDelivery({ to: 'bad@example.com', status: 'failed', created: minutesAgo(1), reason: '550 unknown' });
-		const deferred = fake.addDelivery({ to: 'slow@example.com', status: 'deferred', created: minutesAgo(1) });
+		const failed = fake.addDelivery({
+			to: 'bad@example.com',
+			status: 'failed',
+			created: minutesAgo(1),
+			reason: '550 unknown',
+		});
+		const deferred = fake.addDelivery({
+			to: 'slow@example.com',
+			status: 'deferred',
+			created: minutesAgo(1),
+		});
 		staticData = restart(staticData);
 		const second = await poll({ event: 'deliveryFailed' }, staticData);
 		expect(second.items?.map((item) => item.json)).toEqual(
@@ -121,23 +159,47 @@ describe('deliveryFailed', () => {
 	it('a deferred mail that then fails is emitted twice: once per record', async () => {
 		let staticData: IDataObject = {};
 		await poll({ event: 'deliveryFailed' }, staticData);
-		fake.addDelivery({ messageId: '<x@n>', to: 'u@example.com', status: 'deferred', created: minutesAgo(3) });
+		fake.addDelivery({
+			messageId: '<x@n>',
+			to: 'u@example.com',
+			status: 'deferred',
+			created: minutesAgo(3),
+		});
 		staticData = restart(staticData);
-		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['deferred']);
-		fake.addDelivery({ messageId: '<x@n>', to: 'u@example.com', status: 'failed', created: minutesAgo(1) });
+		expect(
+			(await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status),
+		).toEqual(['deferred']);
+		fake.addDelivery({
+			messageId: '<x@n>',
+			to: 'u@example.com',
+			status: 'failed',
+			created: minutesAgo(1),
+		});
 		staticData = restart(staticData);
-		expect((await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status)).toEqual(['failed']);
+		expect(
+			(await poll({ event: 'deliveryFailed' }, staticData)).items?.map((item) => item.json.status),
+		).toEqual(['failed']);
 	});
 
 	it('an empty answer (read as no records) makes nothing seen before new again', async () => {
 		const yesterday = addDaysTo(providerToday(new Date()), -1);
-		fake.addDelivery({ to: 'yesterday@example.com', status: 'failed', created: `${yesterday} 12:00:00` });
+		fake.addDelivery({
+			to: 'yesterday@example.com',
+			status: 'failed',
+			created: `${yesterday} 12:00:00`,
+		});
 		let staticData: IDataObject = {};
 		await poll({ event: 'deliveryFailed' }, staticData);
 		fake.addDelivery({ to: 'today@example.com', status: 'failed', created: minutesAgo(1) });
 		// The first call (yesterday's failed records) answers 200 with an empty body, and is not retried.
-		fake.server.inject({ kind: 'status', status: 200, body: '' }, { pathPrefix: '/transaction/v2/deliveries/', times: 1 });
-		const short = await poll({ event: 'deliveryFailed', options: { retryAttempts: 0 } }, staticData);
+		fake.server.inject(
+			{ kind: 'status', status: 200, body: '' },
+			{ pathPrefix: '/transaction/v2/deliveries/', times: 1 },
+		);
+		const short = await poll(
+			{ event: 'deliveryFailed', options: { retryAttempts: 0 } },
+			staticData,
+		);
 		expect(fake.server.requests.some((request) => request.fault === 'status')).toBe(true);
 		expect(short.items?.map((item) => item.json.to)).toEqual(['today@example.com']);
 		staticData = restart(staticData);
@@ -162,7 +224,10 @@ describe('deliveryFailed', () => {
 
 /** The trigger's state inside the workflow's static data (n8n keeps it per node). */
 const nodeData = (staticData: IDataObject) =>
-	staticData['node:Node Under Test'] as { watch?: { key: string; seen: IDataObject; windowStart?: string }; pacing?: { lastPollAt: number } };
+	staticData['node:Node Under Test'] as {
+		watch?: { key: string; seen: IDataObject; windowStart?: string };
+		pacing?: { lastPollAt: number };
+	};
 
 const MAIL_EVENTS = ['newBounce', 'deliveryFailed'] as const;
 type MailEvent = (typeof MAIL_EVENTS)[number];
@@ -174,60 +239,75 @@ function addEventRecord(event: MailEvent, to: string): void {
 }
 
 describe('Minimum Poll Interval (as for the block events)', () => {
-	it.each(MAIL_EVENTS)('%s: by default (1 hour) a poll soon after the last one is skipped without any request, and an hour later it polls', async (event) => {
-		const staticData: IDataObject = {};
-		const defaults = { event, options: { minPollInterval: undefined } };
-		await poll(defaults, staticData);
-		addEventRecord(event, 'paced@example.com');
-		fake.server.resetLog();
-		const soon = await poll(defaults, staticData);
-		expect(soon.error).toBeUndefined();
-		expect(soon.items).toBeNull();
-		expect(fake.server.requests).toHaveLength(0);
-		// 61 minutes later (the remembered time moved back instead of the clock moving on).
-		nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
-		const later = await poll(defaults, staticData);
-		expect(later.items?.map((item) => item.json.to)).toEqual(['paced@example.com']);
-		expect(fake.server.requests.length).toBeGreaterThan(0);
-	});
+	it.each(MAIL_EVENTS)(
+		'%s: by default (1 hour) a poll soon after the last one is skipped without any request, and an hour later it polls',
+		async (event) => {
+			const staticData: IDataObject = {};
+			const defaults = { event, options: { minPollInterval: undefined } };
+			await poll(defaults, staticData);
+			addEventRecord(event, 'paced@example.com');
+			fake.server.resetLog();
+			const soon = await poll(defaults, staticData);
+			expect(soon.error).toBeUndefined();
+			expect(soon.items).toBeNull();
+			expect(fake.server.requests).toHaveLength(0);
+			// 61 minutes later (the remembered time moved back instead of the clock moving on).
+			nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
+			const later = await poll(defaults, staticData);
+			expect(later.items?.map((item) => item.json.to)).toEqual(['paced@example.com']);
+			expect(fake.server.requests.length).toBeGreaterThan(0);
+		},
+	);
 
-	it.each(MAIL_EVENTS)('%s: counts in minutes, and a changed event or filter polls at once', async (event) => {
-		const staticData: IDataObject = {};
-		await poll({ event, options: { minPollInterval: 5 } }, staticData);
-		const first = nodeData(staticData).pacing!.lastPollAt;
-		nodeData(staticData).pacing!.lastPollAt = first - 4 * 60_000;
-		fake.server.resetLog();
-		await poll({ event, options: { minPollInterval: 5 } }, staticData);
-		expect(fake.server.requests).toHaveLength(0);
-		nodeData(staticData).pacing!.lastPollAt = first - 6 * 60_000;
-		await poll({ event, options: { minPollInterval: 5 } }, staticData);
-		const paced = fake.server.requests.length;
-		expect(paced).toBeGreaterThan(0);
-		await poll({ event, filters: { email: 'other' }, options: { minPollInterval: 60 } }, staticData);
-		expect(fake.server.requests.length).toBeGreaterThan(paced);
-		const afterFilter = fake.server.requests.length;
-		await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData);
-		expect(fake.server.requests.length).toBeGreaterThan(afterFilter);
-		// And back from a block event: the pacing is one for the node, the new event starts over at once.
-		const afterBlock = fake.server.requests.length;
-		await poll({ event, options: { minPollInterval: 60 } }, staticData);
-		expect(fake.server.requests.length).toBeGreaterThan(afterBlock);
-	});
+	it.each(MAIL_EVENTS)(
+		'%s: counts in minutes, and a changed event or filter polls at once',
+		async (event) => {
+			const staticData: IDataObject = {};
+			await poll({ event, options: { minPollInterval: 5 } }, staticData);
+			const first = nodeData(staticData).pacing!.lastPollAt;
+			nodeData(staticData).pacing!.lastPollAt = first - 4 * 60_000;
+			fake.server.resetLog();
+			await poll({ event, options: { minPollInterval: 5 } }, staticData);
+			expect(fake.server.requests).toHaveLength(0);
+			nodeData(staticData).pacing!.lastPollAt = first - 6 * 60_000;
+			await poll({ event, options: { minPollInterval: 5 } }, staticData);
+			const paced = fake.server.requests.length;
+			expect(paced).toBeGreaterThan(0);
+			await poll(
+				{ event, filters: { email: 'other' }, options: { minPollInterval: 60 } },
+				staticData,
+			);
+			expect(fake.server.requests.length).toBeGreaterThan(paced);
+			const afterFilter = fake.server.requests.length;
+			await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData);
+			expect(fake.server.requests.length).toBeGreaterThan(afterFilter);
+			// And back from a block event: the pacing is one for the node, the new event starts over at once.
+			const afterBlock = fake.server.requests.length;
+			await poll({ event, options: { minPollInterval: 60 } }, staticData);
+			expect(fake.server.requests.length).toBeGreaterThan(afterBlock);
+		},
+	);
 
-	it.each(MAIL_EVENTS)('%s: a failed poll does not count: the next one tries again', async (event) => {
-		const staticData: IDataObject = {};
-		await poll({ event, options: { minPollInterval: 60 } }, staticData);
-		nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
-		const before = nodeData(staticData).pacing!.lastPollAt;
-		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
-		const failed = await poll({ event, options: { minPollInterval: 60, retryAttempts: 0 } }, staticData);
-		expect(failed.error).toBeDefined();
-		expect(nodeData(staticData).pacing!.lastPollAt).toBe(before);
-		fake.server.clearFaults();
-		fake.server.resetLog();
-		await poll({ event, options: { minPollInterval: 60 } }, staticData);
-		expect(fake.server.requests.length).toBeGreaterThan(0);
-	});
+	it.each(MAIL_EVENTS)(
+		'%s: a failed poll does not count: the next one tries again',
+		async (event) => {
+			const staticData: IDataObject = {};
+			await poll({ event, options: { minPollInterval: 60 } }, staticData);
+			nodeData(staticData).pacing!.lastPollAt -= 61 * 60_000;
+			const before = nodeData(staticData).pacing!.lastPollAt;
+			fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
+			const failed = await poll(
+				{ event, options: { minPollInterval: 60, retryAttempts: 0 } },
+				staticData,
+			);
+			expect(failed.error).toBeDefined();
+			expect(nodeData(staticData).pacing!.lastPollAt).toBe(before);
+			fake.server.clearFaults();
+			fake.server.resetLog();
+			await poll({ event, options: { minPollInterval: 60 } }, staticData);
+			expect(fake.server.requests.length).toBeGreaterThan(0);
+		},
+	);
 
 	it.each(MAIL_EVENTS)('%s: "Fetch Test Event" is never skipped', async (event) => {
 		const staticData: IDataObject = {};
@@ -239,33 +319,57 @@ describe('Minimum Poll Interval (as for the block events)', () => {
 });
 
 describe('restarts (n8n saves static data only after activation and after a poll that emits)', () => {
-	it.each(MAIL_EVENTS)('%s: a silent poll changes nothing in memory that the saved copy lacks', async (event) => {
-		addEventRecord(event, 'known@example.com');
-		const persisted = new PersistedStaticData();
-		await poll({ event }, persisted.memory);
-		persisted.afterPoll(false);
-		expect(nodeData(persisted.memory).watch?.key).toBe(JSON.stringify([event, 'testcomp', '']));
-		const silent = await poll({ event }, persisted.memory);
-		expect(silent.items).toBeNull();
-		expect(nodeData(persisted.memory).watch).toEqual(nodeData(persisted.savedCopy).watch);
-	});
+	it.each(MAIL_EVENTS)(
+		'%s: a silent poll changes nothing in memory that the saved copy lacks',
+		async (event) => {
+			addEventRecord(event, 'known@example.com');
+			const persisted = new PersistedStaticData();
+			await poll({ event }, persisted.memory);
+			persisted.afterPoll(false);
+			expect(nodeData(persisted.memory).watch?.key).toBe(JSON.stringify([event, 'testcomp', '']));
+			const silent = await poll({ event }, persisted.memory);
+			expect(silent.items).toBeNull();
+			expect(nodeData(persisted.memory).watch).toEqual(nodeData(persisted.savedCopy).watch);
+		},
+	);
 
-	it.each(MAIL_EVENTS)('%s: with a restart before any poll, every event comes out exactly once, as without one', async (event) => {
-		const add = (to: string) => () => addEventRecord(event, to);
-		const steps: Step[] = ['poll', 'poll', add('n1@example.com'), 'poll', 'poll', add('n2@example.com'), add('n3@example.com'), 'poll', 'poll', add('n4@example.com'), 'poll'];
-		const { baseline, withRestart } = await emittedAcrossRestarts(
-			steps,
-			async (staticData) => {
-				const result = await poll({ event }, staticData);
-				expect(result.error).toBeUndefined();
-				return (result.items ?? []).map((item) => String(item.json.to));
-			},
-			() => {
-				fake.reset();
-				addEventRecord(event, 'before@example.com');
-			},
-		);
-		expect(baseline).toEqual(['n1@example.com', 'n2@example.com', 'n3@example.com', 'n4@example.com']);
-		for (const run of withRestart) expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({ ...run, emitted: baseline });
-	});
+	it.each(MAIL_EVENTS)(
+		'%s: with a restart before any poll, every event comes out exactly once, as without one',
+		async (event) => {
+			const add = (to: string) => () => addEventRecord(event, to);
+			const steps: Step[] = [
+				'poll',
+				'poll',
+				add('n1@example.com'),
+				'poll',
+				'poll',
+				add('n2@example.com'),
+				add('n3@example.com'),
+				'poll',
+				'poll',
+				add('n4@example.com'),
+				'poll',
+			];
+			const { baseline, withRestart } = await emittedAcrossRestarts(
+				steps,
+				async (staticData) => {
+					const result = await poll({ event }, staticData);
+					expect(result.error).toBeUndefined();
+					return (result.items ?? []).map((item) => String(item.json.to));
+				},
+				() => {
+					fake.reset();
+					addEventRecord(event, 'before@example.com');
+				},
+			);
+			expect(baseline).toEqual([
+				'n1@example.com',
+				'n2@example.com',
+				'n3@example.com',
+				'n4@example.com',
+			]);
+			for (const run of withRestart)
+				expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({ ...run, emitted: baseline });
+		},
+	);
 });

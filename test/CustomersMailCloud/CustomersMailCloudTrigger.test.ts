@@ -5,16 +5,35 @@ import { runPoll } from '../harness/engine';
 import { PersistedStaticData, emittedAcrossRestarts, type Step } from '../harness/restart';
 import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { diffBlocks, initialWindowStart } from '../../nodes/CustomersMailCloud/helpers/blockWatch';
-import { CREDENTIAL_NAME, CREDENTIAL_TYPE, credentialStore, formsTo, serializeError, useFakePerFile } from './setup';
+import {
+	CREDENTIAL_NAME,
+	CREDENTIAL_TYPE,
+	credentialStore,
+	formsTo,
+	serializeError,
+	useFakePerFile,
+} from './setup';
 
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
 
 /** One poll. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
-function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' | 'manual' = 'trigger', credentials: IDataObject = {}) {
-	const options = { minPollInterval: 0, ...((parameters.options as IDataObject | undefined) ?? {}) };
+function poll(
+	parameters: IDataObject,
+	staticData: IDataObject,
+	mode: 'trigger' | 'manual' = 'trigger',
+	credentials: IDataObject = {},
+) {
+	const options = {
+		minPollInterval: 0,
+		...((parameters.options as IDataObject | undefined) ?? {}),
+	};
 	return runPoll({
-		node: { type: 'customersMailCloudTrigger', parameters: { ...parameters, options }, credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME } },
+		node: {
+			type: 'customersMailCloudTrigger',
+			parameters: { ...parameters, options },
+			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+		},
 		credentials: credentialStore(fake, credentials),
 		staticData,
 		mode,
@@ -23,7 +42,11 @@ function poll(parameters: IDataObject, staticData: IDataObject, mode: 'trigger' 
 
 /** The trigger's state inside the workflow's static data (n8n keeps it per node). */
 const watchOf = (staticData: IDataObject) =>
-	(staticData['node:Node Under Test'] as { watch?: { seen: IDataObject; windowStart?: string } } | undefined)?.watch;
+	(
+		staticData['node:Node Under Test'] as
+			| { watch?: { seen: IDataObject; windowStart?: string } }
+			| undefined
+	)?.watch;
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
 
@@ -54,7 +77,10 @@ describe('newBlock', () => {
 		expect(formsTo(fake, 'list')[0].start_date).toBe(initialWindowStart(new Date()));
 		expect(formsTo(fake, 'list')).toHaveLength(1);
 
-		const added = [fake.addBlock({ email: 'new1@example.com', status: '2' }), fake.addBlock({ email: 'new2@example.com', status: '1' })];
+		const added = [
+			fake.addBlock({ email: 'new1@example.com', status: '2' }),
+			fake.addBlock({ email: 'new2@example.com', status: '1' }),
+		];
 		const second = await poll({ event: 'newBlock' }, staticData);
 		expect(second.items?.map((item) => item.json)).toEqual(
 			added.map((block) => ({ event: 'newBlock', ...block, statusText: expect.any(String) })),
@@ -88,12 +114,18 @@ describe('newBlock', () => {
 	it('"Fetch Test Event" reads one page of the last days, not all of them', async () => {
 		fake.seed(450, { from: daysAgo(0.9), spacingSeconds: 60 });
 		const manual = await poll({ event: 'newBlock' }, {}, 'manual');
-		expect(formsTo(fake, 'list')).toEqual([expect.objectContaining({ p: '0', r: '100', start_date: initialWindowStart(new Date()) })]);
+		expect(formsTo(fake, 'list')).toEqual([
+			expect.objectContaining({ p: '0', r: '100', start_date: initialWindowStart(new Date()) }),
+		]);
 		expect(manual.items).toHaveLength(1);
 	});
 
 	it('a block of an address blocked again under the same id is new; a state of the version that kept days still works', () => {
-		const state = { key: 'k', windowStart: '2024-01-01', seen: { a: '2024-01-01 08:00:00', old: '2024-01-01' } };
+		const state = {
+			key: 'k',
+			windowStart: '2024-01-01',
+			seen: { a: '2024-01-01 08:00:00', old: '2024-01-01' },
+		};
 		const { fresh } = diffBlocks('newBlock', state, [
 			{ id: 'a', created: '2024-01-01 08:00:00' },
 			{ id: 'a', created: '2024-01-01 10:00:00' },
@@ -141,7 +173,9 @@ describe('blockRemoved', () => {
 			});
 		}
 		const next = await poll({ event: 'blockRemoved' }, staticData);
-		expect(next.items?.map((item) => [item.json.event, item.json.id])).toEqual(lifted.map((block) => ['blockRemoved', block.id]));
+		expect(next.items?.map((item) => [item.json.event, item.json.id])).toEqual(
+			lifted.map((block) => ['blockRemoved', block.id]),
+		);
 		expect((await poll({ event: 'blockRemoved' }, staticData)).items).toBeNull();
 	});
 
@@ -154,7 +188,9 @@ describe('blockRemoved', () => {
 	it('"Fetch Test Event" reads one page, never the whole removed list', async () => {
 		const lifted = fake.seed(1050, { removed: true });
 		const manual = await poll({ event: 'blockRemoved' }, {}, 'manual');
-		expect(formsTo(fake, 'list')).toEqual([expect.objectContaining({ removed: 'true', p: '0', r: '100' })]);
+		expect(formsTo(fake, 'list')).toEqual([
+			expect.objectContaining({ removed: 'true', p: '0', r: '100' }),
+		]);
 		expect(manual.items?.map((item) => item.json.id)).toEqual([lifted[99].id]);
 	});
 
@@ -163,14 +199,18 @@ describe('blockRemoved', () => {
 		const staticData: IDataObject = {};
 		await poll({ event: 'blockRemoved' }, staticData);
 		await cancel(block.email);
-		expect((await poll({ event: 'blockRemoved' }, staticData)).items?.map((item) => item.json.id)).toEqual([block.id]);
+		expect(
+			(await poll({ event: 'blockRemoved' }, staticData)).items?.map((item) => item.json.id),
+		).toEqual([block.id]);
 		// Blocked again later under the same id (the API does not say ids are new), then lifted again.
 		fake.removedBlocks().splice(0, fake.removedBlocks().length);
 		fake.addBlock({ ...block, created: '2099-01-01 00:00:00' });
 		expect((await poll({ event: 'blockRemoved' }, staticData)).items).toBeNull();
 		await cancel(block.email);
 		const again = await poll({ event: 'blockRemoved' }, staticData);
-		expect(again.items?.map((item) => [item.json.id, item.json.created])).toEqual([[block.id, '2099-01-01 00:00:00']]);
+		expect(again.items?.map((item) => [item.json.id, item.json.created])).toEqual([
+			[block.id, '2099-01-01 00:00:00'],
+		]);
 	});
 
 	it('resumes from a state saved by the version that kept only ids, without emitting again', async () => {
@@ -181,7 +221,9 @@ describe('blockRemoved', () => {
 		expect((await poll({ event: 'blockRemoved' }, staticData)).items).toBeNull();
 		const [block] = fake.seed(1);
 		await cancel(block.email);
-		expect((await poll({ event: 'blockRemoved' }, staticData)).items?.map((item) => item.json.id)).toEqual([block.id]);
+		expect(
+			(await poll({ event: 'blockRemoved' }, staticData)).items?.map((item) => item.json.id),
+		).toEqual([block.id]);
 	});
 });
 
@@ -201,7 +243,10 @@ describe('errors', () => {
 		const before = JSON.stringify(staticData);
 		fake.addBlock({ email: 'late@example.com' });
 		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
-		const failed = await poll({ event: 'newBlock', options: { retryAttempts: 1, maxRetryWait: 0 } }, staticData);
+		const failed = await poll(
+			{ event: 'newBlock', options: { retryAttempts: 1, maxRetryWait: 0 } },
+			staticData,
+		);
 		expect(failed.error).toBeDefined();
 		expect(JSON.stringify(staticData)).toBe(before);
 		fake.server.clearFaults();
@@ -219,13 +264,20 @@ describe('diffBlocks (pure)', () => {
 			{ id: 'b', created: '2024-01-04 09:00:00' },
 		]);
 		expect(fresh.map((block) => block.id)).toEqual(['b', 'c']);
-		expect(next).toEqual({ key: 'k', windowStart: '2024-01-04', seen: { c: '2024-01-05 09:00:00', b: '2024-01-04 09:00:00' } });
+		expect(next).toEqual({
+			key: 'k',
+			windowStart: '2024-01-04',
+			seen: { c: '2024-01-05 09:00:00', b: '2024-01-04 09:00:00' },
+		});
 	});
 });
 
 describe('filters', () => {
 	it('an Email Contains that resolves to a list is refused before any request, naming the field', async () => {
-		const { error, items } = await poll({ event: 'newBlock', filters: { email: "={{ ['a@x.jp', 'b@x.jp'] }}" } }, {});
+		const { error, items } = await poll(
+			{ event: 'newBlock', filters: { email: "={{ ['a@x.jp', 'b@x.jp'] }}" } },
+			{},
+		);
 		expect(items).toBeNull();
 		expect(error?.message).toBe('Email Contains must be one address, not a list');
 		expect(fake.server.requests).toHaveLength(0);
@@ -258,11 +310,13 @@ describe('Minimum Poll Interval', () => {
 		const staticData: IDataObject = {};
 		await poll({ event: 'newBlock', options: { minPollInterval: 5 } }, staticData);
 		const first = pacingOf(staticData)!.lastPollAt;
-		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt = first - 4 * 60_000;
+		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt =
+			first - 4 * 60_000;
 		fake.server.resetLog();
 		await poll({ event: 'newBlock', options: { minPollInterval: 5 } }, staticData);
 		expect(fake.server.requests).toHaveLength(0);
-		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt = first - 6 * 60_000;
+		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt =
+			first - 6 * 60_000;
 		await poll({ event: 'newBlock', options: { minPollInterval: 5 } }, staticData);
 		expect(fake.server.requests).toHaveLength(1);
 		await poll({ event: 'newBlock', options: { minPollInterval: 0 } }, staticData);
@@ -274,10 +328,14 @@ describe('Minimum Poll Interval', () => {
 	it('a failed poll does not count: the next one tries again', async () => {
 		const staticData: IDataObject = {};
 		await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData);
-		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt -= 61 * 60_000;
+		(staticData['node:Node Under Test'] as { pacing: { lastPollAt: number } }).pacing.lastPollAt -=
+			61 * 60_000;
 		const before = pacingOf(staticData)!.lastPollAt;
 		fake.server.inject({ kind: 'status', status: 500 }, { times: 10 });
-		const failed = await poll({ event: 'newBlock', options: { minPollInterval: 60, retryAttempts: 0 } }, staticData);
+		const failed = await poll(
+			{ event: 'newBlock', options: { minPollInterval: 60, retryAttempts: 0 } },
+			staticData,
+		);
 		expect(failed.error).toBeDefined();
 		expect(pacingOf(staticData)!.lastPollAt).toBe(before);
 		fake.server.clearFaults();
@@ -290,7 +348,11 @@ describe('Minimum Poll Interval', () => {
 		fake.seed(3, { from: daysAgo(0.5) });
 		const staticData: IDataObject = {};
 		await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData);
-		const manual = await poll({ event: 'newBlock', options: { minPollInterval: 60 } }, staticData, 'manual');
+		const manual = await poll(
+			{ event: 'newBlock', options: { minPollInterval: 60 } },
+			staticData,
+			'manual',
+		);
 		expect(manual.items).toHaveLength(1);
 	});
 });
@@ -309,7 +371,11 @@ describe('restarts (n8n saves static data only after activation and after a poll
 
 	// New blocks get the current time from the fake, so runs differ in `created`: their address is the key.
 	const emittedKey = (event: string, items: Array<{ json: IDataObject }> | null) =>
-		(items ?? []).map((item) => (event === 'newBlock' ? String(item.json.email) : `${String(item.json.email)}@${String(item.json.created)}`));
+		(items ?? []).map((item) =>
+			event === 'newBlock'
+				? String(item.json.email)
+				: `${String(item.json.email)}@${String(item.json.created)}`,
+		);
 
 	it.each(['newBlock', 'blockRemoved'] as const)(
 		'%s: with a restart before any poll, every event comes out exactly once, as without one',
@@ -372,7 +438,11 @@ describe('restarts (n8n saves static data only after activation and after a poll
 			);
 			expect(baseline).toHaveLength(4);
 			expect(new Set(baseline).size).toBe(baseline.length);
-			for (const run of withRestart) expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({ ...run, emitted: [...baseline].sort() });
+			for (const run of withRestart)
+				expect({ ...run, emitted: [...run.emitted].sort() }).toEqual({
+					...run,
+					emitted: [...baseline].sort(),
+				});
 		},
 	);
 });

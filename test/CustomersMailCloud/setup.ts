@@ -2,7 +2,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, type RunResult } from '../harness/engine';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../fakes/customers-mail-cloud';
 
 export const CREDENTIAL_NAME = 'cmc';
 export const CREDENTIAL_TYPE = 'customersMailCloudApi';
@@ -26,7 +29,9 @@ export function useFakePerFile(started: (fake: CustomersMailCloudFake) => void):
 }
 
 export function credentialStore(fake: CustomersMailCloudFake, overrides: IDataObject = {}) {
-	return { [CREDENTIAL_NAME]: { type: CREDENTIAL_TYPE, data: { ...fake.credentials, ...overrides } } };
+	return {
+		[CREDENTIAL_NAME]: { type: CREDENTIAL_TYPE, data: { ...fake.credentials, ...overrides } },
+	};
 }
 
 export interface RunCmcOptions {
@@ -56,7 +61,10 @@ export async function runCmc(
 export { serializeForLeakCheck as serializeError } from '../harness/leaks';
 
 /** Form bodies the fake received at a path. */
-export function formsTo(fake: CustomersMailCloudFake, operation: string): Array<Record<string, string>> {
+export function formsTo(
+	fake: CustomersMailCloudFake,
+	operation: string,
+): Array<Record<string, string>> {
 	return fake.server
 		.requestsTo(`/transaction/v2/blocks/${operation}.json`)
 		.map((request) => Object.fromEntries(new URLSearchParams(request.body)));

@@ -9,7 +9,11 @@ import { serializeForLeakCheck } from '../harness/leaks';
 const SECRET = 's3cr3t-value-0123456789';
 
 /** Calls the trigger like the gateway; `sharedSecret` given = a Naimar SMS Push credential is chosen. */
-async function push(query: Record<string, string>, options: IDataObject = {}, sharedSecret?: string) {
+async function push(
+	query: Record<string, string>,
+	options: IDataObject = {},
+	sharedSecret?: string,
+) {
 	const withCredential = sharedSecret !== undefined;
 	return await runWebhook({
 		node: {
@@ -17,12 +21,19 @@ async function push(query: Record<string, string>, options: IDataObject = {}, sh
 			parameters: { options },
 			credentials: withCredential ? { naimarSmsPushApi: 'push' } : undefined,
 		},
-		credentials: withCredential ? { push: { type: 'naimarSmsPushApi', data: { sharedSecret } } } : {},
+		credentials: withCredential
+			? { push: { type: 'naimarSmsPushApi', data: { sharedSecret } } }
+			: {},
 		call: { method: 'GET', query },
 	});
 }
 
-const report = { id: 'abcdefghijklab', rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' };
+const report = {
+	id: 'abcdefghijklab',
+	rcv_msg_id: '98765',
+	time: '2024-05-01 10:11:12',
+	status: '2',
+};
 
 test('answers exactly 200 "OK" and emits the report', async () => {
 	const outcome = await push(report);
@@ -30,7 +41,13 @@ test('answers exactly 200 "OK" and emits the report', async () => {
 	expect(outcome.body).toBe('OK');
 	expect(outcome.noWebhookResponse).toBe(true);
 	expect(outcome.items?.map((item) => item.json)).toEqual([
-		{ id: 'abcdefghijklab', receivedMessageId: '98765', time: '2024-05-01 10:11:12', statusCode: 2, status: 'delivered' },
+		{
+			id: 'abcdefghijklab',
+			receivedMessageId: '98765',
+			time: '2024-05-01 10:11:12',
+			statusCode: 2,
+			status: 'delivered',
+		},
 	]);
 });
 
@@ -49,7 +66,13 @@ test.each([
 
 test('a report without rcv_msg_id or time still counts', async () => {
 	const outcome = await push({ id: 'x1', status: '5' });
-	expect(outcome.items?.[0].json).toEqual({ id: 'x1', receivedMessageId: null, time: null, statusCode: 5, status: 'failed' });
+	expect(outcome.items?.[0].json).toEqual({
+		id: 'x1',
+		receivedMessageId: null,
+		time: null,
+		statusCode: 5,
+		status: 'failed',
+	});
 });
 
 test('Statuses: other reports are acknowledged with OK but start nothing', async () => {
@@ -93,22 +116,37 @@ describe('Shared Secret (Naimar SMS Push credential)', () => {
 		expect(outcome.items).toHaveLength(1);
 		await ensureReady();
 		const nodeTypes = await loadNodeTypes([]);
-		const { description } = nodeTypes.getByNameAndVersion('n8n-nodes-delivery-reports.naimarSmsTrigger', 1);
-		expect(description.credentials).toEqual([{ name: 'naimarSmsPushApi', required: false, testedBy: 'naimarSmsPushSecret' }]);
+		const { description } = nodeTypes.getByNameAndVersion(
+			'n8n-nodes-delivery-reports.naimarSmsTrigger',
+			1,
+		);
+		expect(description.credentials).toEqual([
+			{ name: 'naimarSmsPushApi', required: false, testedBy: 'naimarSmsPushSecret' },
+		]);
 		const notice = description.properties.find((property) => property.type === 'notice')!;
-		expect(notice.displayName).toMatch(/Without a Naimar SMS Push credential that URL accepts any call/);
+		expect(notice.displayName).toMatch(
+			/Without a Naimar SMS Push credential that URL accepts any call/,
+		);
 		const options = description.properties.find((property) => property.name === 'options')!;
 		expect((options.options ?? []).map((option) => option.name)).toEqual(['statuses']);
 	});
 });
 
-describe('the credential Test (checked in the node: the secret is ours, not the gateway\'s)', () => {
+describe("the credential Test (checked in the node: the secret is ours, not the gateway's)", () => {
 	async function pressTest(sharedSecret: string) {
 		await ensureReady();
 		const nodeTypes = await loadNodeTypes([]);
-		const nodeType = nodeTypes.getByNameAndVersion('n8n-nodes-delivery-reports.naimarSmsTrigger', 1);
+		const nodeType = nodeTypes.getByNameAndVersion(
+			'n8n-nodes-delivery-reports.naimarSmsTrigger',
+			1,
+		);
 		const test = nodeType.methods!.credentialTest!.naimarSmsPushSecret;
-		return await test.call({} as never, { id: 'x', name: 'push', type: 'naimarSmsPushApi', data: { sharedSecret } });
+		return await test.call({} as never, {
+			id: 'x',
+			name: 'push',
+			type: 'naimarSmsPushApi',
+			data: { sharedSecret },
+		});
 	}
 
 	test.each([
@@ -135,22 +173,29 @@ describe('a report URL that already has a query', () => {
 	// "?secret=…?id=…&…": the report's id then arrives inside the secret's value.
 	test('"?secret=…?id=…" is read as the secret plus the report', async () => {
 		const outcome = await push(
-			{ secret: `${SECRET}?id=abcdefghijklab`, rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' },
+			{
+				secret: `${SECRET}?id=abcdefghijklab`,
+				rcv_msg_id: '98765',
+				time: '2024-05-01 10:11:12',
+				status: '2',
+			},
 			{},
 			SECRET,
 		);
 		expect([outcome.status, outcome.body]).toEqual([200, 'OK']);
 		expect(outcome.items?.map((item) => item.json)).toEqual([
-			{ id: 'abcdefghijklab', receivedMessageId: '98765', time: '2024-05-01 10:11:12', statusCode: 2, status: 'delivered' },
+			{
+				id: 'abcdefghijklab',
+				receivedMessageId: '98765',
+				time: '2024-05-01 10:11:12',
+				statusCode: 2,
+				status: 'delivered',
+			},
 		]);
 	});
 
 	test('a wrong secret followed by a report is still refused', async () => {
-		const outcome = await push(
-			{ secret: 'wrong?id=abcdefghijklab', status: '2' },
-			{},
-			SECRET,
-		);
+		const outcome = await push({ secret: 'wrong?id=abcdefghijklab', status: '2' }, {}, SECRET);
 		expect(outcome.status).toBe(403);
 		expect(outcome.items).toBeUndefined();
 	});

@@ -32,7 +32,9 @@ function expectLinkToExist(url: string): void {
 }
 
 function codexUrls(node: string): string[] {
-	const codex = JSON.parse(readFileSync(join(root, 'dist', 'nodes', 'NaimarSms', `${node}.node.json`), 'utf8')) as {
+	const codex = JSON.parse(
+		readFileSync(join(root, 'dist', 'nodes', 'NaimarSms', `${node}.node.json`), 'utf8'),
+	) as {
 		resources: Record<string, Array<{ url: string }>>;
 	};
 	return Object.values(codex.resources).flatMap((links) => links.map((link) => link.url));

@@ -2,7 +2,11 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, type RunResult } from '../harness/engine';
-import { startNaimarSmsFake, type NaimarSmsFake, type NaimarSmsFakeOptions } from '../fakes/naimar-sms';
+import {
+	startNaimarSmsFake,
+	type NaimarSmsFake,
+	type NaimarSmsFakeOptions,
+} from '../fakes/naimar-sms';
 
 export const CREDENTIAL_NAME = 'naimar';
 
@@ -29,7 +33,10 @@ export async function startHarness(options: NaimarSmsFakeOptions = {}): Promise<
 				},
 				input,
 				credentials: {
-					[CREDENTIAL_NAME]: { type: 'naimarSmsApi', data: { ...fake.credentials, ...extra.credentials } },
+					[CREDENTIAL_NAME]: {
+						type: 'naimarSmsApi',
+						data: { ...fake.credentials, ...extra.credentials },
+					},
 				},
 			}),
 	};

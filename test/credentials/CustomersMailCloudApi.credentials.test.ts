@@ -7,7 +7,11 @@ import type { ICredentialType, IDataObject } from 'n8n-workflow';
 import { authenticateRequest, runCredentialTest } from '../harness/credentials';
 import { ensureReady } from '../harness/engine';
 import { cachedCredentialType } from '../harness/node-types';
-import { AUTH_ERROR_CODE, startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import {
+	AUTH_ERROR_CODE,
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../fakes/customers-mail-cloud';
 
 let fake: CustomersMailCloudFake;
 let type: ICredentialType;
@@ -28,14 +32,23 @@ async function pressTest(data: IDataObject) {
 test('fields, defaults and the password field are the published ones (saved workflows and credentials use them)', () => {
 	const fields = Object.fromEntries(type.properties.map((property) => [property.name, property]));
 	expect(type.displayName).toBe('Customers Mail Cloud API');
-	expect(Object.keys(fields)).toEqual(['apiUser', 'apiKey', 'host', 'language', 'serverComposition', 'zipPassword']);
+	expect(Object.keys(fields)).toEqual([
+		'apiUser',
+		'apiKey',
+		'host',
+		'language',
+		'serverComposition',
+		'zipPassword',
+	]);
 	expect(fields.apiKey.typeOptions?.password).toBe(true);
 	expect(fields.zipPassword.typeOptions?.password).toBe(true);
 	expect(fields.zipPassword.required).toBeFalsy();
 	expect(fields.zipPassword.default).toBe('');
 	expect(fields.host.default).toBe('https://api.smtps.jp');
 	expect(fields.language.default).toBe('en');
-	expect((fields.language.options as Array<{ value: string }>).map((option) => option.value)).toEqual(['en', 'ja']);
+	expect(
+		(fields.language.options as Array<{ value: string }>).map((option) => option.value),
+	).toEqual(['en', 'ja']);
 });
 
 test('authenticate puts api_user and api_key into the form body and the language into Accept-Language', async () => {
@@ -68,7 +81,9 @@ test('Test fails for a wrong key with 401 and the provider error body', async ()
 });
 
 test('Test fails for a wrong key answered with HTTP 200 and an errors body (decided by the body)', async () => {
-	const refusal = JSON.stringify({ errors: [{ code: AUTH_ERROR_CODE, field: 'api_key', message: 'Authentication failed.' }] });
+	const refusal = JSON.stringify({
+		errors: [{ code: AUTH_ERROR_CODE, field: 'api_key', message: 'Authentication failed.' }],
+	});
 	fake.server.inject({ kind: 'status', status: 200, body: refusal });
 	const { status, verdict } = await pressTest({ ...fake.credentials, apiKey: 'wrong' });
 	expect(status).toBe(200);
@@ -78,10 +93,21 @@ test('Test fails for a wrong key answered with HTTP 200 and an errors body (deci
 });
 
 test('Test fails for an unknown default server composition answered with HTTP 200, naming the field', async () => {
-	const unknown = JSON.stringify({ errors: [{ code: '10-002', field: 'server_composition', message: 'Specified server composition, nope, was not found.' }] });
+	const unknown = JSON.stringify({
+		errors: [
+			{
+				code: '10-002',
+				field: 'server_composition',
+				message: 'Specified server composition, nope, was not found.',
+			},
+		],
+	});
 	fake.server.inject({ kind: 'status', status: 200, body: unknown });
 	const { verdict } = await pressTest({ ...fake.credentials, serverComposition: 'nope' });
-	expect(verdict).toEqual({ status: 'Error', message: expect.stringContaining('Default Server Composition') });
+	expect(verdict).toEqual({
+		status: 'Error',
+		message: expect.stringContaining('Default Server Composition'),
+	});
 });
 
 test('Test fails for an HTML page answered with HTTP 200 (a wrong Host behind a proxy)', async () => {
@@ -91,7 +117,10 @@ test('Test fails for an HTML page answered with HTTP 200 (a wrong Host behind a 
 });
 
 test('Test fails for an unknown default server composition with 10-002', async () => {
-	const { status, body, verdict } = await pressTest({ ...fake.credentials, serverComposition: 'nope' });
+	const { status, body, verdict } = await pressTest({
+		...fake.credentials,
+		serverComposition: 'nope',
+	});
 	expect(status).toBe(400);
 	expect(verdict.status).toBe('Error');
 	expect(JSON.parse(body).errors[0].code).toBe('10-002');

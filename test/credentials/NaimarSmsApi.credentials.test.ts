@@ -4,7 +4,11 @@
  */
 import type { ICredentialType, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
-import { authenticateRequest, credentialTestRequest, runCredentialTest } from '../harness/credentials';
+import {
+	authenticateRequest,
+	credentialTestRequest,
+	runCredentialTest,
+} from '../harness/credentials';
 import { ensureReady } from '../harness/engine';
 import { cachedCredentialType } from '../harness/node-types';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../fakes/naimar-sms';
@@ -19,7 +23,10 @@ beforeAll(async () => {
 });
 afterAll(async () => await fake.close());
 
-async function authenticate(data: IDataObject, options: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function authenticate(
+	data: IDataObject,
+	options: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
 	return await authenticateRequest('naimarSmsApi', data as never, options);
 }
 
@@ -52,17 +59,22 @@ test('authenticate puts username and password into the JSON body, before the ids
 
 test('authenticate refuses a password over 16 characters, naming the field, never the value', async () => {
 	const secret = 'seventeen-chars!!';
-	const error = await authenticate({ username: 'user', password: secret }, { url: 'x', body: {} }).catch((e: Error) => e);
+	const error = await authenticate(
+		{ username: 'user', password: secret },
+		{ url: 'x', body: {} },
+	).catch((e: Error) => e);
 	expect(error).toBeInstanceOf(Error);
 	expect((error as Error).message).toContain('"Password"');
 	expect((error as Error).message).toContain('at most 16');
-	expect(JSON.stringify(error) + (error as Error).message + (error as Error).stack).not.toContain(secret);
+	expect(JSON.stringify(error) + (error as Error).message + (error as Error).stack).not.toContain(
+		secret,
+	);
 });
 
 test('authenticate refuses a username over 16 characters', async () => {
-	await expect(authenticate({ username: 'u'.repeat(17), password: 'p' }, { url: 'x', body: {} })).rejects.toThrow(
-		'"Username" in the Naimar SMS credential is 17 characters long',
-	);
+	await expect(
+		authenticate({ username: 'u'.repeat(17), password: 'p' }, { url: 'x', body: {} }),
+	).rejects.toThrow('"Username" in the Naimar SMS credential is 17 characters long');
 });
 
 test('the Test button: a right login answers 200, with no real message id needed', async () => {
@@ -74,19 +86,27 @@ test('the Test button: a right login answers 200, with no real message id needed
 test('the Test button: a wrong login answers 401 unknown username/password', async () => {
 	const result = await pressTest({ ...fake.credentials, password: 'not-the-one' });
 	expect(result.status).toBe(401);
-	expect(JSON.parse(result.body)).toEqual({ response: { status: 401, description: 'unknown username/password' } });
+	expect(JSON.parse(result.body)).toEqual({
+		response: { status: 401, description: 'unknown username/password' },
+	});
 });
 
 test('the Test URL tolerates a trailing slash in the Base URL', () => {
-	expect(resolveTestUrl({ ...fake.credentials, baseUrl: `${fake.baseUrl}/` })).toBe(`${fake.baseUrl}/rest/delivery/json/`);
-	expect(resolveTestUrl({ username: 'u', password: 'p' })).toBe('http://text421.naimar.sk/api/v6/rest/delivery/json/');
+	expect(resolveTestUrl({ ...fake.credentials, baseUrl: `${fake.baseUrl}/` })).toBe(
+		`${fake.baseUrl}/rest/delivery/json/`,
+	);
+	expect(resolveTestUrl({ username: 'u', password: 'p' })).toBe(
+		'http://text421.naimar.sk/api/v6/rest/delivery/json/',
+	);
 });
 
 test('the Test URL is the one the node uses: an emptied Base URL falls back to the default, spaces are trimmed', async () => {
 	expect(resolveTestUrl({ username: 'u', password: 'p', baseUrl: '' })).toBe(
 		'http://text421.naimar.sk/api/v6/rest/delivery/json/',
 	);
-	expect(resolveTestUrl({ ...fake.credentials, baseUrl: ` ${fake.baseUrl}/ ` })).toBe(`${fake.baseUrl}/rest/delivery/json/`);
+	expect(resolveTestUrl({ ...fake.credentials, baseUrl: ` ${fake.baseUrl}/ ` })).toBe(
+		`${fake.baseUrl}/rest/delivery/json/`,
+	);
 	const result = await pressTest({ ...fake.credentials, baseUrl: ` ${fake.baseUrl} ` });
 	expect(result.status).toBe(200);
 });

@@ -7,19 +7,52 @@
  * from the credential's default expression.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, shippedExample, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	MANUAL_START,
+	N8nSession,
+	PACKAGE_PREFIX,
+	packageNode,
+	randomId,
+	shippedExample,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 
 let fake: AraraFake;
 let session: N8nSession;
 
-const good: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (fake)', type: 'araraMessageOAuth2Api', data: {} };
-const wrong: CredentialFixture = { id: randomId('cr'), name: 'Arara Message (wrong secret)', type: 'araraMessageOAuth2Api', data: {} };
+const good: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Arara Message (fake)',
+	type: 'araraMessageOAuth2Api',
+	data: {},
+};
+const wrong: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Arara Message (wrong secret)',
+	type: 'araraMessageOAuth2Api',
+	data: {},
+};
 const REQUEST_ID = `e2e${Date.now()}`;
 const MAY_START = Date.UTC(2024, 3, 30, 15, 0);
 const MAY_END = Date.UTC(2024, 4, 31, 15, 0);
 
-function araraNode(name: string, parameters: Record<string, unknown>, position: [number, number], credential = good, extra = {}) {
-	return packageNode({ type: 'araraMessage', name, credential, parameters: { resource: 'delivery', ...parameters }, position, extra });
+function araraNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	position: [number, number],
+	credential = good,
+	extra = {},
+) {
+	return packageNode({
+		type: 'araraMessage',
+		name,
+		credential,
+		parameters: { resource: 'delivery', ...parameters },
+		position,
+		extra,
+	});
 }
 
 function operationsWorkflow(): WorkflowJson {
@@ -41,24 +74,49 @@ function operationsWorkflow(): WorkflowJson {
 			[200, -200],
 		),
 		araraNode('Get', { operation: 'get', deliveryId: '={{ $json.delivery_id }}' }, [400, -200]),
-		araraNode('Cancel', { operation: 'cancel', deliveryId: '={{ $json.delivery_id }}' }, [600, -200]),
-		araraNode('Get By Request ID', { operation: 'getByRequestId', requestId: REQUEST_ID }, [800, -200]),
+		araraNode(
+			'Cancel',
+			{ operation: 'cancel', deliveryId: '={{ $json.delivery_id }}' },
+			[600, -200],
+		),
+		araraNode(
+			'Get By Request ID',
+			{ operation: 'getByRequestId', requestId: REQUEST_ID },
+			[800, -200],
+		),
 		araraNode(
 			'Get Many',
-			{ operation: 'getAll', timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-06-01T00:00:00+09:00', returnAll: true },
+			{
+				operation: 'getAll',
+				timeMin: '2024-05-01T00:00:00+09:00',
+				timeMax: '2024-06-01T00:00:00+09:00',
+				returnAll: true,
+			},
 			[200, 0],
 		),
-		araraNode('Get Missing', { operation: 'get', deliveryId: 'nope1' }, [200, 200], good, { onError: 'continueRegularOutput' }),
-		araraNode('Wrong Secret', { operation: 'get', deliveryId: '1000001' }, [200, 400], wrong, { onError: 'continueRegularOutput' }),
+		araraNode('Get Missing', { operation: 'get', deliveryId: 'nope1' }, [200, 200], good, {
+			onError: 'continueRegularOutput',
+		}),
+		araraNode('Wrong Secret', { operation: 'get', deliveryId: '1000001' }, [200, 400], wrong, {
+			onError: 'continueRegularOutput',
+		}),
 	];
-	const chain = (from: string, to: string) => ({ [from]: { main: [[{ node: to, type: 'main', index: 0 }]] } });
+	const chain = (from: string, to: string) => ({
+		[from]: { main: [[{ node: to, type: 'main', index: 0 }]] },
+	});
 	return {
 		id: randomId('wf'),
 		name: 'Arara Message e2e operations',
 		nodes,
 		connections: {
 			Start: {
-				main: [['Send', 'Get Many', 'Get Missing', 'Wrong Secret'].map((node) => ({ node, type: 'main', index: 0 }))],
+				main: [
+					['Send', 'Get Many', 'Get Missing', 'Wrong Secret'].map((node) => ({
+						node,
+						type: 'main',
+						index: 0,
+					})),
+				],
 			},
 			...chain('Send', 'Get'),
 			...chain('Get', 'Cancel'),
@@ -81,9 +139,18 @@ const triggerWorkflow: WorkflowJson = {
 			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, lookBackHours: 24 },
 			credentials: { araraMessageOAuth2Api: { id: good.id, name: good.name } },
 		},
-		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+		{
+			id: 'noop',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
 	],
-	connections: { 'Arara Message Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+	connections: {
+		'Arara Message Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] },
+	},
 	settings: { executionOrder: 'v1' },
 };
 
@@ -91,7 +158,11 @@ beforeAll(async () => {
 	fake = await startAraraMessageFake();
 	fake.seed(9_000, MAY_START, MAY_END, 21);
 	fake.seed(30, Date.now() - 20 * 3_600_000, Date.now() - 3_600_000, 22);
-	good.data = { host: fake.url, clientId: fake.credentials.clientId, clientSecret: fake.credentials.clientSecret };
+	good.data = {
+		host: fake.url,
+		clientId: fake.credentials.clientId,
+		clientSecret: fake.credentials.clientSecret,
+	};
 	wrong.data = { ...good.data, clientSecret: 'not-the-secret-key' };
 	session = await N8nSession.create();
 });
@@ -114,9 +185,13 @@ test('every operation and the example run in the real n8n with one token per cre
 	const [sent] = result.json('Send');
 	expect(sent).toMatchObject({ result: 'success', recipients: 1, request_id: REQUEST_ID });
 	const deliveryId = String(sent.delivery_id);
-	expect(result.json('Get')).toEqual([expect.objectContaining({ delivery_id: deliveryId, status: 'reserved' })]);
+	expect(result.json('Get')).toEqual([
+		expect.objectContaining({ delivery_id: deliveryId, status: 'reserved' }),
+	]);
 	expect(result.json('Cancel')).toEqual([{ delivery_id: deliveryId, cancelled: true }]);
-	expect(result.json('Get By Request ID')).toEqual([expect.objectContaining({ delivery_id: deliveryId, status: 'deleted' })]);
+	expect(result.json('Get By Request ID')).toEqual([
+		expect.objectContaining({ delivery_id: deliveryId, status: 'deleted' }),
+	]);
 
 	const many = result.json('Get Many');
 	expect(many).toHaveLength(9_000);
@@ -124,7 +199,9 @@ test('every operation and the example run in the real n8n with one token per cre
 		new Set(fake.store.inPeriod(MAY_START, MAY_END).map((delivery) => delivery.delivery_id)),
 	);
 
-	expect(result.json('Get Missing')).toEqual([expect.objectContaining({ error: 'No delivery with id "nope1"', httpCode: '404' })]);
+	expect(result.json('Get Missing')).toEqual([
+		expect.objectContaining({ error: 'No delivery with id "nope1"', httpCode: '404' }),
+	]);
 	const [refused] = result.json('Wrong Secret');
 	expect(refused.error).toBe('Arara Message refused the token request');
 
@@ -135,12 +212,21 @@ test('every operation and the example run in the real n8n with one token per cre
 	// n8n fetched one token for "good" (used by 6 nodes and the trigger) and one for the example's
 	// sandbox credential; the wrong secret was refused once. No API request went out without a token.
 	const tokens = fake.tokenRequests();
-	const refusedTokens = tokens.filter((request) => !String(request.headers.authorization).endsWith(
-		Buffer.from(`${fake.credentials.clientId}:${fake.credentials.clientSecret}`).toString('base64'),
-	));
+	const refusedTokens = tokens.filter(
+		(request) =>
+			!String(request.headers.authorization).endsWith(
+				Buffer.from(`${fake.credentials.clientId}:${fake.credentials.clientSecret}`).toString(
+					'base64',
+				),
+			),
+	);
 	expect(refusedTokens).toHaveLength(1);
 	expect(tokens).toHaveLength(3);
-	expect(fake.apiRequests().every((request) => /^Bearer \S+$/.test(String(request.headers.authorization)))).toBe(true);
+	expect(
+		fake
+			.apiRequests()
+			.every((request) => /^Bearer \S+$/.test(String(request.headers.authorization))),
+	).toBe(true);
 
 	const everything = result.stdout + result.stderr + JSON.stringify(result.run);
 	expect(everything).not.toContain('not-the-secret-key');
@@ -152,22 +238,30 @@ describe('the polling trigger on a running n8n', () => {
 	afterAll(async () => await server?.stop());
 
 	test('records statuses without emitting, then starts the workflow with the delivery whose status changed', async () => {
-		const periodQueries = () => fake.apiRequests().filter((request) => request.query.has('timemin')).length;
+		const periodQueries = () =>
+			fake.apiRequests().filter((request) => request.query.has('timemin')).length;
 		const before = periodQueries();
 		server = await session.startServer({ activate: [triggerWorkflow.id!] });
 		// Wait for the first poll (activation or the next minute): it only records the statuses.
 		const deadline = Date.now() + 90_000;
-		while (periodQueries() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+		while (periodQueries() === before && Date.now() < deadline)
+			await new Promise((resolve) => setTimeout(resolve, 250));
 		expect(periodQueries()).toBeGreaterThan(before);
 		expect(await server.executions(triggerWorkflow.id!)).toHaveLength(0);
 
-		const recent = fake.store.all().filter((delivery) => delivery.reservedAt > Date.now() - 20 * 3_600_000);
+		const recent = fake.store
+			.all()
+			.filter((delivery) => delivery.reservedAt > Date.now() - 20 * 3_600_000);
 		const target = recent.find((delivery) => delivery.status !== 'failed')!;
 		const previous = target.status;
 		fake.setStatus(target.delivery_id, 'failed');
 		const execution = await server.waitForExecution(triggerWorkflow.id!, { timeoutMs: 130_000 });
 		expect(execution.json('Received')).toEqual([
-			expect.objectContaining({ delivery_id: target.delivery_id, status: 'failed', previous_status: previous }),
+			expect.objectContaining({
+				delivery_id: target.delivery_id,
+				status: 'failed',
+				previous_status: previous,
+			}),
 		]);
 	}, 240_000);
 });

@@ -7,8 +7,21 @@
  *  2. `n8n start` with the trigger workflow active: activation records, the next poll (on the
  *     minute) emits the block added meanwhile.
  */
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, shippedExample, type CredentialFixture, type WorkflowJson } from './n8n';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+	type FakeBlock,
+} from '../fakes/customers-mail-cloud';
+import {
+	N8nSession,
+	PACKAGE_PREFIX,
+	fanOutWorkflow,
+	packageNode,
+	randomId,
+	shippedExample,
+	type CredentialFixture,
+	type WorkflowJson,
+} from './n8n';
 
 const ZIP_PASSWORD = 'e2e-zip-pass';
 
@@ -16,10 +29,26 @@ let fake: CustomersMailCloudFake;
 let session: N8nSession;
 let blocks: FakeBlock[];
 
-const good: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
-const wrong: CredentialFixture = { id: randomId('cr'), name: 'CMC (wrong key)', type: 'customersMailCloudApi', data: {} };
+const good: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'CMC (fake)',
+	type: 'customersMailCloudApi',
+	data: {},
+};
+const wrong: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'CMC (wrong key)',
+	type: 'customersMailCloudApi',
+	data: {},
+};
 
-function cmcNode(name: string, parameters: Record<string, unknown>, y: number, credential = good, extra = {}) {
+function cmcNode(
+	name: string,
+	parameters: Record<string, unknown>,
+	y: number,
+	credential = good,
+	extra = {},
+) {
 	return packageNode({
 		type: 'customersMailCloud',
 		name,
@@ -34,13 +63,25 @@ function operationsWorkflow(): WorkflowJson {
 	// v1 order runs branches top to bottom: reads first, then the unblocks.
 	const branches = [
 		cmcNode('Get Many', { operation: 'getAll', returnAll: false, limit: 150 }, -400),
-		cmcNode('Get All', { operation: 'getAll', returnAll: true, filters: { email: 'example.jp' } }, -300),
+		cmcNode(
+			'Get All',
+			{ operation: 'getAll', returnAll: true, filters: { email: 'example.jp' } },
+			-300,
+		),
 		cmcNode('Download ZIP', { operation: 'download', output: 'binary' }, -200),
 		cmcNode('Download Items', { operation: 'download', output: 'items' }, -100),
-		cmcNode('Unblock Permanently', { operation: 'delete', email: blocks[0].email.toUpperCase() }, 0),
+		cmcNode(
+			'Unblock Permanently',
+			{ operation: 'delete', email: blocks[0].email.toUpperCase() },
+			0,
+		),
 		cmcNode('Unblock Once', { operation: 'cancel', email: blocks[1].email }, 100),
-		cmcNode('Not Found', { operation: 'cancel', email: 'nobody@example.com' }, 200, good, { onError: 'continueRegularOutput' }),
-		cmcNode('Wrong Key', { operation: 'getAll', returnAll: false, limit: 5 }, 300, wrong, { onError: 'continueRegularOutput' }),
+		cmcNode('Not Found', { operation: 'cancel', email: 'nobody@example.com' }, 200, good, {
+			onError: 'continueRegularOutput',
+		}),
+		cmcNode('Wrong Key', { operation: 'getAll', returnAll: false, limit: 5 }, 300, wrong, {
+			onError: 'continueRegularOutput',
+		}),
 	];
 	return fanOutWorkflow('Customers Mail Cloud e2e operations', branches);
 }
@@ -55,21 +96,41 @@ const triggerWorkflow: WorkflowJson = {
 			type: `${PACKAGE_PREFIX}customersMailCloudTrigger`,
 			typeVersion: 1,
 			position: [0, 0],
-			parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
+			parameters: {
+				event: 'newBlock',
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				options: { minPollInterval: 0 },
+			},
 			credentials: { customersMailCloudApi: { id: good.id, name: good.name } },
 		},
-		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+		{
+			id: 'noop',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
 	],
-	connections: { 'Customers Mail Cloud Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
+	connections: {
+		'Customers Mail Cloud Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] },
+	},
 };
 
 beforeAll(async () => {
 	fake = await startCustomersMailCloudFake();
 	blocks = fake.seed(230, { from: new Date(Date.now() - 20 * 86_400_000), spacingSeconds: 3600 });
-	fake.setDownload({ encryption: { kind: 'aes', password: ZIP_PASSWORD, strength: 3, version: 2 } }, 'testcomp');
+	fake.setDownload(
+		{ encryption: { kind: 'aes', password: ZIP_PASSWORD, strength: 3, version: 2 } },
+		'testcomp',
+	);
 	// The example gets its own composition, so its unblocks do not change what the operations see.
 	fake.addComposition('examplecomp');
-	fake.seed(230, { composition: 'examplecomp', from: new Date(Date.now() - 20 * 86_400_000), spacingSeconds: 3600 });
+	fake.seed(230, {
+		composition: 'examplecomp',
+		from: new Date(Date.now() - 20 * 86_400_000),
+		spacingSeconds: 3600,
+	});
 	good.data = { ...fake.credentials, zipPassword: ZIP_PASSWORD };
 	wrong.data = { ...fake.credentials, apiKey: 'wrong-e2e-key-555' };
 	session = await N8nSession.create();
@@ -82,12 +143,17 @@ afterAll(async () => {
 
 test('every operation and the shipped example run in the real n8n (one CLI call)', async () => {
 	const operations = operationsWorkflow();
-	const { example, sandbox } = shippedExample('customers-mail-cloud', { host: fake.url, serverComposition: 'examplecomp' });
+	const { example, sandbox } = shippedExample('customers-mail-cloud', {
+		host: fake.url,
+		serverComposition: 'examplecomp',
+	});
 	await session.import({
 		credentials: [good, wrong, sandbox],
 		workflows: [operations, triggerWorkflow, example],
 	});
-	const expectedJp = blocks.filter((block) => block.email.includes('example.jp')).map((block) => block.id);
+	const expectedJp = blocks
+		.filter((block) => block.email.includes('example.jp'))
+		.map((block) => block.id);
 	const [result, exampleResult] = await session.executeMany([operations.id!, example.id!]);
 
 	expect(result.status).toBe('success');
@@ -97,19 +163,34 @@ test('every operation and the shipped example run in the real n8n (one CLI call)
 	const [zip] = result.items('Download ZIP');
 	expect(zip.binary?.data.fileName).toMatch(/^blocks-\d{8}_\d{6}\.zip$/);
 	expect(zip.binary?.data.mimeType).toBe('application/zip');
-	expect(result.json('Download Items').map((item) => item.id)).toEqual(blocks.map((block) => block.id));
-	expect(result.json('Unblock Permanently')).toEqual([{ email: blocks[0].email.toUpperCase(), result: 'success' }]);
+	expect(result.json('Download Items').map((item) => item.id)).toEqual(
+		blocks.map((block) => block.id),
+	);
+	expect(result.json('Unblock Permanently')).toEqual([
+		{ email: blocks[0].email.toUpperCase(), result: 'success' },
+	]);
 	expect(result.json('Unblock Once')).toEqual([{ email: blocks[1].email, result: 'success' }]);
 	expect(result.json('Not Found')).toEqual([
-		expect.objectContaining({ error: 'It does not exist the data specified in the email.', code: '12-001', field: 'email' }),
+		expect.objectContaining({
+			error: 'It does not exist the data specified in the email.',
+			code: '12-001',
+			field: 'email',
+		}),
 	]);
-	expect(result.json('Wrong Key')).toEqual([expect.objectContaining({ httpCode: '401', field: 'api_key' })]);
-	expect(fake.removedBlocks().map((block) => block.id)).toEqual(expect.arrayContaining([blocks[0].id, blocks[1].id]));
-
+	expect(result.json('Wrong Key')).toEqual([
+		expect.objectContaining({ httpCode: '401', field: 'api_key' }),
+	]);
+	expect(fake.removedBlocks().map((block) => block.id)).toEqual(
+		expect.arrayContaining([blocks[0].id, blocks[1].id]),
+	);
 
 	expect(exampleResult.status).toBe('success');
 	expect(exampleResult.json('Get Blocked Addresses')).toHaveLength(5);
-	expect(exampleResult.json('Unblock Once').every((item) => item.result === 'success' || item.result === 'notFound')).toBe(true);
+	expect(
+		exampleResult
+			.json('Unblock Once')
+			.every((item) => item.result === 'success' || item.result === 'notFound'),
+	).toBe(true);
 	expect(exampleResult.json('Download All as Items').length).toBeGreaterThan(200);
 
 	const everything = result.stdout + result.stderr + JSON.stringify(result.run);
@@ -127,7 +208,12 @@ test('the trigger, active in a running n8n, records on activation and then emits
 		const execution = await server.waitForExecution(triggerWorkflow.id!, { timeoutMs: 75_000 });
 		expect(execution.status).toBe('success');
 		expect(execution.json('Received')).toEqual([
-			expect.objectContaining({ event: 'newBlock', id: added.id, email: 'e2e-new@example.com', statusText: 'unknown user' }),
+			expect.objectContaining({
+				event: 'newBlock',
+				id: added.id,
+				email: 'e2e-new@example.com',
+				statusText: 'unknown user',
+			}),
 		]);
 		expect(JSON.stringify(execution.run)).not.toContain(fake.credentials.apiKey);
 
@@ -137,13 +223,24 @@ test('the trigger, active in a running n8n, records on activation and then emits
 		const press = async (data: Record<string, unknown>) =>
 			await server.testCredential({ type: 'customersMailCloudApi', data });
 		expect(await press({ ...fake.credentials })).toMatchObject({ status: 'OK' });
-		expect((await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' })).status).toBe('Error');
+		expect((await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' })).status).toBe(
+			'Error',
+		);
 		fake.server.inject(
-			{ kind: 'status', status: 200, body: JSON.stringify({ errors: [{ code: '01-001', field: 'api_key', message: 'Authentication failed.' }] }) },
+			{
+				kind: 'status',
+				status: 200,
+				body: JSON.stringify({
+					errors: [{ code: '01-001', field: 'api_key', message: 'Authentication failed.' }],
+				}),
+			},
 			{ pathPrefix: '/transaction/v2/blocks/list.json' },
 		);
 		const refusedWith200 = await press({ ...fake.credentials, apiKey: 'wrong-e2e-key-555' });
-		expect(refusedWith200).toMatchObject({ status: 'Error', message: expect.stringContaining('did not accept the credential') });
+		expect(refusedWith200).toMatchObject({
+			status: 'Error',
+			message: expect.stringContaining('did not accept the credential'),
+		});
 		expect(JSON.stringify(refusedWith200)).not.toContain('wrong-e2e-key-555');
 	} finally {
 		await server.stop();

@@ -13,7 +13,13 @@
 import path from 'node:path';
 
 import { Editor } from './editor';
-import { runnableNodes, shippedExample, shippedExamples, startExampleSandbox, type ExampleSandbox } from './examples';
+import {
+	runnableNodes,
+	shippedExample,
+	shippedExamples,
+	startExampleSandbox,
+	type ExampleSandbox,
+} from './examples';
 import { E2E_OWNER, N8nSession, REPO_ROOT, type N8nServer } from './n8n';
 
 // ---------------------------------------------------------------------------------------------
@@ -61,13 +67,25 @@ const EDITOR_TABLE: NodeExpectation[] = [
 		],
 		resources: {
 			Block: {
-				Download: ['Server Composition', 'Filters', 'Output', 'Put Output File in Field', 'Options'],
+				Download: [
+					'Server Composition',
+					'Filters',
+					'Output',
+					'Put Output File in Field',
+					'Options',
+				],
 				'Get Many': ['Server Composition', 'Return All', 'Limit', 'Filters', 'Options'],
 				'Unblock Once': ['Server Composition', 'Email', 'Options'],
 				'Unblock Permanently': ['Server Composition', 'Email', 'Options'],
 			},
 			Bounce: {
-				Download: ['Server Composition', 'Filters', 'Output', 'Put Output File in Field', 'Options'],
+				Download: [
+					'Server Composition',
+					'Filters',
+					'Output',
+					'Put Output File in Field',
+					'Options',
+				],
 				'Get Many': ['Server Composition', 'Return All', 'Limit', 'Filters', 'Options'],
 			},
 			Delivery: {
@@ -76,11 +94,21 @@ const EDITOR_TABLE: NodeExpectation[] = [
 		},
 		credential: {
 			type: 'customersMailCloudApi',
-			fields: { apiUser: 'API User', apiKey: 'API Key', host: 'Host', language: 'Language', serverComposition: 'Default Server Composition', zipPassword: 'ZIP Password' },
+			fields: {
+				apiUser: 'API User',
+				apiKey: 'API Key',
+				host: 'Host',
+				language: 'Language',
+				serverComposition: 'Default Server Composition',
+				zipPassword: 'ZIP Password',
+			},
 			testable: true,
 			wrong: { apiKey: 'wrong-key-typed-in-the-editor' },
 		},
-		trigger: { entries: ['On new block', 'On block removed', 'On new bounce', 'On delivery failed'], fields: ['Poll Times', 'Event', 'Server Composition', 'Filters', 'Options'] },
+		trigger: {
+			entries: ['On new block', 'On block removed', 'On new bounce', 'On delivery failed'],
+			fields: ['Poll Times', 'Event', 'Server Composition', 'Filters', 'Options'],
+		},
 	},
 	{
 		search: 'Naimar SMS',
@@ -98,25 +126,52 @@ const EDITOR_TABLE: NodeExpectation[] = [
 	{
 		search: 'Arara Message',
 		node: 'Arara Message',
-		actions: ['Cancel a delivery', 'Get a delivery', 'Get deliveries by request ID', 'Get many deliveries', 'Send a delivery', 'Look up addresses in the error filter'],
+		actions: [
+			'Cancel a delivery',
+			'Get a delivery',
+			'Get deliveries by request ID',
+			'Get many deliveries',
+			'Send a delivery',
+			'Look up addresses in the error filter',
+		],
 		resources: {
 			Delivery: {
 				Cancel: ['Delivery ID', 'Options'],
 				Get: ['Delivery ID', 'Options'],
 				'Get by Request ID': ['Request ID', 'Options'],
 				'Get Many': ['Time Min', 'Time Max', 'Return All', 'Limit', 'Status', 'Options'],
-				Send: ['Deliveries', 'To', 'Substitutions', 'Subject', 'Text', 'HTML', 'From Address', 'From Name', 'Send Time', 'Additional Fields', 'Options'],
+				Send: [
+					'Deliveries',
+					'To',
+					'Substitutions',
+					'Subject',
+					'Text',
+					'HTML',
+					'From Address',
+					'From Name',
+					'Send Time',
+					'Additional Fields',
+					'Options',
+				],
 			},
 			'Error Filter': { 'Look Up': ['Address', 'Options'] },
 		},
 		credential: {
 			type: 'araraMessageOAuth2Api',
 			// The editor lays an extending credential out in n8n's oAuth2Api order with its labels.
-			fields: { accessTokenUrl: 'Access Token URL', clientId: 'Client ID', clientSecret: 'Client Secret', host: 'Host' },
+			fields: {
+				accessTokenUrl: 'Access Token URL',
+				clientId: 'Client ID',
+				clientSecret: 'Client Secret',
+				host: 'Host',
+			},
 			testable: false,
 			wrong: { clientSecret: 'wrong-secret-typed-in-the-editor' },
 		},
-		trigger: { entries: ['On new Arara Message event'], fields: ['Poll Times', 'Look Back (Hours)', 'Only On Statuses', 'Options'] },
+		trigger: {
+			entries: ['On new Arara Message event'],
+			fields: ['Poll Times', 'Look Back (Hours)', 'Only On Statuses', 'Options'],
+		},
 	},
 ];
 
@@ -143,7 +198,10 @@ beforeAll(async () => {
 	sandbox = await startExampleSandbox();
 	sandbox.arara.seed(EXTRA_DELIVERIES, Date.now() - 23 * 3_600_000, Date.now() - 120_000, 77);
 	session = await N8nSession.create();
-	await session.import({ credentials: sandbox.credentials, workflows: examples.map((example) => example.workflow) });
+	await session.import({
+		credentials: sandbox.credentials,
+		workflows: examples.map((example) => example.workflow),
+	});
 	server = await session.startServer();
 	editor = await Editor.launch(server.baseUrl, OUTPUT_DIR);
 	await editor.login(E2E_OWNER);
@@ -155,7 +213,9 @@ afterAll(async () => {
 	await session?.dispose();
 	await sandbox?.close();
 	if (editor?.screenshots.length) {
-		process.stdout.write(`\n[editor e2e] ${editor.screenshots.length} screenshots in ${OUTPUT_DIR}:\n${editor.screenshots.map((file) => `  ${file}`).join('\n')}\n`);
+		process.stdout.write(
+			`\n[editor e2e] ${editor.screenshots.length} screenshots in ${OUTPUT_DIR}:\n${editor.screenshots.map((file) => `  ${file}`).join('\n')}\n`,
+		);
 	}
 });
 
@@ -168,11 +228,15 @@ function sandboxCredentialId(type: string): string {
 function sandboxValues(type: string): Record<string, string> {
 	const credential = sandbox.credentials.find((candidate) => candidate.type === type);
 	if (!credential) throw new Error(`no sandbox credential of type ${type}`);
-	return Object.fromEntries(Object.entries(credential.data).map(([key, value]) => [key, String(value)]));
+	return Object.fromEntries(
+		Object.entries(credential.data).map(([key, value]) => [key, String(value)]),
+	);
 }
 
 async function addedNodeName(): Promise<string> {
-	const names = await editor.canvasNodes().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
+	const names = await editor
+		.canvasNodes()
+		.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
 	const added = names.filter((name) => !MANUAL_TRIGGER.test(name));
 	expect(added).toHaveLength(1);
 	return added[0];
@@ -186,15 +250,24 @@ describe.each(EDITOR_TABLE)('$node in the editor', (expected) => {
 		await editor.screenshot(`${expected.node} panel`);
 		await editor.pickEntry(expected.actions[0]);
 
-		const resources = (await editor.parameterOptions('resource')).filter((title) => !EDITOR_ADDED_OPTIONS.includes(title));
+		const resources = (await editor.parameterOptions('resource')).filter(
+			(title) => !EDITOR_ADDED_OPTIONS.includes(title),
+		);
 		expect(resources).toEqual(Object.keys(expected.resources));
 		for (const [resource, operations] of Object.entries(expected.resources)) {
 			await editor.selectOption('resource', resource);
-			const listed = (await editor.parameterOptions('operation')).filter((title) => !EDITOR_ADDED_OPTIONS.includes(title));
-			expect({ resource, operations: listed }).toEqual({ resource, operations: Object.keys(operations) });
+			const listed = (await editor.parameterOptions('operation')).filter(
+				(title) => !EDITOR_ADDED_OPTIONS.includes(title),
+			);
+			expect({ resource, operations: listed }).toEqual({
+				resource,
+				operations: Object.keys(operations),
+			});
 			for (const [operation, fields] of Object.entries(operations)) {
 				await editor.selectOption('operation', operation);
-				const shown = (await editor.visibleParameters()).filter((label) => !NOT_OPERATION_FIELDS.includes(label));
+				const shown = (await editor.visibleParameters()).filter(
+					(label) => !NOT_OPERATION_FIELDS.includes(label),
+				);
 				expect({ operation, fields: shown }).toEqual({ operation, fields });
 				await editor.screenshot(`${expected.node} ${resource} ${operation}`);
 			}
@@ -213,28 +286,37 @@ describe.each(EDITOR_TABLE)('$node in the editor', (expected) => {
 		await editor.pickEntry(expected.actions[0]);
 		await editor.selectNodeCredential(sandboxCredentialId(credential.type));
 		const modal = await editor.editNodeCredential();
-		const fields = (await editor.credentialFields(modal)).filter((field) => !EDITOR_ADDED_CREDENTIAL_FIELDS.includes(field.name));
-		expect(Object.fromEntries(fields.map((field) => [field.name, field.label]))).toEqual(credential.fields);
+		const fields = (await editor.credentialFields(modal)).filter(
+			(field) => !EDITOR_ADDED_CREDENTIAL_FIELDS.includes(field.name),
+		);
+		expect(Object.fromEntries(fields.map((field) => [field.name, field.label]))).toEqual(
+			credential.fields,
+		);
 
 		const sandboxData = sandboxValues(credential.type);
 		if (credential.testable) {
 			// n8n tests a saved credential when its dialog opens; "Retry" is the dialog's Test button.
 			expect(await editor.credentialTestResult(modal)).toMatchObject({ ok: true });
-			expect(await editor.retestCredential(modal)).toMatchObject({ ok: true, text: expect.stringMatching(/tested successfully/i) });
+			expect(await editor.retestCredential(modal)).toMatchObject({
+				ok: true,
+				text: expect.stringMatching(/tested successfully/i),
+			});
 			await editor.screenshot(`${expected.node} credential test passed`);
 			await editor.closeCredential(modal);
 
 			const created = await editor.createNodeCredential();
 			for (const name of Object.keys(credential.fields)) {
 				const value = credential.wrong[name] ?? sandboxData[name];
-				if (value !== undefined && name !== 'language') await editor.fillCredentialField(created, name, value);
+				if (value !== undefined && name !== 'language')
+					await editor.fillCredentialField(created, name, value);
 			}
 			await editor.saveCredential(created);
 			const failed = await editor.credentialTestResult(created);
 			expect(failed.ok).toBe(false);
 			expect(failed.text).toMatch(/Couldn.t connect with these settings/);
 			expect(failed.text).toMatch(/Authorization failed/);
-			for (const secret of Object.values(credential.wrong)) expect(failed.text).not.toContain(secret);
+			for (const secret of Object.values(credential.wrong))
+				expect(failed.text).not.toContain(secret);
 			await editor.screenshot(`${expected.node} credential test failed`);
 			await editor.closeCredential(created);
 		} else {
@@ -254,11 +336,15 @@ describe.each(EDITOR_TABLE)('$node in the editor', (expected) => {
 		await editor.searchNode(expected.search, expected.node);
 		expect(await editor.categoryEntries('Triggers')).toEqual(expected.trigger.entries);
 		await editor.pickEntry(expected.trigger.entries[0]);
-		const shown = (await editor.visibleParameters()).filter((label) => !NOT_OPERATION_FIELDS.includes(label));
+		const shown = (await editor.visibleParameters()).filter(
+			(label) => !NOT_OPERATION_FIELDS.includes(label),
+		);
 		expect(shown).toEqual(expected.trigger.fields);
 		await editor.screenshot(`${expected.node} trigger`);
 		await editor.closeNdv();
-		const [name] = await editor.canvasNodes().evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
+		const [name] = await editor
+			.canvasNodes()
+			.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
 		const icon = await editor.iconRendered(name);
 		expect(icon.naturalWidth).toBeGreaterThan(0);
 		await editor.screenshot(`${expected.node} trigger on the canvas`);
@@ -269,13 +355,23 @@ describe.each(EDITOR_TABLE)('$node in the editor', (expected) => {
  * Arara's Test in the editor is the OAuth2 flow itself: "Execute step" on the sandbox credential
  * gets a token and an answer; a credential with a wrong secret shows the refused token request.
  */
-async function araraTokenFlowInTheEditor(wrong: Record<string, string>, sandboxData: Record<string, string>): Promise<void> {
+async function araraTokenFlowInTheEditor(
+	wrong: Record<string, string>,
+	sandboxData: Record<string, string>,
+): Promise<void> {
 	await editor.selectOption('operation', 'Get by Request ID');
-	const requestId = editor.ndv().getByTestId('parameter-input-requestId').locator('input, textarea').first();
+	const requestId = editor
+		.ndv()
+		.getByTestId('parameter-input-requestId')
+		.locator('input, textarea')
+		.first();
 	await requestId.fill('norequestwiththisid');
 	const output = editor.ndv().getByTestId('output-panel');
 	await editor.ndv().getByTestId('node-execute-button').click();
-	await output.getByText(/No output data returned|item/i).first().waitFor();
+	await output
+		.getByText(/No output data returned|item/i)
+		.first()
+		.waitFor();
 	await expect(output.innerText()).resolves.not.toMatch(/refused|error/i);
 	await editor.screenshot('Arara Message execute step with the sandbox credential');
 
@@ -287,7 +383,10 @@ async function araraTokenFlowInTheEditor(wrong: Record<string, string>, sandboxD
 	await editor.saveCredential(created);
 	await editor.closeCredential(created);
 	await editor.ndv().getByTestId('node-execute-button').click();
-	await output.getByText(/refused the token request/i).first().waitFor();
+	await output
+		.getByText(/refused the token request/i)
+		.first()
+		.waitFor();
 	await expect(output.innerText()).resolves.not.toContain(wrong.clientSecret);
 	await editor.screenshot('Arara Message execute step with a wrong secret');
 }
@@ -298,45 +397,89 @@ async function araraTokenFlowInTheEditor(wrong: Record<string, string>, sandboxD
 type Counts = Record<string, number>;
 
 /** What the canvas must show after "Execute workflow", per example file; `check` for what depends on the data. */
-function expectedCanvas(file: string): { exact: Counts; check?: (counts: Counts) => void; webhookQuery?: string } {
+function expectedCanvas(file: string): {
+	exact: Counts;
+	check?: (counts: Counts) => void;
+	webhookQuery?: string;
+} {
 	switch (file) {
 		case 'customers-mail-cloud-new-blocks-csv.json':
 			return {
-				exact: { 'New Blocks (nightly) → Download Blocks Since Then': 1, 'Blocked Addresses CSV': 1 },
-				check: (counts) => expect(counts['Download Blocks Since Then → Blocked Addresses CSV']).toBeGreaterThan(0),
+				exact: {
+					'New Blocks (nightly) → Download Blocks Since Then': 1,
+					'Blocked Addresses CSV': 1,
+				},
+				check: (counts) =>
+					expect(counts['Download Blocks Since Then → Blocked Addresses CSV']).toBeGreaterThan(0),
 			};
 		case 'customers-mail-cloud-bounce-alert.json': {
 			// The trigger's test event is the sandbox's newest bounce: its error status picks the branch.
-			const newest = [...sandbox.cmc.bounces('testcomp')].sort((a, b) => a.created.localeCompare(b.created)).pop()!;
-			const alert = ['1', '2', '9'].includes(newest.status) ? 'Alert: Fix Customer Address' : 'Alert: Mail Bounced';
-			return { exact: { 'New Bounce → Address Wrong?': 1, [`Address Wrong? → ${alert}`]: 1, [alert]: 1 } };
+			const newest = [...sandbox.cmc.bounces('testcomp')]
+				.sort((a, b) => a.created.localeCompare(b.created))
+				.pop()!;
+			const alert = ['1', '2', '9'].includes(newest.status)
+				? 'Alert: Fix Customer Address'
+				: 'Alert: Mail Bounced';
+			return {
+				exact: { 'New Bounce → Address Wrong?': 1, [`Address Wrong? → ${alert}`]: 1, [alert]: 1 },
+			};
 		}
 		case 'customers-mail-cloud-lift-blocks-once.json':
 			// Holds today and after the error-output routing: 3 addresses in, 3 items out in all.
 			return {
 				// n8n 2.8 draws no item counts on the edges of a node with an error output: the routing
 				// itself (2 lifted, 1 on the error output) is checked by examples.e2e.test.ts.
-				exact: { 'Addresses To Lift → One Item per Address': 1, 'One Item per Address → Unblock Once': 3 },
+				exact: {
+					'Addresses To Lift → One Item per Address': 1,
+					'One Item per Address → Unblock Once': 3,
+				},
 			};
 		case 'naimar-sms-wait-final-alert.json':
-			return { exact: { 'Wait For Final Status → Delivered?': 3, 'Delivered? → Delivered': 2, 'Delivered? → Alert: Not Delivered': 1, Delivered: 2, 'Alert: Not Delivered': 1 } };
+			return {
+				exact: {
+					'Wait For Final Status → Delivered?': 3,
+					'Delivered? → Delivered': 2,
+					'Delivered? → Alert: Not Delivered': 1,
+					Delivered: 2,
+					'Alert: Not Delivered': 1,
+				},
+			};
 		case 'naimar-sms-push-rejected-alert.json':
 			return {
-				exact: { 'Push Report → Rejected?': 1, 'Rejected? → Alert: Rejected': 1, 'Alert: Rejected': 1 },
+				exact: {
+					'Push Report → Rejected?': 1,
+					'Rejected? → Alert: Rejected': 1,
+					'Alert: Rejected': 1,
+				},
 				webhookQuery: 'id=abcdefghijklab&rcv_msg_id=98765&time=2024-05-01%2010:11:12&status=8',
 			};
 		case 'arara-message-daily-summary.json':
 			// the other Arara examples reserve deliveries too (they count when they ran first)
 			return {
 				exact: { 'Every Morning → Deliveries Of The Last 24 Hours': 1, Total: 1 },
-				check: (counts) => expect(counts['Deliveries Of The Last 24 Hours → Count By Status']).toBeGreaterThanOrEqual(200 + EXTRA_DELIVERIES),
+				check: (counts) =>
+					expect(
+						counts['Deliveries Of The Last 24 Hours → Count By Status'],
+					).toBeGreaterThanOrEqual(200 + EXTRA_DELIVERIES),
 			};
 		case 'arara-message-cancel-by-request-id.json':
-			return { exact: { 'Reserve A Demo Delivery → Cancellation Request': 1, 'Find By Request ID → Cancel': 1, Cancel: 1 } };
+			return {
+				exact: {
+					'Reserve A Demo Delivery → Cancellation Request': 1,
+					'Find By Request ID → Cancel': 1,
+					Cancel: 1,
+				},
+			};
 		case 'arara-message.json':
-			return { exact: { 'Send → Get Status': 1, 'Get Status → Cancel': 1, Cancel: 1 }, check: (counts) => expect(counts['Deliveries Of The Last Day']).toBeGreaterThanOrEqual(200) };
+			return {
+				exact: { 'Send → Get Status': 1, 'Get Status → Cancel': 1, Cancel: 1 },
+				check: (counts) => expect(counts['Deliveries Of The Last Day']).toBeGreaterThanOrEqual(200),
+			};
 		case 'customers-mail-cloud.json':
-			return { exact: { 'Get Blocked Addresses → Unblock Once': 5, 'Unblock Once': 5 }, check: (counts) => expect(counts['Download All as Items']).toBeGreaterThan(200) };
+			return {
+				exact: { 'Get Blocked Addresses → Unblock Once': 5, 'Unblock Once': 5 },
+				check: (counts) => expect(counts['Download All as Items']).toBeGreaterThan(200),
+			};
 		case 'naimar-sms.json':
 			return { exact: { 'Sent SMS → Naimar SMS': 1, 'Naimar SMS': 3 } };
 		default:
@@ -355,8 +498,13 @@ describe('every shipped example runs from the editor', () => {
 		if (expected.webhookQuery) {
 			const trigger = workflow.nodes.find((node) => node.type.endsWith('naimarSmsTrigger'));
 			// the editor says it is listening once the test webhook is registered
-			await editor.page.getByText(/Waiting for (trigger )?event|Listening/i).first().waitFor();
-			const response = await fetch(`${server.baseUrl}/webhook-test/${String(trigger?.webhookId)}/naimar-sms?${expected.webhookQuery}`);
+			await editor.page
+				.getByText(/Waiting for (trigger )?event|Listening/i)
+				.first()
+				.waitFor();
+			const response = await fetch(
+				`${server.baseUrl}/webhook-test/${String(trigger?.webhookId)}/naimar-sms?${expected.webhookQuery}`,
+			);
 			expect(response.status).toBe(200);
 		}
 		const counts = await editor.waitForItemCounts(expected.exact);

@@ -79,7 +79,10 @@ export class Editor {
 	/** Saves a numbered screenshot of the whole window; returns its path. */
 	async screenshot(name: string): Promise<string> {
 		this.step += 1;
-		const file = path.join(this.outputDir, `${String(this.step).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+		const file = path.join(
+			this.outputDir,
+			`${String(this.step).padStart(2, '0')}-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`,
+		);
 		await this.page.screenshot({ path: file });
 		this.screenshots.push(file);
 		return file;
@@ -111,7 +114,9 @@ export class Editor {
 	}
 
 	canvasNode(name: string): Locator {
-		return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${name.replace(/"/g, '\\"')}"]`);
+		return this.page.locator(
+			`[data-test-id="canvas-node"][data-node-name="${name.replace(/"/g, '\\"')}"]`,
+		);
 	}
 
 	/** Whether the node's icon on the canvas loaded: an <img> with a natural width, or an inline SVG. */
@@ -119,8 +124,15 @@ export class Editor {
 		const image = this.canvasNode(nodeName).locator('img').first();
 		await image.waitFor();
 		// the element exists before the file has loaded: wait for the load itself
-		await this.page.waitForFunction((element) => (element as HTMLImageElement).complete, await image.elementHandle(), { timeout: UI_TIMEOUT });
-		return await image.evaluate((element) => ({ src: (element as HTMLImageElement).src, naturalWidth: (element as HTMLImageElement).naturalWidth }));
+		await this.page.waitForFunction(
+			(element) => (element as HTMLImageElement).complete,
+			await image.elementHandle(),
+			{ timeout: UI_TIMEOUT },
+		);
+		return await image.evaluate((element) => ({
+			src: (element as HTMLImageElement).src,
+			naturalWidth: (element as HTMLImageElement).naturalWidth,
+		}));
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -136,20 +148,28 @@ export class Editor {
 		if (await addFirst.isVisible()) await addFirst.click();
 		else await this.page.getByTestId('node-creator-plus-button').click();
 		await this.page.getByTestId('node-creator-search-bar').fill(search);
-		await this.creator().getByTestId('item-iterator-item').filter({ has: this.page.getByText(nodeName, { exact: true }) }).first().click();
+		await this.creator()
+			.getByTestId('item-iterator-item')
+			.filter({ has: this.page.getByText(nodeName, { exact: true }) })
+			.first()
+			.click();
 		await this.creator().getByTestId('node-creator-category-item').first().waitFor();
 	}
 
 	/** Names of the entries of a category of the opened node ("Triggers" or "Actions"), expanding it. */
 	async categoryEntries(category: 'Triggers' | 'Actions'): Promise<string[]> {
-		const header = this.creator().getByTestId('node-creator-category-item').filter({ hasText: new RegExp(`^${category} \\(\\d+\\)`) });
-		if (await header.count() === 0) return [];
+		const header = this.creator()
+			.getByTestId('node-creator-category-item')
+			.filter({ hasText: new RegExp(`^${category} \\(\\d+\\)`) });
+		if ((await header.count()) === 0) return [];
 		const container = header.locator('..');
 		if ((await container.getAttribute('data-category-collapsed')) === 'true') await header.click();
 		const expected = Number(/\((\d+)\)/.exec(await header.innerText())?.[1] ?? 0);
 		const items = container.getByTestId('node-creator-item-name');
 		await this.page.waitForFunction(
-			([element, count]) => (element as Element).querySelectorAll('[data-test-id="node-creator-item-name"]').length >= (count as number),
+			([element, count]) =>
+				(element as Element).querySelectorAll('[data-test-id="node-creator-item-name"]').length >=
+				(count as number),
 			[await container.elementHandle(), expected] as const,
 			{ timeout: UI_TIMEOUT },
 		);
@@ -158,9 +178,13 @@ export class Editor {
 
 	/** Adds the node through one of its entries (an action or a trigger event); the NDV opens. */
 	async pickEntry(entry: string): Promise<void> {
-		const item = this.creator().getByTestId('item-iterator-item').filter({ has: this.page.getByText(entry, { exact: true }) }).first();
+		const item = this.creator()
+			.getByTestId('item-iterator-item')
+			.filter({ has: this.page.getByText(entry, { exact: true }) })
+			.first();
 		// a collapsed category lists nothing: open both
-		if ((await item.count()) === 0) for (const category of ['Triggers', 'Actions'] as const) await this.categoryEntries(category);
+		if ((await item.count()) === 0)
+			for (const category of ['Triggers', 'Actions'] as const) await this.categoryEntries(category);
 		await item.click();
 		await this.ndv().getByTestId('node-parameters').waitFor();
 	}
@@ -192,8 +216,16 @@ export class Editor {
 				if ((label as HTMLElement).offsetParent === null) continue; // hidden (e.g. the Settings tab)
 				// a label inside a (fixed) collection belongs to that collection's entries
 				let nested = false;
-				for (let parent = label.parentElement; parent && parent !== root; parent = parent.parentElement) {
-					if (/multi-parameter|collection/i.test(parent.className) && parent.querySelector('[data-test-id="input-label"]') !== label) nested = true;
+				for (
+					let parent = label.parentElement;
+					parent && parent !== root;
+					parent = parent.parentElement
+				) {
+					if (
+						/multi-parameter|collection/i.test(parent.className) &&
+						parent.querySelector('[data-test-id="input-label"]') !== label
+					)
+						nested = true;
 				}
 				if (nested) continue;
 				const title = label.querySelector('[class*="_title_"]') ?? label.querySelector('label');
@@ -210,9 +242,17 @@ export class Editor {
 		await input.click();
 		const list = this.page.getByRole('listbox').filter({ visible: true }).last();
 		await list.getByRole('option').first().waitFor();
-		const titles = await list.getByRole('option').evaluateAll((options) =>
-			options.map((option) => ((option.querySelector('.option-headline, [class*="headline"]') ?? option) as HTMLElement).innerText.split('\n')[0].trim()),
-		);
+		const titles = await list
+			.getByRole('option')
+			.evaluateAll((options) =>
+				options.map((option) =>
+					(
+						(option.querySelector('.option-headline, [class*="headline"]') ?? option) as HTMLElement
+					).innerText
+						.split('\n')[0]
+						.trim(),
+				),
+			);
 		await this.page.keyboard.press('Escape');
 		await list.waitFor({ state: 'hidden' });
 		return titles;
@@ -223,9 +263,15 @@ export class Editor {
 		const input = this.ndv().getByTestId(`parameter-input-${name}`);
 		await input.click();
 		const list = this.page.getByRole('listbox').filter({ visible: true }).last();
-		await list.getByRole('option').filter({ has: this.page.getByText(title, { exact: true }) }).first().click();
+		await list
+			.getByRole('option')
+			.filter({ has: this.page.getByText(title, { exact: true }) })
+			.first()
+			.click();
 		await this.page.waitForFunction(
-			([element, expected]) => ((element as HTMLElement).querySelector('input') as HTMLInputElement | null)?.value === expected,
+			([element, expected]) =>
+				((element as HTMLElement).querySelector('input') as HTMLInputElement | null)?.value ===
+				expected,
 			[await input.elementHandle(), title] as const,
 			{ timeout: UI_TIMEOUT },
 		);
@@ -259,7 +305,9 @@ export class Editor {
 	async credentialFields(modal: Locator): Promise<Array<{ name: string; label: string }>> {
 		return await modal.getByTestId('credential-connection-parameter').evaluateAll((elements) =>
 			elements.map((element) => {
-				const input = element.querySelector('[data-test-id^="parameter-input-"]:not([data-test-id="parameter-input-field"])');
+				const input = element.querySelector(
+					'[data-test-id^="parameter-input-"]:not([data-test-id="parameter-input-field"])',
+				);
 				const title = element.querySelector('[class*="_title_"]') ?? element.querySelector('label');
 				return {
 					name: (input?.getAttribute('data-test-id') ?? '').replace(/^parameter-input-/, ''),
@@ -282,19 +330,32 @@ export class Editor {
 
 	/** The connection test's banner once it has settled: success, or the failure with its details. */
 	async credentialTestResult(modal: Locator): Promise<{ ok: boolean; text: string }> {
-		const success = modal.getByTestId('credentials-config-container-test-success').filter({ visible: true });
-		const failure = modal.getByText(/Couldn.t connect with these settings/).filter({ visible: true });
+		const success = modal
+			.getByTestId('credentials-config-container-test-success')
+			.filter({ visible: true });
+		const failure = modal
+			.getByText(/Couldn.t connect with these settings/)
+			.filter({ visible: true });
 		await success.or(failure).first().waitFor();
-		if ((await success.count()) > 0) return { ok: true, text: (await success.first().innerText()).trim() };
+		if ((await success.count()) > 0)
+			return { ok: true, text: (await success.first().innerText()).trim() };
 		const details = modal.getByText('More details', { exact: true });
 		if (await details.isVisible()) await details.click();
-		return { ok: false, text: (await modal.getByTestId('credential-edit-dialog').innerText()).trim() };
+		return {
+			ok: false,
+			text: (await modal.getByTestId('credential-edit-dialog').innerText()).trim(),
+		};
 	}
 
 	/** Presses the banner's button that runs the connection test again, and waits for its answer. */
 	async retestCredential(modal: Locator): Promise<{ ok: boolean; text: string }> {
-		const answered = this.page.waitForResponse((response) => response.url().includes('/rest/credentials/test'));
-		await modal.getByRole('button', { name: /^(Retry|Test)$/ }).first().click();
+		const answered = this.page.waitForResponse((response) =>
+			response.url().includes('/rest/credentials/test'),
+		);
+		await modal
+			.getByRole('button', { name: /^(Retry|Test)$/ })
+			.first()
+			.click();
 		await answered;
 		return await this.credentialTestResult(modal);
 	}
@@ -331,9 +392,14 @@ export class Editor {
 			};
 			for (const label of Array.from(document.querySelectorAll('[data-test-id="edge-label"]'))) {
 				const count = parse(label.textContent);
-				if (count !== undefined) counts[`${label.getAttribute('data-source-node-name')} → ${label.getAttribute('data-target-node-name')}`] = count;
+				if (count !== undefined)
+					counts[
+						`${label.getAttribute('data-source-node-name')} → ${label.getAttribute('data-target-node-name')}`
+					] = count;
 			}
-			for (const handle of Array.from(document.querySelectorAll('[data-test-id="canvas-node-output-handle"]'))) {
+			for (const handle of Array.from(
+				document.querySelectorAll('[data-test-id="canvas-node-output-handle"]'),
+			)) {
 				const count = parse(handle.textContent);
 				if (count !== undefined) counts[handle.getAttribute('data-node-name') ?? '?'] = count;
 			}
@@ -342,18 +408,31 @@ export class Editor {
 	}
 
 	/** Waits until the canvas shows every count named in `expected` (or the timeout), then returns all counts. */
-	async waitForItemCounts(expected: Record<string, number>, timeoutMs = 120_000): Promise<Record<string, number>> {
+	async waitForItemCounts(
+		expected: Record<string, number>,
+		timeoutMs = 120_000,
+	): Promise<Record<string, number>> {
 		await this.page
 			.waitForFunction(
 				(keys) => {
 					const seen = new Set<string>();
-					for (const label of Array.from(document.querySelectorAll('[data-test-id="edge-label"]'))) {
-						if (/\d\s+items?/.test(label.textContent ?? '')) seen.add(`${label.getAttribute('data-source-node-name')} → ${label.getAttribute('data-target-node-name')}`);
+					for (const label of Array.from(
+						document.querySelectorAll('[data-test-id="edge-label"]'),
+					)) {
+						if (/\d\s+items?/.test(label.textContent ?? ''))
+							seen.add(
+								`${label.getAttribute('data-source-node-name')} → ${label.getAttribute('data-target-node-name')}`,
+							);
 					}
-					for (const handle of Array.from(document.querySelectorAll('[data-test-id="canvas-node-output-handle"]'))) {
-						if (/\d\s+items?/.test(handle.textContent ?? '')) seen.add(handle.getAttribute('data-node-name') ?? '?');
+					for (const handle of Array.from(
+						document.querySelectorAll('[data-test-id="canvas-node-output-handle"]'),
+					)) {
+						if (/\d\s+items?/.test(handle.textContent ?? ''))
+							seen.add(handle.getAttribute('data-node-name') ?? '?');
 					}
-					const running = document.querySelector('[data-test-id="canvas-node"] [class*="running"], [data-test-id="canvas-node"][class*="running"]');
+					const running = document.querySelector(
+						'[data-test-id="canvas-node"] [class*="running"], [data-test-id="canvas-node"][class*="running"]',
+					);
 					return !running && (keys as string[]).every((key) => seen.has(key));
 				},
 				Object.keys(expected),

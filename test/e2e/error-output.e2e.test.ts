@@ -5,14 +5,30 @@
  * success branch; with Retry On Fail the rerun that n8n starts (the first item failed) does not
  * lift the block again but reports it as already done.
  */
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { N8nSession, MANUAL_START, packageNode, randomId, type CredentialFixture, type WorkflowJson } from './n8n';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+	type FakeBlock,
+} from '../fakes/customers-mail-cloud';
+import {
+	N8nSession,
+	MANUAL_START,
+	packageNode,
+	randomId,
+	type CredentialFixture,
+	type WorkflowJson,
+} from './n8n';
 
 let fake: CustomersMailCloudFake;
 let session: N8nSession;
 let blocks: FakeBlock[];
 
-const credential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
+const credential: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'CMC (fake)',
+	type: 'customersMailCloudApi',
+	data: {},
+};
 
 function workflow(): WorkflowJson {
 	const emails = ['nobody@example.com', blocks[0].email];
@@ -43,17 +59,39 @@ function workflow(): WorkflowJson {
 				credential,
 				parameters: { resource: 'block', operation: 'cancel', email: '={{ $json.emails }}' },
 				position: [600, 0],
-				extra: { onError: 'continueErrorOutput', retryOnFail: true, maxTries: 2, waitBetweenTries: 10 },
+				extra: {
+					onError: 'continueErrorOutput',
+					retryOnFail: true,
+					maxTries: 2,
+					waitBetweenTries: 10,
+				},
 			}),
-			{ id: 'ok', name: 'Unblocked', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [800, -100], parameters: {} },
-			{ id: 'failed', name: 'Failed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [800, 100], parameters: {} },
+			{
+				id: 'ok',
+				name: 'Unblocked',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [800, -100],
+				parameters: {},
+			},
+			{
+				id: 'failed',
+				name: 'Failed',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [800, 100],
+				parameters: {},
+			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Emails', type: 'main', index: 0 }]] },
 			Emails: { main: [[{ node: 'Split', type: 'main', index: 0 }]] },
 			Split: { main: [[{ node: 'Unblock Once', type: 'main', index: 0 }]] },
 			'Unblock Once': {
-				main: [[{ node: 'Unblocked', type: 'main', index: 0 }], [{ node: 'Failed', type: 'main', index: 0 }]],
+				main: [
+					[{ node: 'Unblocked', type: 'main', index: 0 }],
+					[{ node: 'Failed', type: 'main', index: 0 }],
+				],
 			},
 		},
 	};
@@ -77,7 +115,9 @@ test('a failed item reaches the error output with its details, a good one the su
 	const [result] = await session.executeMany([flow.id!]);
 
 	expect(result.status).toBe('success');
-	expect(result.json('Unblock Once', 0)).toEqual([{ email: blocks[0].email, result: 'success', alreadyDone: true }]);
+	expect(result.json('Unblock Once', 0)).toEqual([
+		{ email: blocks[0].email, result: 'success', alreadyDone: true },
+	]);
 	expect(result.json('Unblock Once', 1)).toEqual([
 		{
 			emails: 'nobody@example.com',

@@ -10,7 +10,10 @@ import path from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../fakes/customers-mail-cloud';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../fakes/naimar-sms';
 import { REPO_ROOT, readJson, type CredentialFixture, type WorkflowJson } from './n8n';
 
@@ -29,16 +32,23 @@ export function shippedExamples(): ShippedExample[] {
 		.flatMap((file) => {
 			const json = readJson<WorkflowJson | WorkflowJson[]>(`examples/${file}`);
 			return (Array.isArray(json) ? json : [json]).map((workflow) => {
-				if (!workflow.id) throw new Error(`examples/${file}: give the workflow an "id" so that re-imports update it`);
+				if (!workflow.id)
+					throw new Error(
+						`examples/${file}: give the workflow an "id" so that re-imports update it`,
+					);
 				return { file, workflow: workflow as WorkflowJson & { id: string } };
 			});
 		});
 }
 
 /** The example whose file name is `file` (exactly one workflow expected). */
-export function shippedExample(examples: ShippedExample[], file: string): WorkflowJson & { id: string } {
+export function shippedExample(
+	examples: ShippedExample[],
+	file: string,
+): WorkflowJson & { id: string } {
 	const found = examples.filter((example) => example.file === file);
-	if (found.length !== 1) throw new Error(`expected one workflow in examples/${file}, found ${found.length}`);
+	if (found.length !== 1)
+		throw new Error(`expected one workflow in examples/${file}, found ${found.length}`);
 	return found[0].workflow;
 }
 
@@ -65,7 +75,10 @@ export async function startExampleSandbox(): Promise<ExampleSandbox> {
 		.filter((name) => name.endsWith('.json'))
 		.sort()
 		.flatMap((name) => readJson<CredentialFixture[]>(`examples/credentials/${name}`))
-		.map((credential) => ({ ...credential, data: { ...credential.data, ...(fakeData[credential.type] ?? {}) } }));
+		.map((credential) => ({
+			...credential,
+			data: { ...credential.data, ...(fakeData[credential.type] ?? {}) },
+		}));
 	return {
 		cmc,
 		naimar,
@@ -79,5 +92,7 @@ export async function startExampleSandbox(): Promise<ExampleSandbox> {
 
 /** Names of the nodes of a workflow that do something (sticky notes are not run). */
 export function runnableNodes(workflow: WorkflowJson): string[] {
-	return workflow.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote').map((node) => node.name);
+	return workflow.nodes
+		.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
+		.map((node) => node.name);
 }

@@ -12,8 +12,22 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBounce, type FakeDelivery } from '../fakes/customers-mail-cloud';
-import { MANUAL_START, N8nSession, PACKAGE_PREFIX, packageNode, randomId, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+	type FakeBounce,
+	type FakeDelivery,
+} from '../fakes/customers-mail-cloud';
+import {
+	MANUAL_START,
+	N8nSession,
+	PACKAGE_PREFIX,
+	packageNode,
+	randomId,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 import { triggerWorkflow } from './polling-triggers';
 
 const ZIP_PASSWORD = 'e2e-bounce-zip';
@@ -27,8 +41,18 @@ let session: N8nSession;
 let deliveries: FakeDelivery[];
 let bounces: FakeBounce[];
 
-const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
-const araraCredential: CredentialFixture = { id: randomId('cr'), name: 'Arara (fake)', type: 'araraMessageOAuth2Api', data: {} };
+const cmcCredential: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'CMC (fake)',
+	type: 'customersMailCloudApi',
+	data: {},
+};
+const araraCredential: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Arara (fake)',
+	type: 'araraMessageOAuth2Api',
+	data: {},
+};
 const eventCredential: CredentialFixture = {
 	id: randomId('cr'),
 	name: 'CMC events',
@@ -38,16 +62,52 @@ const eventCredential: CredentialFixture = {
 
 function reportsWorkflow(): WorkflowJson {
 	const cmcNode = (name: string, parameters: IDataObject, y: number, extra = {}) =>
-		packageNode({ type: 'customersMailCloud', name, credential: cmcCredential, parameters, position: [300, y], extra });
+		packageNode({
+			type: 'customersMailCloud',
+			name,
+			credential: cmcCredential,
+			parameters,
+			position: [300, y],
+			extra,
+		});
 	const nodes = [
 		MANUAL_START,
-		cmcNode('Mails', { resource: 'delivery', operation: 'getAll', date: `${DAY}T00:00:00`, returnAll: true, options: { oneItemPerMail: true } }, -300),
-		cmcNode('Failed Records', { resource: 'delivery', operation: 'getAll', date: DAY, returnAll: true, filters: { status: 'failed' } }, -200),
-		cmcNode('Bounces', { resource: 'bounce', operation: 'getAll', returnAll: true, filters: { status: '2' } }, -100),
+		cmcNode(
+			'Mails',
+			{
+				resource: 'delivery',
+				operation: 'getAll',
+				date: `${DAY}T00:00:00`,
+				returnAll: true,
+				options: { oneItemPerMail: true },
+			},
+			-300,
+		),
+		cmcNode(
+			'Failed Records',
+			{
+				resource: 'delivery',
+				operation: 'getAll',
+				date: DAY,
+				returnAll: true,
+				filters: { status: 'failed' },
+			},
+			-200,
+		),
+		cmcNode(
+			'Bounces',
+			{ resource: 'bounce', operation: 'getAll', returnAll: true, filters: { status: '2' } },
+			-100,
+		),
 		cmcNode('Bounce Download', { resource: 'bounce', operation: 'download', output: 'items' }, 0),
-		cmcNode('Bad Date', { resource: 'delivery', operation: 'getAll', date: '={{ "not a day" }}', returnAll: true }, 100, {
-			onError: 'continueRegularOutput',
-		}),
+		cmcNode(
+			'Bad Date',
+			{ resource: 'delivery', operation: 'getAll', date: '={{ "not a day" }}', returnAll: true },
+			100,
+			{
+				onError: 'continueRegularOutput',
+			},
+		),
 		packageNode({
 			type: 'araraMessage',
 			name: 'Error Filter',
@@ -80,10 +140,22 @@ const eventWorkflow: WorkflowJson = {
 			typeVersion: 1,
 			position: [0, 0],
 			webhookId: WEBHOOK_ID,
-			parameters: { eventTypes: ['deliveries', 'bounces'], options: { deliveryStatuses: ['failed', 'deferred'] } },
-			credentials: { customersMailCloudEventApi: { id: eventCredential.id, name: eventCredential.name } },
+			parameters: {
+				eventTypes: ['deliveries', 'bounces'],
+				options: { deliveryStatuses: ['failed', 'deferred'] },
+			},
+			credentials: {
+				customersMailCloudEventApi: { id: eventCredential.id, name: eventCredential.name },
+			},
 		},
-		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+		{
+			id: 'noop',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
 	],
 	connections: { 'Event Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 };
@@ -91,17 +163,30 @@ const eventWorkflow: WorkflowJson = {
 beforeAll(async () => {
 	cmc = await startCustomersMailCloudFake();
 	arara = await startAraraMessageFake();
-	deliveries = cmc.seedDeliveries(400, { from: new Date(`${DAY}T00:00:00Z`), spacingSeconds: 100, seed: 11 });
+	deliveries = cmc.seedDeliveries(400, {
+		from: new Date(`${DAY}T00:00:00Z`),
+		spacingSeconds: 100,
+		seed: 11,
+	});
 	bounces = cmc.seedBounces(250, { seed: 12 });
 	cmc.setDownload({ encryption: { kind: 'aes', password: ZIP_PASSWORD, strength: 3, version: 2 } });
 	// Half of the "unknown user" bounces are already in Arara's error filter.
 	const unknownUser = bounces.filter((bounce) => bounce.status === '2');
-	unknownUser.filter((_bounce, index) => index % 2 === 0).forEach((bounce) => arara.setErrorFilter(bounce.to.toUpperCase(), 5));
+	unknownUser
+		.filter((_bounce, index) => index % 2 === 0)
+		.forEach((bounce) => arara.setErrorFilter(bounce.to.toUpperCase(), 5));
 	// The encrypted download's password lives in the credential, as a user keeps it.
 	cmcCredential.data = { ...cmc.credentials, zipPassword: ZIP_PASSWORD };
-	araraCredential.data = { host: arara.url, clientId: arara.credentials.clientId, clientSecret: arara.credentials.clientSecret };
+	araraCredential.data = {
+		host: arara.url,
+		clientId: arara.credentials.clientId,
+		clientSecret: arara.credentials.clientSecret,
+	};
 	session = await N8nSession.create();
-	await session.import({ credentials: [cmcCredential, araraCredential, eventCredential], workflows: [eventWorkflow] });
+	await session.import({
+		credentials: [cmcCredential, araraCredential, eventCredential],
+		workflows: [eventWorkflow],
+	});
 });
 
 afterAll(async () => {
@@ -119,20 +204,31 @@ test('deliveries, bounces and the bounced-address look-up run in the real n8n (o
 	const dayRecords = deliveries.filter((record) => record.created.startsWith(DAY));
 	const mails = result.json('Mails');
 	expect(mails).toHaveLength(new Set(dayRecords.map((record) => record.messageId)).size);
-	const lastOf = (messageId: unknown) => dayRecords.filter((record) => record.messageId === messageId).pop();
+	const lastOf = (messageId: unknown) =>
+		dayRecords.filter((record) => record.messageId === messageId).pop();
 	expect(mails.every((mail) => mail.status === lastOf(mail.messageId)?.status)).toBe(true);
-	expect(result.json('Failed Records')).toEqual(dayRecords.filter((record) => record.status === 'failed'));
+	expect(result.json('Failed Records')).toEqual(
+		dayRecords.filter((record) => record.status === 'failed'),
+	);
 
 	const unknownUser = bounces.filter((bounce) => bounce.status === '2');
-	expect(result.json('Bounces').map((bounce) => bounce.to)).toEqual(unknownUser.map((bounce) => bounce.to));
+	expect(result.json('Bounces').map((bounce) => bounce.to)).toEqual(
+		unknownUser.map((bounce) => bounce.to),
+	);
 	expect(result.json('Bounces')[0]).toMatchObject({ statusText: 'unknown user' });
-	expect(result.json('Bounce Download').map((bounce) => bounce.to)).toEqual(bounces.map((bounce) => bounce.to));
+	expect(result.json('Bounce Download').map((bounce) => bounce.to)).toEqual(
+		bounces.map((bounce) => bounce.to),
+	);
 
 	const looked = result.json('Error Filter');
-	expect(looked.map((entry) => [entry.address, entry.registered])).toEqual(unknownUser.map((bounce, index) => [bounce.to, index % 2 === 0]));
+	expect(looked.map((entry) => [entry.address, entry.registered])).toEqual(
+		unknownUser.map((bounce, index) => [bounce.to, index % 2 === 0]),
+	);
 	expect(arara.errorFilterRequests()).toHaveLength(1);
 
-	expect(result.json('Bad Date')).toEqual([expect.objectContaining({ error: 'Date is not a valid date: "not a day"' })]);
+	expect(result.json('Bad Date')).toEqual([
+		expect.objectContaining({ error: 'Date is not a valid date: "not a day"' }),
+	]);
 	const everything = result.stdout + result.stderr + JSON.stringify(result.run);
 	expect(everything).not.toContain(cmc.credentials.apiKey);
 	expect(everything).not.toContain(arara.credentials.clientSecret);
@@ -162,15 +258,24 @@ describe('the Event Trigger on a running n8n', () => {
 	});
 
 	test('a form-encoded post with the API key starts the workflow with its failed events; the key never shows', async () => {
-		const event = JSON.stringify({ deliveries: [delivery('queued', 'a@example.jp'), delivery('failed', 'b@example.jp')] });
+		const event = JSON.stringify({
+			deliveries: [delivery('queued', 'a@example.jp'), delivery('failed', 'b@example.jp')],
+		});
 		const response = await fetch(url(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ api_key: EVENT_KEY, server_composition: 'pro', event_type: 'deliveries', event }).toString(),
+			body: new URLSearchParams({
+				api_key: EVENT_KEY,
+				server_composition: 'pro',
+				event_type: 'deliveries',
+				event,
+			}).toString(),
 		});
 		expect([response.status, await response.text()]).toEqual([200, 'OK']);
 		const execution = await server.waitForExecution(eventWorkflow.id!);
-		expect(execution.json('Received')).toEqual([{ eventType: 'deliveries', serverComposition: 'pro', ...delivery('failed', 'b@example.jp') }]);
+		expect(execution.json('Received')).toEqual([
+			{ eventType: 'deliveries', serverComposition: 'pro', ...delivery('failed', 'b@example.jp') },
+		]);
 		expect(JSON.stringify(execution.run)).not.toContain(EVENT_KEY);
 	});
 
@@ -179,14 +284,24 @@ describe('the Event Trigger on a running n8n', () => {
 		const wrong = await fetch(url(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ api_key: 'nope', server_composition: 'pro', event_type: 'bounces', event: { bounces: [{ to: 'x@example.jp', status: '2' }] } }),
+			body: JSON.stringify({
+				api_key: 'nope',
+				server_composition: 'pro',
+				event_type: 'bounces',
+				event: { bounces: [{ to: 'x@example.jp', status: '2' }] },
+			}),
 		});
 		expect(wrong.status).toBe(403);
 		await wrong.text();
 		const malformed = await fetch(url(), {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ api_key: EVENT_KEY, server_composition: 'pro', event_type: 'bounces', event: 'not json' }),
+			body: JSON.stringify({
+				api_key: EVENT_KEY,
+				server_composition: 'pro',
+				event_type: 'bounces',
+				event: 'not json',
+			}),
 		});
 		expect(malformed.status).toBe(400);
 		await malformed.text();
@@ -197,13 +312,24 @@ describe('the Event Trigger on a running n8n', () => {
 				api_key: EVENT_KEY,
 				server_composition: 'pro',
 				event_type: 'bounces',
-				event: { bounces: [{ to: 'gone@example.jp', status: '2', created: '2024-05-01 10:00:00' }] },
+				event: {
+					bounces: [{ to: 'gone@example.jp', status: '2', created: '2024-05-01 10:00:00' }],
+				},
 			}),
 		});
 		expect([good.status, await good.text()]).toEqual([200, 'OK']);
-		const execution = await server.waitForExecution(eventWorkflow.id!, { afterExecutionId: before });
+		const execution = await server.waitForExecution(eventWorkflow.id!, {
+			afterExecutionId: before,
+		});
 		expect(execution.json('Received')).toEqual([
-			{ eventType: 'bounces', serverComposition: 'pro', to: 'gone@example.jp', status: '2', created: '2024-05-01 10:00:00', statusText: 'unknown user' },
+			{
+				eventType: 'bounces',
+				serverComposition: 'pro',
+				to: 'gone@example.jp',
+				status: '2',
+				created: '2024-05-01 10:00:00',
+				statusText: 'unknown user',
+			},
 		]);
 		const executions = await server.executions(eventWorkflow.id!);
 		expect(executions.filter((entry) => Number(entry.id) > Number(before))).toHaveLength(1);
@@ -219,17 +345,25 @@ describe("the polling trigger's mail events on a running n8n", () => {
 			typeVersion: 1,
 			position: [0, 0],
 			// minPollInterval 0: n8n's every-minute schedule polls each time (the default paces to one poll an hour)
-			parameters: { event, pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
+			parameters: {
+				event,
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				options: { minPollInterval: 0 },
+			},
 			credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
 		});
 	const bounceWorkflow = mailTrigger('newBounce');
 	const failedWorkflow = mailTrigger('deliveryFailed');
-	const listed = (resource: 'bounces' | 'deliveries') => cmc.server.requestsTo(`/transaction/v2/${resource}/list.json`).length;
+	const listed = (resource: 'bounces' | 'deliveries') =>
+		cmc.server.requestsTo(`/transaction/v2/${resource}/list.json`).length;
 	let server: N8nServer;
 	afterAll(async () => await server?.stop());
 
 	test('each new bounce and failed delivery after the first poll starts its workflow once, with event and its fields', async () => {
-		await session.import({ credentials: [cmcCredential], workflows: [bounceWorkflow, failedWorkflow] });
+		await session.import({
+			credentials: [cmcCredential],
+			workflows: [bounceWorkflow, failedWorkflow],
+		});
 		const before = { bounces: listed('bounces'), deliveries: listed('deliveries') };
 		server = await session.startServer({ activate: [bounceWorkflow.id!, failedWorkflow.id!] });
 		// The first poll of each (at activation or at the first minute) only records what is there:
@@ -239,11 +373,21 @@ describe("the polling trigger's mail events on a running n8n", () => {
 			if (Date.now() > deadline) throw new Error('the triggers did not poll within 90 s');
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
-		const bounce = cmc.addBounce({ to: 'polled-bounce@example.jp', status: '2', reason: '550 5.1.1 unknown' });
-		const failed = cmc.addDelivery({ to: 'polled-failed@example.jp', status: 'failed', reason: '550 5.1.1 unknown' });
+		const bounce = cmc.addBounce({
+			to: 'polled-bounce@example.jp',
+			status: '2',
+			reason: '550 5.1.1 unknown',
+		});
+		const failed = cmc.addDelivery({
+			to: 'polled-failed@example.jp',
+			status: 'failed',
+			reason: '550 5.1.1 unknown',
+		});
 
 		const bounced = await server.waitForExecution(bounceWorkflow.id!, { timeoutMs: 150_000 });
-		expect(bounced.json('Received')).toEqual([{ event: 'newBounce', ...bounce, statusText: 'unknown user' }]);
+		expect(bounced.json('Received')).toEqual([
+			{ event: 'newBounce', ...bounce, statusText: 'unknown user' },
+		]);
 		const undelivered = await server.waitForExecution(failedWorkflow.id!, { timeoutMs: 150_000 });
 		expect(undelivered.json('Received')).toEqual([{ event: 'deliveryFailed', ...failed }]);
 		expect(JSON.stringify([bounced.run, undelivered.run])).not.toContain(cmc.credentials.apiKey);

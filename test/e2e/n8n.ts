@@ -59,7 +59,10 @@ interface RuntimeModule {
 function findRoot(start: string): string {
 	let dir = start;
 	for (;;) {
-		if (existsSync(path.join(dir, 'scripts', 'n8n-runtime.js')) && existsSync(path.join(dir, 'n8n-runtime', 'package.json'))) {
+		if (
+			existsSync(path.join(dir, 'scripts', 'n8n-runtime.js')) &&
+			existsSync(path.join(dir, 'n8n-runtime', 'package.json'))
+		) {
 			return dir;
 		}
 		const parent = path.dirname(dir);
@@ -197,8 +200,10 @@ function toResult(
 		runData,
 		error: run?.data?.resultData?.error as unknown as ExecutionResult['error'],
 		items,
-		json: (nodeName, output, runIndex) => items(nodeName, output, runIndex).map((item) => item.json),
-		nodeError: (nodeName, runIndex = 0) => runData[nodeName]?.[runIndex]?.error as unknown as ExecutionResult['error'],
+		json: (nodeName, output, runIndex) =>
+			items(nodeName, output, runIndex).map((item) => item.json),
+		nodeError: (nodeName, runIndex = 0) =>
+			runData[nodeName]?.[runIndex]?.error as unknown as ExecutionResult['error'],
 		executedNodes: () => Object.keys(runData),
 		stdout: extra.stdout ?? '',
 		stderr: extra.stderr ?? '',
@@ -208,7 +213,9 @@ function toResult(
 /** n8n stores execution data serialized with `flatted`: use n8n's own copy to read it. */
 function unflatten(text: string): unknown {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const flatted = require(require.resolve('flatted', { paths: [path.join(runtime.RUNTIME_DIR, 'node_modules', 'n8n')] })) as {
+	const flatted = require(
+		require.resolve('flatted', { paths: [path.join(runtime.RUNTIME_DIR, 'node_modules', 'n8n')] }),
+	) as {
 		parse(text: string): unknown;
 	};
 	return flatted.parse(text);
@@ -218,7 +225,11 @@ function unflatten(text: string): unknown {
  * Reads rows from the user folder's SQLite database with n8n's own sqlite3 addon, in a child
  * process (keeps the native addon out of Jest's module registry). n8n must not be running.
  */
-async function queryDatabase(userFolder: string, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+async function queryDatabase(
+	userFolder: string,
+	sql: string,
+	params: unknown[],
+): Promise<Array<Record<string, unknown>>> {
 	const script = `
 		const [modulePath, file, sql, params] = JSON.parse(process.argv[1]);
 		const sqlite3 = require(require.resolve('sqlite3', { paths: [modulePath] }));
@@ -232,15 +243,21 @@ async function queryDatabase(userFolder: string, sql: string, params: unknown[])
 	const file = path.join(userFolder, '.n8n', 'database.sqlite');
 	const modulePath = path.join(runtime.RUNTIME_DIR, 'node_modules', 'n8n');
 	const stdout = await new Promise<string>((resolve, reject) => {
-		const child = spawn(process.execPath, ['-e', script, JSON.stringify([modulePath, file, sql, params])], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			['-e', script, JSON.stringify([modulePath, file, sql, params])],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (chunk) => (out += chunk));
 		child.stderr.on('data', (chunk) => (err += chunk));
 		child.on('error', reject);
-		child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`reading ${file} failed: ${err}`))));
+		child.on('close', (code) =>
+			code === 0 ? resolve(out) : reject(new Error(`reading ${file} failed: ${err}`)),
+		);
 	});
 	return JSON.parse(stdout) as Array<Record<string, unknown>>;
 }
@@ -289,11 +306,17 @@ export class N8nSession {
 
 	/** Runs one n8n CLI command in this folder. */
 	async cli(args: string[], timeoutMs = 180_000) {
-		if (this.servers.size > 0) throw new Error('stop the n8n server of this session before running CLI commands');
+		if (this.servers.size > 0)
+			throw new Error('stop the n8n server of this session before running CLI commands');
 		const started = Date.now();
 		const result = await runtime.runN8n(args, { env: this.env, timeoutMs, cwd: this.userFolder });
-		log(`[n8n-e2e] n8n ${args.join(' ')} → ${result.code} in ${Date.now() - started} ms\n${result.stdout}\n${result.stderr}`);
-		if (result.signal === 'SIGKILL') throw new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms\n${result.stdout}\n${result.stderr}`);
+		log(
+			`[n8n-e2e] n8n ${args.join(' ')} → ${result.code} in ${Date.now() - started} ms\n${result.stdout}\n${result.stderr}`,
+		);
+		if (result.signal === 'SIGKILL')
+			throw new Error(
+				`n8n ${args[0]} timed out after ${timeoutMs} ms\n${result.stdout}\n${result.stderr}`,
+			);
 		return result;
 	}
 
@@ -304,7 +327,13 @@ export class N8nSession {
 	}
 
 	/** Imports all credentials (one CLI call) and all workflows (one CLI call). Returns the ids. */
-	async import({ credentials = [], workflows = [] }: { credentials?: CredentialFixture[]; workflows?: WorkflowJson[] }) {
+	async import({
+		credentials = [],
+		workflows = [],
+	}: {
+		credentials?: CredentialFixture[];
+		workflows?: WorkflowJson[];
+	}) {
 		const creds = credentials.map(credentialWithId);
 		const flows = workflows.map(withIds);
 		if (creds.length > 0) {
@@ -312,7 +341,9 @@ export class N8nSession {
 			const result = await this.cli(['import:credentials', `--input=${file}`]);
 			rmSync(file, { force: true });
 			if (result.code !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-				throw new Error(`n8n import:credentials failed (${result.code})\n${result.stdout}\n${result.stderr}`);
+				throw new Error(
+					`n8n import:credentials failed (${result.code})\n${result.stdout}\n${result.stderr}`,
+				);
 			}
 			for (const credential of creds) this.credentials.set(credential.id, credential);
 		}
@@ -321,7 +352,9 @@ export class N8nSession {
 			const result = await this.cli(['import:workflow', `--input=${file}`]);
 			rmSync(file, { force: true });
 			if (result.code !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-				throw new Error(`n8n import:workflow failed (${result.code})\n${result.stdout}\n${result.stderr}`);
+				throw new Error(
+					`n8n import:workflow failed (${result.code})\n${result.stdout}\n${result.stderr}`,
+				);
 			}
 			for (const workflow of flows) this.workflows.set(workflow.id, workflow);
 		}
@@ -337,9 +370,15 @@ export class N8nSession {
 			run = (await this.storedExecutions([workflowId]))[workflowId];
 		}
 		if (!run && result.code !== 0) {
-			throw new Error(`n8n execute --id=${workflowId} failed (${result.code}) without a run\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n execute --id=${workflowId} failed (${result.code}) without a run\n${result.stdout}\n${result.stderr}`,
+			);
 		}
-		return toResult(workflowId, run, { exitCode: result.code, stdout: result.stdout, stderr: result.stderr });
+		return toResult(workflowId, run, {
+			exitCode: result.code,
+			stdout: result.stdout,
+			stderr: result.stderr,
+		});
 	}
 
 	/**
@@ -349,31 +388,47 @@ export class N8nSession {
 	async executeMany(workflowIds: string[]): Promise<ExecutionResult[]> {
 		if (workflowIds.length === 0) return [];
 		const bad = workflowIds.filter((id) => !/\d/.test(id) || id.includes(','));
-		if (bad.length > 0) throw new Error(`execute-batch only accepts ids that contain a digit: ${bad.join(', ')}`);
+		if (bad.length > 0)
+			throw new Error(`execute-batch only accepts ids that contain a digit: ${bad.join(', ')}`);
 		const before = await this.lastExecutionId();
 		const output = path.join(this.userFolder, `batch-${randomBytes(4).toString('hex')}.json`);
 		const result = await this.cli(
-			['execute-batch', `--ids=${workflowIds.join(',')}`, '--concurrency=1', '--retries=0', `--output=${output}`],
+			[
+				'execute-batch',
+				`--ids=${workflowIds.join(',')}`,
+				'--concurrency=1',
+				'--retries=0',
+				`--output=${output}`,
+			],
 			120_000 + 60_000 * workflowIds.length,
 		);
 		rmSync(output, { force: true });
 		const runs = await this.storedExecutions(workflowIds, before);
 		const missing = workflowIds.filter((id) => !runs[id]);
 		if (missing.length > 0) {
-			throw new Error(`n8n execute-batch did not run ${missing.join(', ')} (${result.code})\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n execute-batch did not run ${missing.join(', ')} (${result.code})\n${result.stdout}\n${result.stderr}`,
+			);
 		}
-		return workflowIds.map((id) => toResult(id, runs[id], { exitCode: null, stdout: result.stdout, stderr: result.stderr }));
+		return workflowIds.map((id) =>
+			toResult(id, runs[id], { exitCode: null, stdout: result.stdout, stderr: result.stderr }),
+		);
 	}
 
 	private async lastExecutionId(): Promise<number> {
 		if (!existsSync(path.join(this.userFolder, '.n8n', 'database.sqlite'))) return 0;
-		const rows = await queryDatabase(this.userFolder, 'SELECT MAX(CAST(id AS INTEGER)) AS id FROM execution_entity', []);
+		const rows = await queryDatabase(
+			this.userFolder,
+			'SELECT MAX(CAST(id AS INTEGER)) AS id FROM execution_entity',
+			[],
+		);
 		return Number(rows[0]?.id ?? 0);
 	}
 
 	/** Rows of a read-only SQL query on this folder's SQLite database (n8n must not be running). */
 	async query(sql: string, params: unknown[] = []): Promise<Array<Record<string, unknown>>> {
-		if (this.servers.size > 0) throw new Error('stop the n8n server of this session before reading its database');
+		if (this.servers.size > 0)
+			throw new Error('stop the n8n server of this session before reading its database');
 		return await queryDatabase(this.userFolder, sql, params);
 	}
 
@@ -434,7 +489,12 @@ export interface ServerOptions {
 	readyTimeoutMs?: number;
 }
 
-export const E2E_OWNER = { email: 'owner@example.com', password: 'E2eOwner-Passw0rd', firstName: 'E2E', lastName: 'Owner' };
+export const E2E_OWNER = {
+	email: 'owner@example.com',
+	password: 'E2eOwner-Passw0rd',
+	firstName: 'E2E',
+	lastName: 'Owner',
+};
 
 interface ExecutionSummary {
 	id: string;
@@ -522,7 +582,9 @@ export class N8nServer {
 				// /healthz/readiness answers before the REST routes are mounted: wait for both
 				const ready = await fetch(`${this.baseUrl}/healthz/readiness`);
 				if (ready.status === 200) {
-					const settings = await fetch(`${this.baseUrl}/rest/settings`, { headers: { 'browser-id': BROWSER_ID } });
+					const settings = await fetch(`${this.baseUrl}/rest/settings`, {
+						headers: { 'browser-id': BROWSER_ID },
+					});
 					if (settings.status === 200) return;
 				}
 			} catch {
@@ -537,15 +599,24 @@ export class N8nServer {
 	async fetch(pathname: string, init: RequestInit = {}): Promise<Response> {
 		return await fetch(`${this.baseUrl}${pathname}`, {
 			...init,
-			headers: { 'browser-id': BROWSER_ID, ...(this.cookie ? { cookie: this.cookie } : {}), ...(init.headers as Record<string, string>) },
+			headers: {
+				'browser-id': BROWSER_ID,
+				...(this.cookie ? { cookie: this.cookie } : {}),
+				...(init.headers as Record<string, string>),
+			},
 		});
 	}
 
 	/** Names of the node types / credential types this n8n has loaded. */
 	async loadedTypes(): Promise<{ nodes: string[]; credentials: string[] }> {
 		const names = async (pathname: string) =>
-			((await (await this.fetch(pathname)).json()) as Array<{ name: string }>).map((type) => type.name);
-		return { nodes: await names('/types/nodes.json'), credentials: await names('/types/credentials.json') };
+			((await (await this.fetch(pathname)).json()) as Array<{ name: string }>).map(
+				(type) => type.name,
+			);
+		return {
+			nodes: await names('/types/nodes.json'),
+			credentials: await names('/types/credentials.json'),
+		};
 	}
 
 	/** A REST call to /rest/... with the owner's cookie; returns `data` of the JSON answer. */
@@ -564,7 +635,9 @@ export class N8nServer {
 		if (auth) this.cookie = auth.split(';')[0];
 		const text = await response.text();
 		if (!response.ok) {
-			const error = new Error(`${method} /rest${route} → ${response.status}: ${text.slice(0, 500)}`) as Error & { status: number };
+			const error = new Error(
+				`${method} /rest${route} → ${response.status}: ${text.slice(0, 500)}`,
+			) as Error & { status: number };
 			error.status = response.status;
 			throw error;
 		}
@@ -578,20 +651,32 @@ export class N8nServer {
 	 * the data (deleting it again when it fails; here it is always deleted, so nothing is left over).
 	 * Which one applies is found out from the server's answer (400 naming the id), once per server.
 	 */
-	async testCredential(credential: { type: string; data: Record<string, unknown>; name?: string }): Promise<{ status: string; message: string }> {
+	async testCredential(credential: {
+		type: string;
+		data: Record<string, unknown>;
+		name?: string;
+	}): Promise<{ status: string; message: string }> {
 		const name = credential.name ?? `Test ${credential.type}`;
 		if (!this.testNeedsStoredCredential) {
 			try {
-				return await this.rest('POST', '/credentials/test', { credentials: { name, type: credential.type, data: credential.data } });
+				return await this.rest('POST', '/credentials/test', {
+					credentials: { name, type: credential.type, data: credential.data },
+				});
 			} catch (error) {
 				const { status, message } = error as { status?: number; message?: string };
 				if (status !== 400 || !/\bid\b/.test(message ?? '')) throw error;
 				this.testNeedsStoredCredential = true;
 			}
 		}
-		const stored = await this.rest<{ id: string }>('POST', '/credentials', { name, type: credential.type, data: credential.data });
+		const stored = await this.rest<{ id: string }>('POST', '/credentials', {
+			name,
+			type: credential.type,
+			data: credential.data,
+		});
 		try {
-			return await this.rest('POST', '/credentials/test', { credentials: { id: stored.id, name, type: credential.type, data: credential.data } });
+			return await this.rest('POST', '/credentials/test', {
+				credentials: { id: stored.id, name, type: credential.type, data: credential.data },
+			});
 		} finally {
 			await this.rest('DELETE', `/credentials/${stored.id}`);
 		}
@@ -608,13 +693,19 @@ export class N8nServer {
 			});
 		} catch (error) {
 			if ((error as { status?: number }).status !== 400) throw error;
-			await this.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+			await this.rest('POST', '/login', {
+				emailOrLdapLoginId: owner.email,
+				password: owner.password,
+			});
 		}
 	}
 
 	/** Activates (publishes) a workflow through the REST API; its webhooks are live when this returns. */
 	async activate(workflowId: string): Promise<void> {
-		const workflow = await this.rest<{ versionId: string; active: boolean }>('GET', `/workflows/${workflowId}`);
+		const workflow = await this.rest<{ versionId: string; active: boolean }>(
+			'GET',
+			`/workflows/${workflowId}`,
+		);
 		await this.rest('POST', `/workflows/${workflowId}/activate`, { versionId: workflow.versionId });
 		await this.waitUntilPublished(workflowId);
 	}
@@ -631,14 +722,20 @@ export class N8nServer {
 		for (;;) {
 			let status: string | undefined;
 			try {
-				status = (await this.rest<{ status?: string }>('GET', `/workflows/${workflowId}/publication-status`))?.status;
+				status = (
+					await this.rest<{ status?: string }>('GET', `/workflows/${workflowId}/publication-status`)
+				)?.status;
 			} catch (error) {
 				if ((error as { status?: number }).status === 404) return;
 				throw error;
 			}
 			if (status === 'published') return;
-			if (status === 'failed' || status === 'partial') throw new Error(`n8n could not publish workflow ${workflowId} (${status})\n${this.output.slice(-4000)}`);
-			if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still "${status}" after ${timeoutMs} ms`);
+			if (status === 'failed' || status === 'partial')
+				throw new Error(
+					`n8n could not publish workflow ${workflowId} (${status})\n${this.output.slice(-4000)}`,
+				);
+			if (Date.now() > deadline)
+				throw new Error(`workflow ${workflowId} still "${status}" after ${timeoutMs} ms`);
 			await sleep(250);
 		}
 	}
@@ -650,15 +747,25 @@ export class N8nServer {
 	/** Executions of a workflow, newest first (summaries, no data). */
 	async executions(workflowId: string, limit = 20): Promise<ExecutionSummary[]> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const answer = await this.rest<{ results: ExecutionSummary[] }>('GET', `/executions?filter=${filter}&limit=${limit}`);
+		const answer = await this.rest<{ results: ExecutionSummary[] }>(
+			'GET',
+			`/executions?filter=${filter}&limit=${limit}`,
+		);
 		return answer.results;
 	}
 
 	/** One execution with its data (IRun-like: data, status, mode, ...). */
 	async execution(executionId: string): Promise<ExecutionResult & { id: string; mode: string }> {
-		const stored = await this.rest<ExecutionSummary & { data: string }>('GET', `/executions/${executionId}`);
+		const stored = await this.rest<ExecutionSummary & { data: string }>(
+			'GET',
+			`/executions/${executionId}`,
+		);
 		const run = { ...stored, data: unflatten(stored.data) } as unknown as IRun;
-		return { ...toResult(stored.workflowId, run, { exitCode: null }), id: stored.id, mode: stored.mode };
+		return {
+			...toResult(stored.workflowId, run, { exitCode: null }),
+			id: stored.id,
+			mode: stored.mode,
+		};
 	}
 
 	/** The newest execution of the workflow (with data), or undefined. */
@@ -672,14 +779,27 @@ export class N8nServer {
 	 * and returns it with its data. Take `afterExecutionId` from `(await server.lastExecution(id))?.id`
 	 * before triggering when the workflow may already have executions.
 	 */
-	async waitForExecution(workflowId: string, { afterExecutionId, timeoutMs = 30_000 }: { afterExecutionId?: string; timeoutMs?: number } = {}) {
+	async waitForExecution(
+		workflowId: string,
+		{
+			afterExecutionId,
+			timeoutMs = 30_000,
+		}: { afterExecutionId?: string; timeoutMs?: number } = {},
+	) {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const [newest] = await this.executions(workflowId, 1);
-			if (newest && (afterExecutionId === undefined || Number(newest.id) > Number(afterExecutionId)) && DONE.has(newest.status)) {
+			if (
+				newest &&
+				(afterExecutionId === undefined || Number(newest.id) > Number(afterExecutionId)) &&
+				DONE.has(newest.status)
+			) {
 				return await this.execution(newest.id);
 			}
-			if (Date.now() > deadline) throw new Error(`no finished execution of ${workflowId} within ${timeoutMs} ms (newest: ${JSON.stringify(newest)})`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`no finished execution of ${workflowId} within ${timeoutMs} ms (newest: ${JSON.stringify(newest)})`,
+				);
 			await sleep(250);
 		}
 	}
@@ -705,7 +825,10 @@ export class N8nServer {
  */
 export async function executeWorkflow(
 	workflow: WorkflowJson,
-	{ credentials = [], withPackage }: { credentials?: CredentialFixture[]; withPackage?: boolean } = {},
+	{
+		credentials = [],
+		withPackage,
+	}: { credentials?: CredentialFixture[]; withPackage?: boolean } = {},
 ): Promise<ExecutionResult> {
 	const session = await N8nSession.create({ withPackage });
 	try {
@@ -719,7 +842,10 @@ export async function executeWorkflow(
 /** Several workflows, one fresh folder, 3 CLI calls in all (import credentials, import workflows, execute-batch). */
 export async function executeWorkflows(
 	workflows: WorkflowJson[],
-	{ credentials = [], withPackage }: { credentials?: CredentialFixture[]; withPackage?: boolean } = {},
+	{
+		credentials = [],
+		withPackage,
+	}: { credentials?: CredentialFixture[]; withPackage?: boolean } = {},
 ): Promise<ExecutionResult[]> {
 	const session = await N8nSession.create({ withPackage });
 	try {
@@ -775,7 +901,14 @@ export function readJson<T = unknown>(relativePath: string): T {
 // Workflow building
 
 /** The manual trigger the provider workflows start from. */
-export const MANUAL_START = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+export const MANUAL_START = {
+	id: 'start',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 /** A node of this package that uses `credential` (referenced by id and name, as n8n stores it). */
 export function packageNode(node: {
@@ -806,12 +939,17 @@ export function fanOutWorkflow(name: string, branches: WorkflowJson['nodes']): W
 		id: randomId('wf'),
 		name,
 		nodes: [MANUAL_START, ...branches],
-		connections: { Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] } },
+		connections: {
+			Start: { main: [branches.map((node) => ({ node: node.name, type: 'main', index: 0 }))] },
+		},
 	};
 }
 
 /** A provider's shipped example workflow and its sandbox credential, the credential's `data` overridden (e.g. pointed at a fake). */
-export function shippedExample(provider: string, data: IDataObject): { example: WorkflowJson; sandbox: CredentialFixture } {
+export function shippedExample(
+	provider: string,
+	data: IDataObject,
+): { example: WorkflowJson; sandbox: CredentialFixture } {
 	const example = readJson<WorkflowJson>(`examples/${provider}.json`);
 	const [sandbox] = readJson<CredentialFixture[]>(`examples/credentials/${provider}.json`);
 	return { example, sandbox: { ...sandbox, data: { ...sandbox.data, ...data } } };

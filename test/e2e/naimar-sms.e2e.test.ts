@@ -5,7 +5,17 @@
  * then `n8n start` with the trigger workflow active, called the way the gateway calls it.
  */
 import { startNaimarSmsFake, UNASKED_ID, type NaimarSmsFake } from '../fakes/naimar-sms';
-import { N8nSession, PACKAGE_PREFIX, fanOutWorkflow, packageNode, randomId, shippedExample, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	N8nSession,
+	PACKAGE_PREFIX,
+	fanOutWorkflow,
+	packageNode,
+	randomId,
+	shippedExample,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 
 const WEBHOOK_ID = '5b0c2f7e-3d1a-4e7b-9c55-6a2e1d0f9a42';
 const SECRET = 'e2e-push-secret-7c41d9a0';
@@ -13,11 +23,32 @@ const SECRET = 'e2e-push-secret-7c41d9a0';
 let fake: NaimarSmsFake;
 let session: N8nSession;
 
-const good: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (fake)', type: 'naimarSmsApi', data: {} };
-const wrong: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS (wrong login)', type: 'naimarSmsApi', data: {} };
-const push: CredentialFixture = { id: randomId('cr'), name: 'Naimar SMS Push (e2e)', type: 'naimarSmsPushApi', data: { sharedSecret: SECRET } };
+const good: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Naimar SMS (fake)',
+	type: 'naimarSmsApi',
+	data: {},
+};
+const wrong: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Naimar SMS (wrong login)',
+	type: 'naimarSmsApi',
+	data: {},
+};
+const push: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Naimar SMS Push (e2e)',
+	type: 'naimarSmsPushApi',
+	data: { sharedSecret: SECRET },
+};
 
-function naimarNode(name: string, credential: CredentialFixture, parameters: Record<string, unknown>, y: number, extra = {}) {
+function naimarNode(
+	name: string,
+	credential: CredentialFixture,
+	parameters: Record<string, unknown>,
+	y: number,
+	extra = {},
+) {
 	return packageNode({
 		type: 'naimarSms',
 		name,
@@ -37,7 +68,9 @@ function reportsWorkflow(): WorkflowJson {
 			{ messageIds: 'E2EWAIT', options: { waitForFinal: true, pollInterval: 0.2, maxWait: 20 } },
 			0,
 		),
-		naimarNode('Wrong Login', wrong, { messageIds: 'abcdefghijklab' }, 200, { onError: 'continueRegularOutput' }),
+		naimarNode('Wrong Login', wrong, { messageIds: 'abcdefghijklab' }, 200, {
+			onError: 'continueRegularOutput',
+		}),
 	];
 	return fanOutWorkflow('Naimar SMS e2e reports', branches);
 }
@@ -56,7 +89,14 @@ const triggerWorkflow: WorkflowJson = {
 			parameters: { options: { statuses: ['delivered', 'failed'] } },
 			credentials: { naimarSmsPushApi: { id: push.id, name: push.name } },
 		},
-		{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+		{
+			id: 'noop',
+			name: 'Received',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: {},
+		},
 	],
 	connections: { 'Naimar SMS Trigger': { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 };
@@ -95,9 +135,26 @@ test('the node: reports joined by id, waiting → final, a wrong login under Con
 	]);
 
 	expect(result.json('Reports')).toEqual([
-		expect.objectContaining({ id: '12345678901234', status: 'missing', final: false, delivered: false }),
-		{ id: 'abcdefghijklab', status: 'delivered', received: '2012-09-05 22:59:00', final: true, delivered: true },
-		{ id: 'E2ESTUCK', status: 'waiting', received: '2012-09-05 23:59:00', final: false, delivered: false },
+		expect.objectContaining({
+			id: '12345678901234',
+			status: 'missing',
+			final: false,
+			delivered: false,
+		}),
+		{
+			id: 'abcdefghijklab',
+			status: 'delivered',
+			received: '2012-09-05 22:59:00',
+			final: true,
+			delivered: true,
+		},
+		{
+			id: 'E2ESTUCK',
+			status: 'waiting',
+			received: '2012-09-05 23:59:00',
+			final: false,
+			delivered: false,
+		},
 	]);
 	expect(JSON.stringify(result.json('Reports'))).not.toContain(UNASKED_ID);
 	expect(result.json('Wait For Final')).toEqual([
@@ -129,7 +186,9 @@ describe('the trigger on a running n8n', () => {
 		const wrongLogin = await press({ ...fake.credentials, password: 'not-the-pass' });
 		expect(wrongLogin.status).toBe('Error');
 		// n8n words the 401 itself: 2.8 "Authorization failed …", 2.41 the status text "Unauthorized"
-		expect(wrongLogin.message).toMatch(/Authorization failed|Unauthorized|unknown username\/password/);
+		expect(wrongLogin.message).toMatch(
+			/Authorization failed|Unauthorized|unknown username\/password/,
+		);
 		expect(JSON.stringify(wrongLogin)).not.toContain('not-the-pass');
 		const tooLong = await press({ ...fake.credentials, password: 'seventeen-chars!!' });
 		expect(tooLong.status).toBe('Error');
@@ -138,27 +197,49 @@ describe('the trigger on a running n8n', () => {
 	});
 
 	test('answers exactly 200 "OK" and starts the workflow with the report', async () => {
-		const query = new URLSearchParams({ id: 'abcdefghijklab', rcv_msg_id: '77', time: '2024-05-01 10:11:12', status: '2', secret: SECRET });
+		const query = new URLSearchParams({
+			id: 'abcdefghijklab',
+			rcv_msg_id: '77',
+			time: '2024-05-01 10:11:12',
+			status: '2',
+			secret: SECRET,
+		});
 		const response = await fetch(`${url()}?${query}`);
 		expect(response.status).toBe(200);
 		expect(await response.text()).toBe('OK');
 		const execution = await server.waitForExecution(triggerWorkflow.id!);
 		expect(execution.json('Received')).toEqual([
-			{ id: 'abcdefghijklab', receivedMessageId: '77', time: '2024-05-01 10:11:12', statusCode: 2, status: 'delivered' },
+			{
+				id: 'abcdefghijklab',
+				receivedMessageId: '77',
+				time: '2024-05-01 10:11:12',
+				statusCode: 2,
+				status: 'delivered',
+			},
 		]);
 	});
 
 	test('a wrong secret gets 403 and a filtered-out status gets OK; neither starts the workflow', async () => {
 		const before = (await server.lastExecution(triggerWorkflow.id!))?.id;
-		const wrongSecret = await fetch(`${url()}?${new URLSearchParams({ id: 'x1', status: '5', secret: 'nope' })}`);
+		const wrongSecret = await fetch(
+			`${url()}?${new URLSearchParams({ id: 'x1', status: '5', secret: 'nope' })}`,
+		);
 		expect(wrongSecret.status).toBe(403);
 		await wrongSecret.text();
-		const filtered = await fetch(`${url()}?${new URLSearchParams({ id: 'x2', status: '3', secret: SECRET })}`);
+		const filtered = await fetch(
+			`${url()}?${new URLSearchParams({ id: 'x2', status: '3', secret: SECRET })}`,
+		);
 		expect([filtered.status, await filtered.text()]).toEqual([200, 'OK']);
-		const kept = await fetch(`${url()}?${new URLSearchParams({ id: 'x3', status: '5', secret: SECRET })}`);
+		const kept = await fetch(
+			`${url()}?${new URLSearchParams({ id: 'x3', status: '5', secret: SECRET })}`,
+		);
 		expect([kept.status, await kept.text()]).toEqual([200, 'OK']);
-		const execution = await server.waitForExecution(triggerWorkflow.id!, { afterExecutionId: before });
-		expect(execution.json('Received')).toEqual([expect.objectContaining({ id: 'x3', status: 'failed', statusCode: 5 })]);
+		const execution = await server.waitForExecution(triggerWorkflow.id!, {
+			afterExecutionId: before,
+		});
+		expect(execution.json('Received')).toEqual([
+			expect.objectContaining({ id: 'x3', status: 'failed', statusCode: 5 }),
+		]);
 		const executions = await server.executions(triggerWorkflow.id!);
 		expect(executions.filter((entry) => Number(entry.id) > Number(before))).toHaveLength(1);
 	});
@@ -170,10 +251,14 @@ describe('the trigger on a running n8n', () => {
 		const weak = await press('short&1');
 		expect(weak.status).toBe('Error');
 		expect(weak.message).toContain('Shared Secret');
-		const stored = await server.rest<Record<string, unknown>>('GET', `/workflows/${triggerWorkflow.id}`);
+		const stored = await server.rest<Record<string, unknown>>(
+			'GET',
+			`/workflows/${triggerWorkflow.id}`,
+		);
 		expect(JSON.stringify(stored)).not.toContain(SECRET);
 		const executions = await server.executions(triggerWorkflow.id!);
 		expect(executions.length).toBeGreaterThan(0);
-		for (const entry of executions) expect(JSON.stringify((await server.execution(entry.id)).run)).not.toContain(SECRET);
+		for (const entry of executions)
+			expect(JSON.stringify((await server.execution(entry.id)).run)).not.toContain(SECRET);
 	});
 });

@@ -13,8 +13,18 @@
  * testing), so the first scheduled poll is the one that records.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
-import { N8nSession, randomId, runtime, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../fakes/customers-mail-cloud';
+import {
+	N8nSession,
+	randomId,
+	runtime,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 import { everyMinuteTriggers } from './polling-triggers';
 
 const DURABLE_SCHEDULER = {
@@ -27,7 +37,9 @@ const [major, minor] = runtime.N8N_VERSION.split('.').map(Number);
 const hasDurableScheduler = major > 2 || (major === 2 && minor >= 36);
 const modes: Array<[string, { durable: boolean; env: Record<string, string> }]> = [
 	['legacy scheduling', { durable: false, env: {} }],
-	...(hasDurableScheduler ? ([['the durable scheduler', { durable: true, env: DURABLE_SCHEDULER }]] as typeof modes) : []),
+	...(hasDurableScheduler
+		? ([['the durable scheduler', { durable: true, env: DURABLE_SCHEDULER }]] as typeof modes)
+		: []),
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,12 +58,19 @@ afterAll(async () => {
 });
 
 const listQueries = () => cmc.server.requestsTo('/transaction/v2/blocks/list.json').length;
-const periodQueries = () => arara.apiRequests().filter((request) => request.query.has('timemin')).length;
+const periodQueries = () =>
+	arara.apiRequests().filter((request) => request.query.has('timemin')).length;
 
-async function waitFor(what: string, condition: () => boolean, timeoutMs: number, server?: N8nServer): Promise<void> {
+async function waitFor(
+	what: string,
+	condition: () => boolean,
+	timeoutMs: number,
+	server?: N8nServer,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${server?.logs.slice(-6000) ?? ''}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out waiting for ${what}\n${server?.logs.slice(-6000) ?? ''}`);
 		await sleep(250);
 	}
 }
@@ -59,7 +78,12 @@ async function waitFor(what: string, condition: () => boolean, timeoutMs: number
 /** Resolves once both triggers have polled again (each asked its fake after this call). */
 async function nextPolls(server: N8nServer, timeoutMs = 130_000): Promise<void> {
 	const before = { cmc: listQueries(), arara: periodQueries() };
-	await waitFor('a poll of each trigger', () => listQueries() > before.cmc && periodQueries() > before.arara, timeoutMs, server);
+	await waitFor(
+		'a poll of each trigger',
+		() => listQueries() > before.cmc && periodQueries() > before.arara,
+		timeoutMs,
+		server,
+	);
 	await pollsSettled();
 }
 
@@ -75,16 +99,37 @@ async function pollsSettled(): Promise<void> {
 describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 	let session: N8nSession;
 	let server: N8nServer | undefined;
-	const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
-	const araraCredential: CredentialFixture = { id: randomId('cr'), name: 'Arara (fake)', type: 'araraMessageOAuth2Api', data: {} };
+	const cmcCredential: CredentialFixture = {
+		id: randomId('cr'),
+		name: 'CMC (fake)',
+		type: 'customersMailCloudApi',
+		data: {},
+	};
+	const araraCredential: CredentialFixture = {
+		id: randomId('cr'),
+		name: 'Arara (fake)',
+		type: 'araraMessageOAuth2Api',
+		data: {},
+	};
 
-	const { cmcTrigger, araraTrigger } = everyMinuteTriggers('scheduler', cmcCredential, araraCredential);
+	const { cmcTrigger, araraTrigger } = everyMinuteTriggers(
+		'scheduler',
+		cmcCredential,
+		araraCredential,
+	);
 
 	beforeAll(async () => {
 		cmcCredential.data = { ...cmc.credentials };
-		araraCredential.data = { host: arara.url, clientId: arara.credentials.clientId, clientSecret: arara.credentials.clientSecret };
+		araraCredential.data = {
+			host: arara.url,
+			clientId: arara.credentials.clientId,
+			clientSecret: arara.credentials.clientSecret,
+		};
 		session = await N8nSession.create({ env });
-		await session.import({ credentials: [cmcCredential, araraCredential], workflows: [cmcTrigger, araraTrigger] });
+		await session.import({
+			credentials: [cmcCredential, araraCredential],
+			workflows: [cmcTrigger, araraTrigger],
+		});
 	});
 
 	afterAll(async () => {
@@ -96,7 +141,12 @@ describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 		const count = async (target: WorkflowJson) => (await server!.executions(target.id!)).length;
 		const pollsBefore = { cmc: listQueries(), arara: periodQueries() };
 		server = await session.startServer({ activate: [cmcTrigger.id!, araraTrigger.id!] });
-		await waitFor('the activation poll of each trigger', () => listQueries() > pollsBefore.cmc && periodQueries() > pollsBefore.arara, 130_000, server);
+		await waitFor(
+			'the activation poll of each trigger',
+			() => listQueries() > pollsBefore.cmc && periodQueries() > pollsBefore.arara,
+			130_000,
+			server,
+		);
 		await pollsSettled();
 		if (durable) {
 			expect(server.logs).toContain('Scheduler started');
@@ -106,7 +156,12 @@ describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 		expect([await count(cmcTrigger), await count(araraTrigger)]).toEqual([0, 0]);
 
 		const added = cmc.addBlock({ email: `scheduler-${randomId()}@example.com`, status: '2' });
-		const target = arara.store.all().find((delivery) => delivery.reservedAt > Date.now() - 20 * 3_600_000 && delivery.status !== 'failed')!;
+		const target = arara.store
+			.all()
+			.find(
+				(delivery) =>
+					delivery.reservedAt > Date.now() - 20 * 3_600_000 && delivery.status !== 'failed',
+			)!;
 		const previous = target.status;
 		arara.setStatus(target.delivery_id, 'failed');
 
@@ -115,9 +170,17 @@ describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 			server.waitForExecution(araraTrigger.id!, { timeoutMs: 150_000 }),
 		]);
 		expect(cmcRun.status).toBe('success');
-		expect(cmcRun.json('Received')).toEqual([expect.objectContaining({ event: 'newBlock', id: added.id })]);
+		expect(cmcRun.json('Received')).toEqual([
+			expect.objectContaining({ event: 'newBlock', id: added.id }),
+		]);
 		expect(araraRun.status).toBe('success');
-		expect(araraRun.json('Received')).toEqual([expect.objectContaining({ delivery_id: target.delivery_id, status: 'failed', previous_status: previous })]);
+		expect(araraRun.json('Received')).toEqual([
+			expect.objectContaining({
+				delivery_id: target.delivery_id,
+				status: 'failed',
+				previous_status: previous,
+			}),
+		]);
 
 		// the same state polled again: nothing new
 		await nextPolls(server);
@@ -133,15 +196,26 @@ describe.each(modes)('polling triggers under %s', (_mode, { durable, env }) => {
 
 		// where the state lives: the durable cursor (poller_state) or the workflow's static data
 		const stored = durable
-			? await session.query('SELECT workflowId, cursor AS state FROM poller_state WHERE workflowId IN (?, ?)', [cmcTrigger.id, araraTrigger.id])
-			: await session.query('SELECT id AS workflowId, staticData AS state FROM workflow_entity WHERE id IN (?, ?)', [cmcTrigger.id, araraTrigger.id]);
+			? await session.query(
+					'SELECT workflowId, cursor AS state FROM poller_state WHERE workflowId IN (?, ?)',
+					[cmcTrigger.id, araraTrigger.id],
+				)
+			: await session.query(
+					'SELECT id AS workflowId, staticData AS state FROM workflow_entity WHERE id IN (?, ?)',
+					[cmcTrigger.id, araraTrigger.id],
+				);
 		const nodeState = (workflow: WorkflowJson) => {
 			const row = stored.find((candidate) => candidate.workflowId === workflow.id);
 			const parsed = JSON.parse(String(row?.state ?? '{}')) as Record<string, unknown>;
-			return (durable ? parsed : parsed[`node:${workflow.nodes[0].name}`]) as { watch?: { seen?: object }; statuses?: object } | undefined;
+			return (durable ? parsed : parsed[`node:${workflow.nodes[0].name}`]) as
+				| { watch?: { seen?: object }; statuses?: object }
+				| undefined;
 		};
 		expect(nodeState(cmcTrigger)?.watch?.seen).toHaveProperty([added.id]);
-		expect(nodeState(araraTrigger)?.statuses).toHaveProperty([String(target.delivery_id)], 'failed');
+		expect(nodeState(araraTrigger)?.statuses).toHaveProperty(
+			[String(target.delivery_id)],
+			'failed',
+		);
 		const everything = logs + JSON.stringify([cmcRun.run, araraRun.run, stored]);
 		expect(everything).not.toContain(cmc.credentials.apiKey);
 		expect(everything).not.toContain(arara.credentials.clientSecret);

@@ -5,17 +5,34 @@
 import { PACKAGE_PREFIX, randomId, type CredentialFixture, type WorkflowJson } from './n8n';
 
 /** A workflow of one trigger followed by a NoOp named "Received". */
-export function triggerWorkflow(name: string, trigger: WorkflowJson['nodes'][number]): WorkflowJson {
+export function triggerWorkflow(
+	name: string,
+	trigger: WorkflowJson['nodes'][number],
+): WorkflowJson {
 	return {
 		id: randomId('wf'),
 		name,
-		nodes: [trigger, { id: randomId('nd'), name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} }],
+		nodes: [
+			trigger,
+			{
+				id: randomId('nd'),
+				name: 'Received',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {},
+			},
+		],
 		connections: { [trigger.name]: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 	};
 }
 
 /** The CMC trigger (New Block) and the Arara trigger, each polling every minute. */
-export function everyMinuteTriggers(label: string, cmcCredential: CredentialFixture, araraCredential: CredentialFixture) {
+export function everyMinuteTriggers(
+	label: string,
+	cmcCredential: CredentialFixture,
+	araraCredential: CredentialFixture,
+) {
 	const cmcTrigger = triggerWorkflow(`${label}: CMC trigger`, {
 		id: randomId('nd'),
 		name: 'CMC Trigger',
@@ -23,7 +40,11 @@ export function everyMinuteTriggers(label: string, cmcCredential: CredentialFixt
 		typeVersion: 1,
 		position: [0, 0],
 		// minPollInterval 0: every poll of the test counts (the default paces polls to one an hour)
-		parameters: { event: 'newBlock', pollTimes: { item: [{ mode: 'everyMinute' }] }, options: { minPollInterval: 0 } },
+		parameters: {
+			event: 'newBlock',
+			pollTimes: { item: [{ mode: 'everyMinute' }] },
+			options: { minPollInterval: 0 },
+		},
 		credentials: { customersMailCloudApi: { id: cmcCredential.id, name: cmcCredential.name } },
 	});
 	const araraTrigger = triggerWorkflow(`${label}: Arara trigger`, {

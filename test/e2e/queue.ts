@@ -16,12 +16,26 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { N8nSession, runtime, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	N8nSession,
+	runtime,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 
 /** The Node that runs the selected runtime's n8n (scripts/n8n-runtime.js; Node 24 for the current line). */
 const nodeBin = () => (runtime as typeof runtime & { nodeBin(): string }).nodeBin();
@@ -46,7 +60,9 @@ interface QueueBinaries {
 }
 
 function findBinaries(): Partial<QueueBinaries> {
-	const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) => existsSync(file));
+	const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((file) =>
+		existsSync(file),
+	);
 	let postgresBin: string | undefined;
 	const root = '/usr/lib/postgresql';
 	if (existsSync(root)) {
@@ -73,12 +89,19 @@ export function ensureQueueBinaries(): QueueBinaries {
 	}
 	process.stderr.write(`[queue-e2e] installing ${packages} with apt-get\n`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	for (const args of [['update', '-qq'], ['install', '-y', '-qq', ...packages.split(' ')]]) {
+	for (const args of [
+		['update', '-qq'],
+		['install', '-y', '-qq', ...packages.split(' ')],
+	]) {
 		const result = spawnSync('apt-get', args, { env, encoding: 'utf8' });
-		if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (${result.status})\n${result.stdout}\n${result.stderr}`);
+		if (result.status !== 0)
+			throw new Error(
+				`apt-get ${args.join(' ')} failed (${result.status})\n${result.stdout}\n${result.stderr}`,
+			);
 	}
 	found = findBinaries();
-	if (!found.redisServer || !found.postgresBin) throw new Error('apt-get ran, but redis-server or initdb is still missing');
+	if (!found.redisServer || !found.postgresBin)
+		throw new Error('apt-get ran, but redis-server or initdb is still missing');
 	return found as QueueBinaries;
 }
 
@@ -110,8 +133,16 @@ class Managed {
 		});
 	}
 
-	static spawn(name: string, command: string, args: string[], options: Parameters<typeof spawn>[2]): Managed {
-		return new Managed(name, spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] }));
+	static spawn(
+		name: string,
+		command: string,
+		args: string[],
+		options: Parameters<typeof spawn>[2],
+	): Managed {
+		return new Managed(
+			name,
+			spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] }),
+		);
 	}
 
 	/** Signals the process and waits for it to exit (SIGKILL after `graceMs`). */
@@ -127,25 +158,39 @@ class Managed {
 	async waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
 		const deadline = Date.now() + timeoutMs;
 		while (!pattern.test(this.output)) {
-			if (this.exited) throw new Error(`${this.name} exited (${this.exitCode}) before ${pattern}\n${this.output.slice(-4000)}`);
-			if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms\n${this.output.slice(-4000)}`);
+			if (this.exited)
+				throw new Error(
+					`${this.name} exited (${this.exitCode}) before ${pattern}\n${this.output.slice(-4000)}`,
+				);
+			if (Date.now() > deadline)
+				throw new Error(
+					`${this.name}: no ${pattern} within ${timeoutMs} ms\n${this.output.slice(-4000)}`,
+				);
 			await sleep(200);
 		}
 	}
 }
 
 function accountIds(user: string): { uid: number; gid: number } {
-	const id = (flag: string) => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
+	const id = (flag: string) =>
+		Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
 	const uid = id('-u');
 	const gid = id('-g');
-	if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) throw new Error(`no system user "${user}" (install postgresql)`);
+	if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0)
+		throw new Error(`no system user "${user}" (install postgresql)`);
 	return { uid, gid };
 }
 
-function run(command: string, args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}): string {
+function run(
+	command: string,
+	args: string[],
+	options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
+): string {
 	const result = spawnSync(command, args, { ...options, encoding: 'utf8' });
 	if (result.status !== 0) {
-		throw new Error(`${path.basename(command)} ${args.join(' ')} failed (${result.status})\n${result.stdout}\n${result.stderr}`);
+		throw new Error(
+			`${path.basename(command)} ${args.join(' ')} failed (${result.status})\n${result.stdout}\n${result.stderr}`,
+		);
 	}
 	return result.stdout;
 }
@@ -162,7 +207,8 @@ async function waitForPort(port: number, timeoutMs: number, what: string): Promi
 			socket.once('error', () => resolve(false));
 		});
 		if (open) return;
-		if (Date.now() > deadline) throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
 		await sleep(200);
 	}
 }
@@ -179,12 +225,31 @@ export class Postgres {
 		const data = path.join(folder, 'pg');
 		const owner: { uid?: number; gid?: number } = isRoot() ? accountIds('postgres') : {};
 		if (isRoot()) chownSync(folder, owner.uid!, owner.gid!);
-		run(path.join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'n8n', '-E', 'UTF8', '--no-sync'], owner);
+		run(
+			path.join(bin, 'initdb'),
+			['-D', data, '-A', 'trust', '-U', 'n8n', '-E', 'UTF8', '--no-sync'],
+			owner,
+		);
 		const port = await runtime.freePort();
 		const server = Managed.spawn(
 			'postgres',
 			path.join(bin, 'postgres'),
-			['-D', data, '-p', String(port), '-k', folder, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+			[
+				'-D',
+				data,
+				'-p',
+				String(port),
+				'-k',
+				folder,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			],
 			{ ...owner, cwd: folder },
 		);
 		const postgres = new Postgres(port, bin, server);
@@ -201,7 +266,23 @@ export class Postgres {
 
 	/** Runs one SQL statement with psql; rows as arrays of text cells. */
 	query(sql: string): string[][] {
-		const out = run(path.join(this.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'n8n', '-d', 'n8n', '-XAt', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+		const out = run(path.join(this.bin, 'psql'), [
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(this.port),
+			'-U',
+			'n8n',
+			'-d',
+			'n8n',
+			'-XAt',
+			'-F',
+			'\t',
+			'-v',
+			'ON_ERROR_STOP=1',
+			'-c',
+			sql,
+		]);
 		return out
 			.split('\n')
 			.filter((line) => line !== '')
@@ -226,7 +307,20 @@ export class Redis {
 		const server = Managed.spawn(
 			'redis',
 			binary,
-			['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', folder, '--protected-mode', 'yes'],
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--dir',
+				folder,
+				'--protected-mode',
+				'yes',
+			],
 			{ cwd: folder },
 		);
 		const redis = new Redis(port, server);
@@ -257,17 +351,22 @@ export class Worker {
 
 	static async start(name: string, env: NodeJS.ProcessEnv, userFolder: string): Promise<Worker> {
 		const healthPort = await runtime.freePort();
-		const process = Managed.spawn(name, nodeBin(), [runtime.n8nBin(), 'worker', '--concurrency=5'], {
-			cwd: userFolder,
-			env: {
-				...env,
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				N8N_RUNNERS_BROKER_PORT: String(await runtime.freePort()),
-				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		const process = Managed.spawn(
+			name,
+			nodeBin(),
+			[runtime.n8nBin(), 'worker', '--concurrency=5'],
+			{
+				cwd: userFolder,
+				env: {
+					...env,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+					N8N_RUNNERS_BROKER_PORT: String(await runtime.freePort()),
+					N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+				},
 			},
-		});
+		);
 		const worker = new Worker(name, userFolder, process);
 		try {
 			await process.waitForOutput(/n8n worker is now ready/, 180_000);
@@ -293,12 +392,17 @@ export class Worker {
 
 	/** Ids of the executions this worker started ("Worker started execution <id> (job <n>)"). */
 	startedExecutions(): string[] {
-		return [...this.logs.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
+		return [...this.logs.matchAll(/Worker started execution (\d+) \(job/g)].map(
+			(match) => match[1],
+		);
 	}
 
 	/** Resolves once this worker has started the execution. */
 	async waitUntilStarted(executionId: string, timeoutMs = 60_000): Promise<void> {
-		await this.process.waitForOutput(new RegExp(`Worker started execution ${executionId} \\(job`), timeoutMs);
+		await this.process.waitForOutput(
+			new RegExp(`Worker started execution ${executionId} \\(job`),
+			timeoutMs,
+		);
 	}
 
 	/** Stops the worker the way an orchestrator does (SIGTERM: finishes running jobs first). */
@@ -324,7 +428,11 @@ export async function idempotent<T>(read: () => Promise<T>, attempts = 3): Promi
 		try {
 			return await read();
 		} catch (error) {
-			if (attempt >= attempts || !(error instanceof TypeError && /fetch failed/.test(error.message))) throw error;
+			if (
+				attempt >= attempts ||
+				!(error instanceof TypeError && /fetch failed/.test(error.message))
+			)
+				throw error;
 			await sleep(500);
 		}
 	}
@@ -381,7 +489,10 @@ export class QueueCluster {
 			const mainFolder = path.join(folder, 'main');
 			mkdirSync(mainFolder);
 			cluster.session = await N8nSession.create({ userFolder: mainFolder, env });
-			await cluster.session.import({ credentials: options.credentials ?? [], workflows: options.workflows ?? [] });
+			await cluster.session.import({
+				credentials: options.credentials ?? [],
+				workflows: options.workflows ?? [],
+			});
 			cluster.main = await cluster.session.startServer();
 			const starts: Array<Promise<Worker>> = [];
 			for (let index = 1; index <= (options.workers ?? 2); index++) {
@@ -389,12 +500,19 @@ export class QueueCluster {
 				mkdirSync(userFolder);
 				runtime.prepareUserFolder(userFolder);
 				starts.push(
-					runtime.n8nEnv({ userFolder, extra: env }).then(async (workerEnv) => await Worker.start(`worker-${index}`, workerEnv, userFolder)),
+					runtime
+						.n8nEnv({ userFolder, extra: env })
+						.then(
+							async (workerEnv) => await Worker.start(`worker-${index}`, workerEnv, userFolder),
+						),
 				);
 			}
 			const settled = await Promise.allSettled(starts);
-			for (const result of settled) if (result.status === 'fulfilled') cluster.workers.push(result.value);
-			const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+			for (const result of settled)
+				if (result.status === 'fulfilled') cluster.workers.push(result.value);
+			const failed = settled.find(
+				(result): result is PromiseRejectedResult => result.status === 'rejected',
+			);
 			if (failed) throw failed.reason;
 		} catch (error) {
 			await cluster.stop();
@@ -433,27 +551,44 @@ export class QueueCluster {
 		const id = workflowId.replace(/'/g, "''");
 		return this.sql(
 			`SELECT id, "workflowId", status, mode, finished FROM execution_entity WHERE "workflowId" = '${id}' ORDER BY id`,
-		).map(([rowId, rowWorkflow, status, mode, finished]) => ({ id: rowId, workflowId: rowWorkflow, status, mode, finished: finished === 't' }));
+		).map(([rowId, rowWorkflow, status, mode, finished]) => ({
+			id: rowId,
+			workflowId: rowWorkflow,
+			status,
+			mode,
+			finished: finished === 't',
+		}));
 	}
 
 	/** Which worker started an execution (names of all that did: a retried job shows two). */
 	workersThatStarted(executionId: string): string[] {
-		return this.workers.filter((worker) => worker.startedExecutions().includes(executionId)).map((worker) => worker.name);
+		return this.workers
+			.filter((worker) => worker.startedExecutions().includes(executionId))
+			.map((worker) => worker.name);
 	}
 
 	/** Runs a saved workflow from its first trigger through the main's REST API; returns the execution id. */
 	async startManually(workflowId: string): Promise<string> {
 		const main = this.main!;
 		const workflow = await idempotent(
-			async () => await main.rest<{ nodes: Array<{ name: string; type: string }> } & Record<string, unknown>>('GET', `/workflows/${workflowId}`),
+			async () =>
+				await main.rest<{ nodes: Array<{ name: string; type: string }> } & Record<string, unknown>>(
+					'GET',
+					`/workflows/${workflowId}`,
+				),
 		);
 		const trigger = workflow.nodes.find((node) => /trigger/i.test(node.type));
 		if (!trigger) throw new Error(`workflow ${workflowId} has no trigger node to start from`);
-		const started = await main.rest<{ executionId?: string }>('POST', `/workflows/${workflowId}/run`, {
-			workflowData: workflow,
-			triggerToStartFrom: { name: trigger.name },
-		});
-		if (!started?.executionId) throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`);
+		const started = await main.rest<{ executionId?: string }>(
+			'POST',
+			`/workflows/${workflowId}/run`,
+			{
+				workflowData: workflow,
+				triggerToStartFrom: { name: trigger.name },
+			},
+		);
+		if (!started?.executionId)
+			throw new Error(`n8n did not start workflow ${workflowId}: ${JSON.stringify(started)}`);
 		return String(started.executionId);
 	}
 
@@ -462,9 +597,15 @@ export class QueueCluster {
 		const main = this.main!;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
-			const [row] = this.sql(`SELECT status FROM execution_entity WHERE id = ${Number(executionId)}`);
-			if (row && FINISHED.has(row[0])) return await idempotent(async () => await main.execution(executionId));
-			if (Date.now() > deadline) throw new Error(`execution ${executionId} did not finish within ${timeoutMs} ms (status ${row?.[0]})`);
+			const [row] = this.sql(
+				`SELECT status FROM execution_entity WHERE id = ${Number(executionId)}`,
+			);
+			if (row && FINISHED.has(row[0]))
+				return await idempotent(async () => await main.execution(executionId));
+			if (Date.now() > deadline)
+				throw new Error(
+					`execution ${executionId} did not finish within ${timeoutMs} ms (status ${row?.[0]})`,
+				);
 			await sleep(300);
 		}
 	}
@@ -476,7 +617,10 @@ export class QueueCluster {
 
 	/** Everything the processes printed (for failure messages). */
 	logs(): string {
-		return [`--- main ---\n${this.main?.logs ?? ''}`, ...this.workers.map((worker) => `--- ${worker.name} ---\n${worker.logs}`)].join('\n');
+		return [
+			`--- main ---\n${this.main?.logs ?? ''}`,
+			...this.workers.map((worker) => `--- ${worker.name} ---\n${worker.logs}`),
+		].join('\n');
 	}
 
 	/** Stops the workers, the main, Postgres and Redis, and deletes every folder (unless N8N_E2E_KEEP=1). */
@@ -489,10 +633,15 @@ export class QueueCluster {
 				errors.push(error);
 			}
 		};
-		await Promise.all(this.workers.map(async (worker) => await attempt(async () => await worker.stop())));
+		await Promise.all(
+			this.workers.map(async (worker) => await attempt(async () => await worker.stop())),
+		);
 		await attempt(async () => await this.main?.stop());
 		await attempt(async () => await this.session?.dispose());
-		await Promise.all([attempt(async () => await this.postgres?.stop()), attempt(async () => await this.redis?.stop())]);
+		await Promise.all([
+			attempt(async () => await this.postgres?.stop()),
+			attempt(async () => await this.redis?.stop()),
+		]);
 		if (!KEEP) {
 			rmSync(this.folder, { recursive: true, force: true });
 		}

@@ -10,10 +10,23 @@
  * the seconds field), so a round takes seconds of polling instead of minutes.
  */
 import { startAraraMessageFake, type AraraFake } from '../fakes/arara-message';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake, type FakeBlock } from '../fakes/customers-mail-cloud';
-import { N8nSession, PACKAGE_PREFIX, randomId, type CredentialFixture, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+	type FakeBlock,
+} from '../fakes/customers-mail-cloud';
+import {
+	N8nSession,
+	PACKAGE_PREFIX,
+	randomId,
+	type CredentialFixture,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 
-const EVERY_5_SECONDS = { item: [{ mode: 'custom', cronExpression: '0,5,10,15,20,25,30,35,40,45,50,55 * * * * *' }] };
+const EVERY_5_SECONDS = {
+	item: [{ mode: 'custom', cronExpression: '0,5,10,15,20,25,30,35,40,45,50,55 * * * * *' }],
+};
 const HOUR = 3_600_000;
 
 let cmc: CustomersMailCloudFake;
@@ -23,10 +36,25 @@ let server: N8nServer | undefined;
 let lifted: FakeBlock[];
 let deliveries: string[];
 
-const cmcCredential: CredentialFixture = { id: randomId('cr'), name: 'CMC (fake)', type: 'customersMailCloudApi', data: {} };
-const araraCredential: CredentialFixture = { id: randomId('cr'), name: 'Arara (fake)', type: 'araraMessageOAuth2Api', data: {} };
+const cmcCredential: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'CMC (fake)',
+	type: 'customersMailCloudApi',
+	data: {},
+};
+const araraCredential: CredentialFixture = {
+	id: randomId('cr'),
+	name: 'Arara (fake)',
+	type: 'araraMessageOAuth2Api',
+	data: {},
+};
 
-function triggerWorkflow(name: string, type: string, parameters: Record<string, unknown>, credential: CredentialFixture): WorkflowJson {
+function triggerWorkflow(
+	name: string,
+	type: string,
+	parameters: Record<string, unknown>,
+	credential: CredentialFixture,
+): WorkflowJson {
 	return {
 		id: randomId('wf'),
 		name,
@@ -40,14 +68,31 @@ function triggerWorkflow(name: string, type: string, parameters: Record<string, 
 				parameters: { pollTimes: EVERY_5_SECONDS, ...parameters },
 				credentials: { [credential.type]: { id: credential.id, name: credential.name } },
 			},
-			{ id: 'noop', name: 'Received', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+			{
+				id: 'noop',
+				name: 'Received',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [200, 0],
+				parameters: {},
+			},
 		],
 		connections: { Trigger: { main: [[{ node: 'Received', type: 'main', index: 0 }]] } },
 	};
 }
 
-const newBlocks = triggerWorkflow('restart: new blocks', 'customersMailCloudTrigger', { event: 'newBlock', options: { minPollInterval: 0 } }, cmcCredential);
-const removedBlocks = triggerWorkflow('restart: lifted blocks', 'customersMailCloudTrigger', { event: 'blockRemoved', options: { minPollInterval: 0 } }, cmcCredential);
+const newBlocks = triggerWorkflow(
+	'restart: new blocks',
+	'customersMailCloudTrigger',
+	{ event: 'newBlock', options: { minPollInterval: 0 } },
+	cmcCredential,
+);
+const removedBlocks = triggerWorkflow(
+	'restart: lifted blocks',
+	'customersMailCloudTrigger',
+	{ event: 'blockRemoved', options: { minPollInterval: 0 } },
+	cmcCredential,
+);
 const statusChanges = triggerWorkflow(
 	'restart: status changes',
 	'araraMessageTrigger',
@@ -60,9 +105,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls each trigger made so far, told apart by their requests to the fakes. */
 function pollCounts(): number[] {
-	const lists = cmc.server.requestsTo('/transaction/v2/blocks/list.json').map((request) => new URLSearchParams(request.body).get('removed'));
+	const lists = cmc.server
+		.requestsTo('/transaction/v2/blocks/list.json')
+		.map((request) => new URLSearchParams(request.body).get('removed'));
 	const periods = arara.apiRequests().filter((request) => request.query.has('timemin')).length;
-	return [lists.filter((removed) => removed !== 'true').length, lists.filter((removed) => removed === 'true').length, periods];
+	return [
+		lists.filter((removed) => removed !== 'true').length,
+		lists.filter((removed) => removed === 'true').length,
+		periods,
+	];
 }
 
 /** Waits until every trigger has polled `more` more times. */
@@ -70,13 +121,19 @@ async function waitForPolls(more: number, timeoutMs = 60_000): Promise<void> {
 	const start = pollCounts();
 	const deadline = Date.now() + timeoutMs;
 	while (!pollCounts().every((count, index) => count >= start[index] + more)) {
-		if (Date.now() > deadline) throw new Error(`triggers polled ${JSON.stringify(pollCounts())} times, from ${JSON.stringify(start)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`triggers polled ${JSON.stringify(pollCounts())} times, from ${JSON.stringify(start)}`,
+			);
 		await sleep(200);
 	}
 }
 
 /** Every item every execution of the workflow emitted, as keys, in execution order. */
-async function emitted(workflow: WorkflowJson, key: (json: Record<string, unknown>) => string): Promise<string[]> {
+async function emitted(
+	workflow: WorkflowJson,
+	key: (json: Record<string, unknown>) => string,
+): Promise<string[]> {
 	const summaries = await server!.executions(workflow.id!, 200);
 	const keys: string[] = [];
 	for (const summary of [...summaries].reverse()) {
@@ -89,7 +146,8 @@ async function emitted(workflow: WorkflowJson, key: (json: Record<string, unknow
 }
 
 const blockKey = (json: Record<string, unknown>) => `${String(json.email)}@${String(json.created)}`;
-const statusKey = (json: Record<string, unknown>) => `${String(json.delivery_id)}:${String(json.status)}`;
+const statusKey = (json: Record<string, unknown>) =>
+	`${String(json.delivery_id)}:${String(json.status)}`;
 
 /** What all three workflows emitted so far. */
 async function everything() {
@@ -103,14 +161,16 @@ async function everything() {
 type Emitted = Awaited<ReturnType<typeof everything>>;
 
 /** Each workflow's keys in order, so that two results compare whatever order polls emitted in. */
-const sorted = (value: Emitted) => Object.fromEntries(Object.entries(value).map(([name, keys]) => [name, [...keys].sort()]));
+const sorted = (value: Emitted) =>
+	Object.fromEntries(Object.entries(value).map(([name, keys]) => [name, [...keys].sort()]));
 
 /** Waits until each workflow emitted what is expected of it (order aside), then returns all of it. */
 async function waitForEmitted(expected: Emitted, timeoutMs = 60_000): Promise<Emitted> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const now = await everything();
-		if (JSON.stringify(sorted(now)) === JSON.stringify(sorted(expected)) || Date.now() > deadline) return now;
+		if (JSON.stringify(sorted(now)) === JSON.stringify(sorted(expected)) || Date.now() > deadline)
+			return now;
 		await sleep(500);
 	}
 }
@@ -119,7 +179,11 @@ async function lift(email: string): Promise<void> {
 	const response = await fetch(`${cmc.url}/transaction/v2/blocks/cancel.json`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ ...formCredentials(), server_composition: 'testcomp', email }).toString(),
+		body: new URLSearchParams({
+			...formCredentials(),
+			server_composition: 'testcomp',
+			email,
+		}).toString(),
 	});
 	expect(response.status).toBe(200);
 	await response.text();
@@ -132,20 +196,38 @@ function formCredentials() {
 /** The lifted address blocked again, now, under the same id (the API does not say a new block gets a new id). */
 function blockAgain(block: FakeBlock): FakeBlock {
 	const removed = cmc.removedBlocks();
-	removed.splice(removed.findIndex((entry) => entry.id === block.id), 1);
-	return cmc.addBlock({ id: block.id, email: block.email, status: block.status, occurred: block.occurred });
+	removed.splice(
+		removed.findIndex((entry) => entry.id === block.id),
+		1,
+	);
+	return cmc.addBlock({
+		id: block.id,
+		email: block.email,
+		status: block.status,
+		occurred: block.occurred,
+	});
 }
 
 const keyOf = (block: FakeBlock) => `${block.email}@${block.created}`;
 
 beforeAll(async () => {
 	cmc = await startCustomersMailCloudFake();
-	lifted = cmc.seed(6, { from: new Date(Date.now() - 5 * HOUR), spacingSeconds: 600, prefix: 'rs' });
+	lifted = cmc.seed(6, {
+		from: new Date(Date.now() - 5 * HOUR),
+		spacingSeconds: 600,
+		prefix: 'rs',
+	});
 	arara = await startAraraMessageFake();
-	deliveries = arara.seed(6, Date.now() - 20 * HOUR, Date.now() - 3 * HOUR, 31).map((delivery) => delivery.delivery_id);
+	deliveries = arara
+		.seed(6, Date.now() - 20 * HOUR, Date.now() - 3 * HOUR, 31)
+		.map((delivery) => delivery.delivery_id);
 	for (const id of deliveries) arara.setStatus(id, 'reserved');
 	cmcCredential.data = { ...cmc.credentials };
-	araraCredential.data = { host: arara.url, clientId: arara.credentials.clientId, clientSecret: arara.credentials.clientSecret };
+	araraCredential.data = {
+		host: arara.url,
+		clientId: arara.credentials.clientId,
+		clientSecret: arara.credentials.clientSecret,
+	};
 	session = await N8nSession.create();
 	await session.import({ credentials: [cmcCredential, araraCredential], workflows });
 });
@@ -166,7 +248,11 @@ test('a restart after silent polls, and one right after emitting polls, loses no
 	await lift(lifted[0].email);
 	const first = cmc.addBlock({ email: 'first-new@example.com' });
 	arara.setStatus(deliveries[0], 'failed');
-	let expected: Emitted = { newBlocks: [keyOf(first)], removedBlocks: [keyOf(lifted[0])], statusChanges: [`${deliveries[0]}:failed`] };
+	let expected: Emitted = {
+		newBlocks: [keyOf(first)],
+		removedBlocks: [keyOf(lifted[0])],
+		statusChanges: [`${deliveries[0]}:failed`],
+	};
 	expect(sorted(await waitForEmitted(expected))).toEqual(sorted(expected));
 	// ...then Block Removed and Arara poll silently while what they would remember changes: the
 	// lifted address is blocked again, a delivery moves to a status the filter drops.
@@ -188,7 +274,11 @@ test('a restart after silent polls, and one right after emitting polls, loses no
 	expected = {
 		newBlocks: [...expected.newBlocks, keyOf(whileDown)],
 		removedBlocks: [...expected.removedBlocks, keyOf(again), keyOf(lifted[1])],
-		statusChanges: [...expected.statusChanges, `${deliveries[1]}:finished`, `${deliveries[2]}:failed`],
+		statusChanges: [
+			...expected.statusChanges,
+			`${deliveries[1]}:finished`,
+			`${deliveries[2]}:failed`,
+		],
 	};
 	await waitForEmitted(expected);
 	await waitForPolls(3);

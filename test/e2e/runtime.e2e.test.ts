@@ -11,9 +11,24 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { N8nSession, PACKAGE_PREFIX, REPO_ROOT, executeWorkflow, randomId, type N8nServer, type WorkflowJson } from './n8n';
+import {
+	N8nSession,
+	PACKAGE_PREFIX,
+	REPO_ROOT,
+	executeWorkflow,
+	randomId,
+	type N8nServer,
+	type WorkflowJson,
+} from './n8n';
 
-const manualTrigger = { id: 'n-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+const manualTrigger = {
+	id: 'n-start',
+	name: 'Start',
+	type: 'n8n-nodes-base.manualTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	parameters: {},
+};
 
 function chain(name: string, nodes: WorkflowJson['nodes']): WorkflowJson {
 	const all = [manualTrigger, ...nodes];
@@ -21,7 +36,12 @@ function chain(name: string, nodes: WorkflowJson['nodes']): WorkflowJson {
 	for (let i = 0; i < all.length - 1; i++) {
 		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
 	}
-	return { id: randomId('wf'), name, nodes: all, connections: connections as WorkflowJson['connections'] };
+	return {
+		id: randomId('wf'),
+		name,
+		nodes: all,
+		connections: connections as WorkflowJson['connections'],
+	};
 }
 
 const setAndCode = chain('e2e set + code', [
@@ -47,7 +67,10 @@ const setAndCode = chain('e2e set + code', [
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
 		position: [400, 0],
-		parameters: { jsCode: 'return $input.all().map((item) => ({ json: { ...item.json, doubled: item.json.sum * 2 } }));' },
+		parameters: {
+			jsCode:
+				'return $input.all().map((item) => ({ json: { ...item.json, doubled: item.json.sum * 2 } }));',
+		},
 	},
 ]);
 
@@ -62,7 +85,12 @@ const failing = chain('e2e failing', [
 	},
 ]);
 
-const basicAuth = { id: randomId('cr'), name: 'E2E Basic', type: 'httpBasicAuth', data: { user: 'e2e-user', password: 'e2e-secret' } };
+const basicAuth = {
+	id: randomId('cr'),
+	name: 'E2E Basic',
+	type: 'httpBasicAuth',
+	data: { user: 'e2e-user', password: 'e2e-secret' },
+};
 
 function httpWithCredential(url: string): WorkflowJson {
 	return chain('e2e http basic auth', [
@@ -72,7 +100,12 @@ function httpWithCredential(url: string): WorkflowJson {
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
 			position: [200, 0],
-			parameters: { url, authentication: 'genericCredentialType', genericAuthType: 'httpBasicAuth', options: {} },
+			parameters: {
+				url,
+				authentication: 'genericCredentialType',
+				genericAuthType: 'httpBasicAuth',
+				options: {},
+			},
 			credentials: { httpBasicAuth: { id: basicAuth.id, name: basicAuth.name } },
 		},
 	]);
@@ -97,7 +130,12 @@ const webhookWorkflow: WorkflowJson = {
 			type: 'n8n-nodes-base.set',
 			typeVersion: 3.4,
 			position: [200, 0],
-			parameters: { assignments: { assignments: [{ id: 'e1', name: 'got', value: '={{ $json.body.ping }}', type: 'string' }] }, options: {} },
+			parameters: {
+				assignments: {
+					assignments: [{ id: 'e1', name: 'got', value: '={{ $json.body.ping }}', type: 'string' }],
+				},
+				options: {},
+			},
 		},
 	],
 	connections: { Webhook: { main: [[{ node: 'Echo', type: 'main', index: 0 }]] } },
@@ -118,7 +156,10 @@ describe('e2e harness on the real n8n', () => {
 		await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
 		http = httpWithCredential(`http://127.0.0.1:${(target.address() as AddressInfo).port}/probe`);
 		session = await N8nSession.create();
-		await session.import({ credentials: [basicAuth], workflows: [setAndCode, failing, http, webhookWorkflow] });
+		await session.import({
+			credentials: [basicAuth],
+			workflows: [setAndCode, failing, http, webhookWorkflow],
+		});
 	});
 
 	afterAll(async () => {
@@ -150,7 +191,9 @@ describe('e2e harness on the real n8n', () => {
 		expect(b.status).toBe('success');
 		expect(b.json('HTTP')).toEqual([{ ok: true }]);
 		expect(seen).toHaveLength(1);
-		expect(seen[0].authorization).toBe(`Basic ${Buffer.from('e2e-user:e2e-secret').toString('base64')}`);
+		expect(seen[0].authorization).toBe(
+			`Basic ${Buffer.from('e2e-user:e2e-secret').toString('base64')}`,
+		);
 		expect(c.status).toBe('error');
 		expect(c.error?.message).toContain('boom from e2e');
 	});
@@ -186,12 +229,20 @@ describe('e2e harness on the real n8n', () => {
 			const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
 				n8n: { nodes: string[]; credentials: string[] };
 			};
-			const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter((file) => !existsSync(path.join(REPO_ROOT, file)));
-			if (missing.length > 0) throw new Error(`not built (run \`npm run build\`): ${missing.join(', ')}`);
+			const missing = [...pkg.n8n.nodes, ...pkg.n8n.credentials].filter(
+				(file) => !existsSync(path.join(REPO_ROOT, file)),
+			);
+			if (missing.length > 0)
+				throw new Error(`not built (run \`npm run build\`): ${missing.join(', ')}`);
 			// what each listed file declares, read the way n8n's loader does: `new Class()` → description.name / name
-			const declared = (file: string, pick: (instance: Record<string, any>) => string | undefined) =>
+			const declared = (
+				file: string,
+				pick: (instance: Record<string, any>) => string | undefined,
+			) =>
 				// eslint-disable-next-line @typescript-eslint/no-require-imports
-				Object.values(require(path.join(REPO_ROOT, file)) as Record<string, new () => Record<string, any>>)
+				Object.values(
+					require(path.join(REPO_ROOT, file)) as Record<string, new () => Record<string, any>>,
+				)
 					.filter((exported) => typeof exported === 'function')
 					.map((Class) => pick(new Class()))
 					.filter((name): name is string => Boolean(name));

@@ -114,7 +114,9 @@ export class FakeServer {
 	}
 
 	private takeFault(path: string): Fault | undefined {
-		const index = this.faults.findIndex((entry) => !entry.pathPrefix || path.startsWith(entry.pathPrefix));
+		const index = this.faults.findIndex(
+			(entry) => !entry.pathPrefix || path.startsWith(entry.pathPrefix),
+		);
 		if (index < 0) return undefined;
 		const entry = this.faults[index];
 		entry.times -= 1;

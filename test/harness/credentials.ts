@@ -36,9 +36,19 @@ function propertiesOf(type: ICredentialType | undefined): INodeProperties[] {
  * As n8n's server does on decryption: the type's defaults (through `extends` too) fill in what
  * the stored data lacks, then expressions in the result resolve with `$self` = the credential.
  */
-export function withDefaults(typeName: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+export function withDefaults(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): ICredentialDataDecryptedObject {
 	const properties = allPropertiesOf(typeName);
-	const filled = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+	const filled = NodeHelpers.getNodeParameters(
+		properties,
+		data as INodeParameters,
+		true,
+		false,
+		null,
+		null,
+	) as ICredentialDataDecryptedObject;
 	if (data.oauthTokenData !== undefined) filled.oauthTokenData = data.oauthTokenData;
 	return resolveExpressions(filled, {}, filled) as ICredentialDataDecryptedObject;
 }
@@ -48,7 +58,16 @@ const CREDENTIAL_NODE = 'Credential';
 let expressionWorkflow: Workflow | undefined;
 function credentialWorkflow(): Workflow {
 	expressionWorkflow ??= new Workflow({
-		nodes: [{ id: 'cred', name: CREDENTIAL_NODE, type: 'cred', typeVersion: 1, position: [0, 0], parameters: {} }],
+		nodes: [
+			{
+				id: 'cred',
+				name: CREDENTIAL_NODE,
+				type: 'cred',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+		],
 		connections: {},
 		active: false,
 		nodeTypes: {
@@ -61,7 +80,11 @@ function credentialWorkflow(): Workflow {
 }
 
 /** Resolves every expression in `value` (nested too) with n8n's engine, `$credentials` and `$self` given. */
-function resolveExpressions(value: unknown, additionalKeys: IDataObject, self: ICredentialDataDecryptedObject = {}): unknown {
+function resolveExpressions(
+	value: unknown,
+	additionalKeys: IDataObject,
+	self: ICredentialDataDecryptedObject = {},
+): unknown {
 	return credentialWorkflow().expression.getParameterValue(
 		value as INodeParameters,
 		null,
@@ -94,9 +117,14 @@ export async function authenticateRequest(
 }
 
 /** The credential's Test request with its expressions resolved against the credential, as n8n's credential tester does. */
-export function credentialTestRequest(typeName: string, data: ICredentialDataDecryptedObject): IHttpRequestOptions {
+export function credentialTestRequest(
+	typeName: string,
+	data: ICredentialDataDecryptedObject,
+): IHttpRequestOptions {
 	const request = structuredClone(cachedCredentialType(typeName)!.test!.request);
-	const resolved = resolveExpressions(request, { $credentials: withDefaults(typeName, data) }) as typeof request;
+	const resolved = resolveExpressions(request, {
+		$credentials: withDefaults(typeName, data),
+	}) as typeof request;
 	return {
 		url: `${resolved.baseURL ?? ''}${resolved.url ?? ''}`,
 		method: resolved.method,
@@ -114,7 +142,10 @@ export interface CredentialTestVerdict {
 /** lodash `get` as n8n's tester uses it for rule keys: `a.b`, `a[0].b`. */
 function valueAtPath(value: unknown, path: string): unknown {
 	let current = value;
-	for (const part of path.replace(/\[(\w+)\]/g, '.$1').split('.').filter(Boolean)) {
+	for (const part of path
+		.replace(/\[(\w+)\]/g, '.$1')
+		.split('.')
+		.filter(Boolean)) {
 		if (current === null || typeof current !== 'object') return undefined;
 		current = (current as Record<string, unknown>)[part];
 	}
@@ -126,7 +157,10 @@ function valueAtPath(value: unknown, path: string): unknown {
  * (a `responseCode` rule may name the message); a 2xx answer fails when a `responseSuccessBody`
  * rule's key holds its value; otherwise the test passes.
  */
-export function credentialTestVerdict(typeName: string, answer: { status: number; statusText: string; body: string }): CredentialTestVerdict {
+export function credentialTestVerdict(
+	typeName: string,
+	answer: { status: number; statusText: string; body: string },
+): CredentialTestVerdict {
 	const rules = cachedCredentialType(typeName)?.test?.rules ?? [];
 	if (answer.status < 200 || answer.status > 299) {
 		for (const rule of rules) {
@@ -134,7 +168,10 @@ export function credentialTestVerdict(typeName: string, answer: { status: number
 				return { status: 'Error', message: rule.properties.message };
 			}
 		}
-		return { status: 'Error', message: answer.statusText || `Received HTTP status code: ${answer.status}` };
+		return {
+			status: 'Error',
+			message: answer.statusText || `Received HTTP status code: ${answer.status}`,
+		};
 	}
 	let json: unknown;
 	try {
@@ -143,7 +180,10 @@ export function credentialTestVerdict(typeName: string, answer: { status: number
 		json = { data: answer.body };
 	}
 	for (const rule of rules) {
-		if (rule.type === 'responseSuccessBody' && valueAtPath(json, rule.properties.key) === rule.properties.value) {
+		if (
+			rule.type === 'responseSuccessBody' &&
+			valueAtPath(json, rule.properties.key) === rule.properties.value
+		) {
 			return { status: 'Error', message: rule.properties.message };
 		}
 	}
@@ -162,7 +202,8 @@ export async function runCredentialTest(
 	const request = await authenticateRequest(typeName, data, credentialTestRequest(typeName, data));
 	const headers = { ...(request.headers as Record<string, string>) };
 	const isForm = Object.entries(headers).some(
-		([name, value]) => name.toLowerCase() === 'content-type' && value.includes('application/x-www-form-urlencoded'),
+		([name, value]) =>
+			name.toLowerCase() === 'content-type' && value.includes('application/x-www-form-urlencoded'),
 	);
 	if (!isForm) headers['content-type'] = 'application/json';
 	const response = await fetch(request.url, {
@@ -173,7 +214,11 @@ export async function runCredentialTest(
 			: JSON.stringify(request.body),
 	});
 	const body = await response.text();
-	const verdict = credentialTestVerdict(typeName, { status: response.status, statusText: response.statusText, body });
+	const verdict = credentialTestVerdict(typeName, {
+		status: response.status,
+		statusText: response.statusText,
+		body,
+	});
 	return { status: response.status, body, verdict };
 }
 
@@ -218,8 +263,12 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 				undefined,
 				false,
 			);
-		for (const [section, entries] of Object.entries(authenticate.properties) as Array<[string, IDataObject]>) {
-			const target = ((requestOptions as unknown as Record<string, IDataObject | undefined>)[section] ??= {});
+		for (const [section, entries] of Object.entries(authenticate.properties) as Array<
+			[string, IDataObject]
+		>) {
+			const target = ((requestOptions as unknown as Record<string, IDataObject | undefined>)[
+				section
+			] ??= {});
 			for (const [key, value] of Object.entries(entries)) {
 				target[resolve(key) as string] = resolve(value) as string;
 			}
@@ -247,7 +296,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		return withDefaults(type, structuredClone(stored.data));
 	}
 
-	async updateCredentials(nodeCredentials: INodeCredentialsDetails, _type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		_type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.store[nodeCredentials.name].data = structuredClone(data);
 	}
 
@@ -257,7 +310,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		data: ICredentialDataDecryptedObject,
 	) {
 		const stored = this.store[nodeCredentials.name];
-		stored.data = { ...stored.data, oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject };
+		stored.data = {
+			...stored.data,
+			oauthTokenData: structuredClone(data.oauthTokenData) as IDataObject,
+		};
 		stored.tokenUpdates = (stored.tokenUpdates ?? 0) + 1;
 	}
 
@@ -267,7 +323,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	/** Called by newer n8n after an OAuth2 token refresh. */
-	async runPreAuthentication(helpers: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject, typeName: string) {
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	) {
 		const preAuthentication = cachedCredentialType(typeName)?.preAuthentication;
 		return preAuthentication
 			? ((await preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject)

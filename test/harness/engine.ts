@@ -27,7 +27,9 @@ import { INPUT_NODE_TYPE, cacheCredentialTypes, loadNodeTypes } from './node-typ
 
 // n8n-core keeps its own copy of @n8n/di: use the container it uses.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] })) as typeof import('@n8n/di');
+const { Container } = require(
+	require.resolve('@n8n/di', { paths: [path.dirname(require.resolve('n8n-core'))] }),
+) as typeof import('@n8n/di');
 
 let ready: Promise<void> | undefined;
 export async function ensureReady(): Promise<void> {
@@ -84,10 +86,15 @@ export const PACKAGE_PREFIX = 'n8n-nodes-delivery-reports.';
 const NODE_NAME = 'Node Under Test';
 
 function toItem(entry: IDataObject | INodeExecutionData): INodeExecutionData {
-	return 'json' in entry && typeof entry.json === 'object' ? (entry as INodeExecutionData) : { json: entry as IDataObject };
+	return 'json' in entry && typeof entry.json === 'object'
+		? (entry as INodeExecutionData)
+		: { json: entry as IDataObject };
 }
 
-export function buildWorkflow(options: RunOptions, nodeTypes: Awaited<ReturnType<typeof loadNodeTypes>>): Workflow {
+export function buildWorkflow(
+	options: RunOptions,
+	nodeTypes: Awaited<ReturnType<typeof loadNodeTypes>>,
+): Workflow {
 	const { node } = options;
 	const nodes: INode[] = [
 		{
@@ -132,7 +139,12 @@ export function buildWorkflow(options: RunOptions, nodeTypes: Awaited<ReturnType
 
 let executionCount = 0;
 
-export function additionalDataFor(credentials: CredentialStore, hooks?: ExecutionLifecycleHooks, timezone = 'UTC', executionId?: string) {
+export function additionalDataFor(
+	credentials: CredentialStore,
+	hooks?: ExecutionLifecycleHooks,
+	timezone = 'UTC',
+	executionId?: string,
+) {
 	return {
 		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
@@ -175,7 +187,12 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		activeVersionId: null,
 	} as never);
 	const executionId = options.executionId ?? `${process.pid}${Date.now()}${++executionCount}`;
-	const additionalData = additionalDataFor(options.credentials, hooks, options.timezone, executionId);
+	const additionalData = additionalDataFor(
+		options.credentials,
+		hooks,
+		options.timezone,
+		executionId,
+	);
 	const runExecutionData = createRunExecutionData({
 		executionData: {
 			nodeExecutionStack: [
@@ -193,7 +210,8 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 	const taskData = run.data.resultData.runData[nodeName]?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
 	const items = taskData?.data?.main?.[0] ?? [];
-	const errorItems = options.node.onError === 'continueErrorOutput' ? (taskData?.data?.main?.[1] ?? []) : [];
+	const errorItems =
+		options.node.onError === 'continueErrorOutput' ? (taskData?.data?.main?.[1] ?? []) : [];
 	if (options.staticData) Object.assign(options.staticData, workflow.staticData);
 	return { items, errorItems, error, run, credentials: options.credentials };
 }
@@ -209,7 +227,13 @@ export async function runPoll(
 	const node = workflow.getNode(options.node.name ?? NODE_NAME)!;
 	const additionalData = additionalDataFor(options.credentials, undefined, options.timezone);
 	const mode = options.mode ?? 'trigger';
-	const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'activate',
+	);
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	try {
 		const result = await nodeType.poll!.call(context);
@@ -220,4 +244,3 @@ export async function runPoll(
 		return { items: null, staticData, error: error as Error };
 	}
 }
-

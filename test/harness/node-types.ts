@@ -25,7 +25,6 @@ export function usePackageRoot(root: string): void {
 export const INPUT_NODE_TYPE = 'test.input';
 const PACKAGE_NAME = 'n8n-nodes-delivery-reports';
 
-
 /** Loads dist/ once per test file, exactly as n8n loads an installed community package. */
 export async function packageLoader(): Promise<PackageDirectoryLoader> {
 	loaded ??= (async () => {
@@ -84,7 +83,8 @@ const cachedCredentialTypes = new Map<string, ICredentialType>();
 /** Makes credential types available synchronously (the engine asks for parent types synchronously). */
 export async function cacheCredentialTypes(): Promise<void> {
 	const loader = await packageLoader();
-	for (const [name, entry] of Object.entries(loader.credentialTypes)) cachedCredentialTypes.set(name, entry.type);
+	for (const [name, entry] of Object.entries(loader.credentialTypes))
+		cachedCredentialTypes.set(name, entry.type);
 }
 
 export function cachedCredentialType(name: string): ICredentialType | undefined {

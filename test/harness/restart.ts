@@ -43,7 +43,10 @@ export async function emittedAcrossRestarts(
 	steps: Step[],
 	poll: PollOnce,
 	reset: () => void | Promise<void>,
-): Promise<{ baseline: string[]; withRestart: Array<{ restartBeforePoll: number; emitted: string[] }> }> {
+): Promise<{
+	baseline: string[];
+	withRestart: Array<{ restartBeforePoll: number; emitted: string[] }>;
+}> {
 	const polls = steps.filter((step) => step === 'poll').length;
 	const run = async (restartBeforePoll?: number) => {
 		await reset();
@@ -64,6 +67,7 @@ export async function emittedAcrossRestarts(
 	};
 	const baseline = await run();
 	const withRestart = [];
-	for (let index = 1; index < polls; index++) withRestart.push({ restartBeforePoll: index, emitted: await run(index) });
+	for (let index = 1; index < polls; index++)
+		withRestart.push({ restartBeforePoll: index, emitted: await run(index) });
 	return { baseline, withRestart };
 }

@@ -1,5 +1,10 @@
 /** Calls a webhook trigger's webhook() the way n8n's server does, with a fake request and response. */
-import type { IDataObject, INodeExecutionData, IWebhookData, WorkflowExecuteMode } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IWebhookData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
 import { WebhookContext } from 'n8n-core';
 
 import { additionalDataFor, buildWorkflow, ensureReady, type RunOptions } from './engine';
@@ -79,7 +84,15 @@ export async function runWebhook(
 		webhookDescription: nodeType.description.webhooks?.[0] ?? {},
 		workflowId: workflow.id,
 	} as unknown as IWebhookData;
-	const context = new WebhookContext(workflow, node, additionalData, options.mode ?? 'webhook', webhookData, [], null);
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		options.mode ?? 'webhook',
+		webhookData,
+		[],
+		null,
+	);
 	const result = await nodeType.webhook!.call(context);
 	return {
 		status: response.status,

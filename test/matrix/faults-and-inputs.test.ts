@@ -22,7 +22,11 @@ import { OPERATIONS, VALUE, type Fakes, type OperationRow, type Provider } from 
 
 /** Short waits and one retry, so a fault costs milliseconds (Timeout has a floor of 1 s). */
 const FAST = { timeout: 1, retryAttempts: 1, maxRetryWait: 0.05 };
-const WRONG = { apiKey: 'wrong-key-7c1e0b9d', password: 'wrong-pass-5d2a8', clientSecret: 'wrong-secret-9e4b1c' };
+const WRONG = {
+	apiKey: 'wrong-key-7c1e0b9d',
+	password: 'wrong-pass-5d2a8',
+	clientSecret: 'wrong-secret-9e4b1c',
+};
 const WEBHOOK_SECRET = 'matrix-webhook-secret-41f7';
 
 let fakes: Fakes;
@@ -30,12 +34,26 @@ const logLines: string[] = [];
 const tally = { cases: 0, passed: 0, secretsFound: 0, failed: [] as string[] };
 
 beforeAll(async () => {
-	const [cmc, naimar, arara] = await Promise.all([startCustomersMailCloudFake(), startNaimarSmsFake(), startAraraMessageFake()]);
+	const [cmc, naimar, arara] = await Promise.all([
+		startCustomersMailCloudFake(),
+		startNaimarSmsFake(),
+		startAraraMessageFake(),
+	]);
 	fakes = { cmc, naimar, arara };
-	const capture = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
-	LoggerProxy.init({ error: capture('error'), warn: capture('warn'), info: capture('info'), debug: capture('debug') } as never);
+	const capture = (level: string) => (message: string, meta?: object) =>
+		logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+	LoggerProxy.init({
+		error: capture('error'),
+		warn: capture('warn'),
+		info: capture('info'),
+		debug: capture('debug'),
+	} as never);
 	for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const) {
-		jest.spyOn(console, level).mockImplementation((...args: unknown[]) => void logLines.push(`${level} ${args.map(String).join(' ')}`));
+		jest
+			.spyOn(console, level)
+			.mockImplementation(
+				(...args: unknown[]) => void logLines.push(`${level} ${args.map(String).join(' ')}`),
+			);
 	}
 });
 
@@ -52,23 +70,52 @@ function serverOf(provider: Provider): FakeServer {
 
 function credentialsFor(provider: Provider, wrong = false): CredentialStore {
 	const { cmc, naimar, arara } = fakes;
-	if (provider === 'cmc') return { cred: { type: 'customersMailCloudApi', data: { ...cmc.credentials, ...(wrong ? { apiKey: WRONG.apiKey } : {}) } } };
-	if (provider === 'naimar') return { cred: { type: 'naimarSmsApi', data: { ...naimar.credentials, ...(wrong ? { password: WRONG.password } : {}) } } };
+	if (provider === 'cmc')
+		return {
+			cred: {
+				type: 'customersMailCloudApi',
+				data: { ...cmc.credentials, ...(wrong ? { apiKey: WRONG.apiKey } : {}) },
+			},
+		};
+	if (provider === 'naimar')
+		return {
+			cred: {
+				type: 'naimarSmsApi',
+				data: { ...naimar.credentials, ...(wrong ? { password: WRONG.password } : {}) },
+			},
+		};
 	return {
 		cred: {
 			type: 'araraMessageOAuth2Api',
-			data: { host: arara.url, clientId: arara.credentials.clientId, clientSecret: wrong ? WRONG.clientSecret : arara.credentials.clientSecret },
+			data: {
+				host: arara.url,
+				clientId: arara.credentials.clientId,
+				clientSecret: wrong ? WRONG.clientSecret : arara.credentials.clientSecret,
+			},
 		},
 	};
 }
-const CREDENTIAL_TYPE: Record<Provider, string> = { cmc: 'customersMailCloudApi', naimar: 'naimarSmsApi', arara: 'araraMessageOAuth2Api' };
+const CREDENTIAL_TYPE: Record<Provider, string> = {
+	cmc: 'customersMailCloudApi',
+	naimar: 'naimarSmsApi',
+	arara: 'araraMessageOAuth2Api',
+};
 
 /** Every secret a run could leak: the working ones, the wrong ones, OAuth2 tokens issued, the webhook secret. */
 function secrets(stores: CredentialStore[] = []): string[] {
-	const tokens = stores.map((store) => (store.cred?.data.oauthTokenData as IDataObject | undefined)?.access_token);
-	return [fakes.cmc.credentials.apiKey, fakes.naimar.password, fakes.arara.credentials.clientSecret, WRONG.apiKey, WRONG.password, WRONG.clientSecret, WEBHOOK_SECRET, ...tokens].filter(
-		(value): value is string => typeof value === 'string' && value.length > 0,
+	const tokens = stores.map(
+		(store) => (store.cred?.data.oauthTokenData as IDataObject | undefined)?.access_token,
 	);
+	return [
+		fakes.cmc.credentials.apiKey,
+		fakes.naimar.password,
+		fakes.arara.credentials.clientSecret,
+		WRONG.apiKey,
+		WRONG.password,
+		WRONG.clientSecret,
+		WEBHOOK_SECRET,
+		...tokens,
+	].filter((value): value is string => typeof value === 'string' && value.length > 0);
 }
 
 /** Fails (and counts) when a secret appears in anything the run showed. */
@@ -87,13 +134,18 @@ function parametersOf(request: RecordedRequest): string[] {
 	const type = String(request.headers['content-type'] ?? '');
 	if (type.includes('application/json')) {
 		const body = JSON.parse(request.body) as unknown;
-		return names.concat(body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : []);
+		return names.concat(
+			body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [],
+		);
 	}
 	return names.concat([...new URLSearchParams(request.body).keys()]);
 }
 
 /** Every request went to an allowed path and set only allowed parameters, each once. */
-function expectOnlyAllowedRequests(requests: RecordedRequest[], allowed: OperationRow['allowed']): void {
+function expectOnlyAllowedRequests(
+	requests: RecordedRequest[],
+	allowed: OperationRow['allowed'],
+): void {
 	const problems: string[] = [];
 	for (const request of requests) {
 		const rule = allowed.find((entry) => entry.path.test(request.path));
@@ -104,8 +156,14 @@ function expectOnlyAllowedRequests(requests: RecordedRequest[], allowed: Operati
 		const names = parametersOf(request);
 		const unknown = names.filter((name) => !rule.params.includes(name));
 		const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-		if (unknown.length) problems.push(`${request.method} ${request.path}: parameters not set by the user: ${unknown.join(', ')}`);
-		if (repeated.length) problems.push(`${request.method} ${request.path}: parameters sent twice: ${repeated.join(', ')}`);
+		if (unknown.length)
+			problems.push(
+				`${request.method} ${request.path}: parameters not set by the user: ${unknown.join(', ')}`,
+			);
+		if (repeated.length)
+			problems.push(
+				`${request.method} ${request.path}: parameters sent twice: ${repeated.join(', ')}`,
+			);
 	}
 	expect(problems).toEqual([]);
 }
@@ -113,12 +171,20 @@ function expectOnlyAllowedRequests(requests: RecordedRequest[], allowed: Operati
 /** A value sent by the node arrived whole, inside one parameter (when it was sent at all). */
 function expectArrivedWhole(requests: RecordedRequest[], value: string): void {
 	const carried = requests.some((request) => {
-		const values = [...request.query.values(), ...Object.values(parseBody(request)).map((entry) => JSON.stringify(entry) ?? '')];
-		return values.some((entry) => entry.includes(value) || entry.includes(JSON.stringify(value).slice(1, -1)));
+		const values = [
+			...request.query.values(),
+			...Object.values(parseBody(request)).map((entry) => JSON.stringify(entry) ?? ''),
+		];
+		return values.some(
+			(entry) => entry.includes(value) || entry.includes(JSON.stringify(value).slice(1, -1)),
+		);
 	});
-	const raw = requests.some((request) => decodeURIComponent(request.path).includes(value) || request.body.includes(value));
+	const raw = requests.some(
+		(request) => decodeURIComponent(request.path).includes(value) || request.body.includes(value),
+	);
 	// Sent somewhere ⇒ it must be inside one parameter's value (or one encoded path segment).
-	if (raw) expect(carried || requests.some((request) => /^\/send\/[^/]+$/.test(request.path))).toBe(true);
+	if (raw)
+		expect(carried || requests.some((request) => /^\/send\/[^/]+$/.test(request.path))).toBe(true);
 }
 
 const pairedTo = (item: INodeExecutionData): number[] =>
@@ -127,7 +193,11 @@ const pairedTo = (item: INodeExecutionData): number[] =>
 	);
 
 /** Output items by the input item they are paired to, as comparable text. */
-function groupByInput(row: OperationRow, items: INodeExecutionData[], inputs: number): { groups: string[][]; errors: Map<number, IDataObject> } {
+function groupByInput(
+	row: OperationRow,
+	items: INodeExecutionData[],
+	inputs: number,
+): { groups: string[][]; errors: Map<number, IDataObject> } {
 	const groups: string[][] = Array.from({ length: inputs }, () => []);
 	const errors = new Map<number, IDataObject>();
 	for (const item of items) {
@@ -145,13 +215,21 @@ function groupByInput(row: OperationRow, items: INodeExecutionData[], inputs: nu
 function namesCause(error: IDataObject, field?: RegExp): boolean {
 	const text = `${String(error.error)} ${String(error.description ?? '')}`;
 	if (field?.test(text)) return true;
-	return Boolean(error.httpCode || error.code || error.networkCode) || /Customers Mail Cloud|Naimar SMS|Arara Message|ZIP/.test(text);
+	return (
+		Boolean(error.httpCode || error.code || error.networkCode) ||
+		/Customers Mail Cloud|Naimar SMS|Arara Message|ZIP/.test(text)
+	);
 }
 
 function nodeOf(row: OperationRow, parameters: IDataObject, continueOnFail = true) {
 	return {
 		type: row.node,
-		parameters: { resource: row.resource, operation: row.operation, ...parameters, options: { ...FAST, ...(parameters.options as IDataObject) } },
+		parameters: {
+			resource: row.resource,
+			operation: row.operation,
+			...parameters,
+			options: { ...FAST, ...(parameters.options as IDataObject) },
+		},
 		credentials: { [CREDENTIAL_TYPE[row.provider]]: 'cred' },
 		continueOnFail,
 	};
@@ -168,7 +246,12 @@ async function freshConnections(server: FakeServer): Promise<void> {
 	await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function runRow(row: OperationRow, parameters: IDataObject, input: IDataObject[], wrongCredentials = false): Promise<{ result: RunResult; requests: RecordedRequest[]; store: CredentialStore }> {
+async function runRow(
+	row: OperationRow,
+	parameters: IDataObject,
+	input: IDataObject[],
+	wrongCredentials = false,
+): Promise<{ result: RunResult; requests: RecordedRequest[]; store: CredentialStore }> {
 	const server = serverOf(row.provider);
 	await freshConnections(server);
 	server.resetLog();
@@ -211,7 +294,10 @@ const FAULTS: FaultCase[] = [
 	...(
 		[
 			['429 + Retry-After', { kind: 'rateLimit', retryAfterSeconds: 1 }],
-			['500', { kind: 'status', status: 500, body: 'Internal Server Error', contentType: 'text/plain' }],
+			[
+				'500',
+				{ kind: 'status', status: 500, body: 'Internal Server Error', contentType: 'text/plain' },
+			],
 			['503', { kind: 'status', status: 503, body: '{"message":"Service Unavailable"}' }],
 			['reset mid-body', { kind: 'dropMidBody' }],
 			['HTML page', { kind: 'html', status: 200 }],
@@ -252,11 +338,19 @@ const baselines = new Map<string, string[][]>();
 
 /** An answer with an empty body (after the retries) that the row reads as no records. */
 const readsAsNoRecords = (row: { emptyBodyMeansNoRecords?: boolean }, fault: FaultCase) =>
-	Boolean(row.emptyBodyMeansNoRecords && fault.fault?.kind === 'status' && fault.fault.status === 200 && fault.fault.body === '');
+	Boolean(
+		row.emptyBodyMeansNoRecords &&
+			fault.fault?.kind === 'status' &&
+			fault.fault.status === 200 &&
+			fault.fault.body === '',
+	);
 
 describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
 	const input = (): IDataObject[] =>
-		row.goodValues(fakes).map((value) => ({ value: value as IDataObject[string], ...(row.goodDates ? { end: row.goodDates(fakes).end } : {}) }));
+		row.goodValues(fakes).map((value) => ({
+			value: value as IDataObject[string],
+			...(row.goodDates ? { end: row.goodDates(fakes).end } : {}),
+		}));
 
 	beforeAll(async () => {
 		row.setup(fakes);
@@ -272,61 +366,115 @@ describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, r
 		baselines.set(row.name, groups);
 	});
 
-	const expectGood = (groups: string[][], index: number) => expect(groups[index]).toEqual(baselines.get(row.name)![index]);
+	const expectGood = (groups: string[][], index: number) =>
+		expect(groups[index]).toEqual(baselines.get(row.name)![index]);
 
-	it.each(counted(FAULTS.filter((fault) => !fault.only || fault.only(row)).map((fault) => [fault.name, fault] as const)))('fault: %s', async (name, fault) => {
+	it.each(
+		counted(
+			FAULTS.filter((fault) => !fault.only || fault.only(row)).map(
+				(fault) => [fault.name, fault] as const,
+			),
+		),
+	)('fault: %s', async (name, fault) => {
 		await matrixCase(`${row.name} fault ${name}`, async () => {
 			row.restore?.(fakes);
-			if (fault.fault) serverOf(row.provider).inject(fault.fault, { pathPrefix: row.faultPath, times: fault.always ? 1_000 : 1 });
+			if (fault.fault)
+				serverOf(row.provider).inject(fault.fault, {
+					pathPrefix: row.faultPath,
+					times: fault.always ? 1_000 : 1,
+				});
 			if (fault.truncatedZip) fakes.cmc.setDownload({ truncateTo: 120 }, 'testcomp');
-			const { result, requests, store } = await runRow(row, row.parameters, input(), fault.wrongCredentials);
+			const { result, requests, store } = await runRow(
+				row,
+				row.parameters,
+				input(),
+				fault.wrongCredentials,
+			);
 			if (fault.truncatedZip) fakes.cmc.setDownload({ truncateTo: undefined }, 'testcomp');
 			expect(result.error).toBeUndefined();
-			if (fault.fault) expect({ faulted: requests.some((request) => request.fault === fault.fault!.kind), items: result.items.map((item) => item.json.error) }).toMatchObject({ faulted: true });
+			if (fault.fault)
+				expect({
+					faulted: requests.some((request) => request.fault === fault.fault!.kind),
+					items: result.items.map((item) => item.json.error),
+				}).toMatchObject({ faulted: true });
 			const { groups, errors } = groupByInput(row, result.items, 3);
 			const asNoRecords = readsAsNoRecords(row, fault);
 			for (let index = 0; index < 3; index++) {
 				const error = errors.get(index);
-				if (error) expect({ index, error, named: namesCause(error) }).toMatchObject({ named: true });
+				if (error)
+					expect({ index, error, named: namesCause(error) }).toMatchObject({ named: true });
 				else if (!(asNoRecords && groups[index].length === 0)) expectGood(groups, index);
 			}
 			// Empty answers on every request that read as no records: every item comes out empty, none fails.
-			if (fault.always && asNoRecords) expect({ errors: errors.size, records: groups.flat().length }).toEqual({ errors: 0, records: 0 });
+			if (fault.always && asNoRecords)
+				expect({ errors: errors.size, records: groups.flat().length }).toEqual({
+					errors: 0,
+					records: 0,
+				});
 			// A fault on every request, a damaged file or a refused login: nothing can succeed.
-			else if (fault.always || fault.wrongCredentials || fault.truncatedZip) expect(errors.size).toBe(3);
+			else if (fault.always || fault.wrongCredentials || fault.truncatedZip)
+				expect(errors.size).toBe(3);
 			expectOnlyAllowedRequests(requests, row.allowed);
-			expectNoSecrets([serializeForLeakCheck(result.run), serializeForLeakCheck(result.error), JSON.stringify(result.items)].join('\n'), [store]);
+			expectNoSecrets(
+				[
+					serializeForLeakCheck(result.run),
+					serializeForLeakCheck(result.error),
+					JSON.stringify(result.items),
+				].join('\n'),
+				[store],
+			);
 		});
 	});
 
-	it.each(counted(BAD_VALUES.map(([name, value]) => [name, value] as const)))('bad input: %s', async (name, value) => {
-		await matrixCase(`${row.name} bad input ${name}`, async () => {
-			row.restore?.(fakes);
-			const items = input();
-			items[1] = { ...items[1], value: value as IDataObject[string] };
-			const { result, requests, store } = await runRow(row, row.parameters, items);
-			expect(result.error).toBeUndefined();
-			const { groups, errors } = groupByInput(row, result.items, 3);
-			expect([errors.get(0), errors.get(2)]).toEqual([undefined, undefined]);
-			expectGood(groups, 0);
-			expectGood(groups, 2);
-			const error = errors.get(1);
-			if (error) expect({ error, named: namesCause(error, row.fieldName) }).toMatchObject({ named: true });
-			expectOnlyAllowedRequests(requests, row.allowed);
-			if (typeof value === 'string' && value.trim()) expectArrivedWhole(requests, value.trim());
-			expectNoSecrets([serializeForLeakCheck(result.run), JSON.stringify(result.items)].join('\n'), [store]);
-		});
-	});
+	it.each(counted(BAD_VALUES.map(([name, value]) => [name, value] as const)))(
+		'bad input: %s',
+		async (name, value) => {
+			await matrixCase(`${row.name} bad input ${name}`, async () => {
+				row.restore?.(fakes);
+				const items = input();
+				items[1] = { ...items[1], value: value as IDataObject[string] };
+				const { result, requests, store } = await runRow(row, row.parameters, items);
+				expect(result.error).toBeUndefined();
+				const { groups, errors } = groupByInput(row, result.items, 3);
+				expect([errors.get(0), errors.get(2)]).toEqual([undefined, undefined]);
+				expectGood(groups, 0);
+				expectGood(groups, 2);
+				const error = errors.get(1);
+				if (error)
+					expect({ error, named: namesCause(error, row.fieldName) }).toMatchObject({ named: true });
+				expectOnlyAllowedRequests(requests, row.allowed);
+				if (typeof value === 'string' && value.trim()) expectArrivedWhole(requests, value.trim());
+				expectNoSecrets(
+					[serializeForLeakCheck(result.run), JSON.stringify(result.items)].join('\n'),
+					[store],
+				);
+			});
+		},
+	);
 
 	if (row.dateParameters && row.goodDates) {
-		it.each(counted(BAD_DATES.filter(([, dates]) => !row.singleDate || dates === 'swap' || dates.start !== undefined).map(([name, dates]) => [name, dates] as const)))('bad date: %s', async (name, dates) => {
+		it.each(
+			counted(
+				BAD_DATES.filter(
+					([, dates]) => !row.singleDate || dates === 'swap' || dates.start !== undefined,
+				).map(([name, dates]) => [name, dates] as const),
+			),
+		)('bad date: %s', async (name, dates) => {
 			await matrixCase(`${row.name} bad date ${name}`, async () => {
 				row.restore?.(fakes);
 				const good = row.goodDates!(fakes);
 				const items = [0, 1, 2].map(() => ({ ...good }));
-				if (dates === 'swap') items[1] = row.operation === 'reserve' ? { start: '2020-01-01T00:00:00Z', end: '' } : { start: good.end, end: good.start };
+				if (dates === 'swap')
+					items[1] =
+						row.operation === 'reserve'
+							? { start: '2020-01-01T00:00:00Z', end: '' }
+							: { start: good.end, end: good.start };
 				else items[1] = { ...good, ...dates };
-				const clean = await runRow(row, row.dateParameters!, [0, 1, 2].map(() => ({ ...good })));
+				const clean = await runRow(
+					row,
+					row.dateParameters!,
+					[0, 1, 2].map(() => ({ ...good })),
+				);
 				const { result, requests, store } = await runRow(row, row.dateParameters!, items);
 				expect(result.error).toBeUndefined();
 				const expected = groupByInput(row, clean.result.items, 3).groups;
@@ -338,7 +486,10 @@ describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, r
 				expect(error).toBeDefined();
 				expect(`${String(error!.error)} ${String(error!.description)}`).toMatch(row.fieldName);
 				expectOnlyAllowedRequests(requests, row.allowed);
-				expectNoSecrets([serializeForLeakCheck(result.run), JSON.stringify(result.items)].join('\n'), [store, clean.store]);
+				expectNoSecrets(
+					[serializeForLeakCheck(result.run), JSON.stringify(result.items)].join('\n'),
+					[store, clean.store],
+				);
 			});
 		});
 	}
@@ -351,30 +502,46 @@ describe.each(OPERATIONS.map((row) => [row.name, row] as const))('%s', (_name, r
 			const refusing = 'refusedValue' in row;
 			// Operations that send a request per item get the refused value on all but every 100th item.
 			const isGood = (index: number) => !refusing || index % 100 === 0;
-			const items = Array.from({ length: 10_000 }, (_, index) => (isGood(index) ? good[index % 3] : { ...good[index % 3], value: row.refusedValue as IDataObject[string] }));
-			const { result, requests, store } = await runRow(row, { ...row.parameters, options: { concurrency: 8 } }, items);
+			const items = Array.from({ length: 10_000 }, (_, index) =>
+				isGood(index)
+					? good[index % 3]
+					: { ...good[index % 3], value: row.refusedValue as IDataObject[string] },
+			);
+			const { result, requests, store } = await runRow(
+				row,
+				{ ...row.parameters, options: { concurrency: 8 } },
+				items,
+			);
 			expect(result.error).toBeUndefined();
 			const { groups, errors } = groupByInput(row, result.items, items.length);
 			const baseline = baselines.get(row.name)!;
 			// Operations that change something succeed once per target; repeats meet what the first did.
-			const changes = row.restore !== undefined && row.operation !== 'getAll' && row.operation !== 'download';
+			const changes =
+				row.restore !== undefined && row.operation !== 'getAll' && row.operation !== 'download';
 			const mismatches: string[] = [];
 			const successes = [0, 0, 0];
 			for (let index = 0; index < items.length; index++) {
 				const error = errors.get(index);
 				if (!isGood(index)) {
-					if (!row.fieldName.test(String(error?.error))) mismatches.push(`${index}: ${JSON.stringify(error)}`);
+					if (!row.fieldName.test(String(error?.error)))
+						mismatches.push(`${index}: ${JSON.stringify(error)}`);
 				} else if (!changes) {
-					if (error || groups[index].join('\n') !== baseline[index % 3].join('\n')) mismatches.push(`${index}: ${groups[index].join(' ')} ${JSON.stringify(error)}`);
+					if (error || groups[index].join('\n') !== baseline[index % 3].join('\n'))
+						mismatches.push(`${index}: ${groups[index].join(' ')} ${JSON.stringify(error)}`);
 				} else if (error) {
 					if (!namesCause(error)) mismatches.push(`${index}: ${JSON.stringify(error)}`);
-				} else if (groups[index].join('\n') === baseline[index % 3].join('\n')) successes[index % 3]++;
+				} else if (groups[index].join('\n') === baseline[index % 3].join('\n'))
+					successes[index % 3]++;
 				else if (!groups[index].length) mismatches.push(`${index}: no output`);
 			}
 			if (changes) expect(successes).toEqual([1, 1, 1]);
 			expect(mismatches.slice(0, 5)).toEqual([]);
 			expectOnlyAllowedRequests(requests, row.allowed);
-			expectNoSecrets(JSON.stringify(result.items.slice(0, 50)) + serializeForLeakCheck(result.run.data.resultData.error), [store]);
+			expectNoSecrets(
+				JSON.stringify(result.items.slice(0, 50)) +
+					serializeForLeakCheck(result.run.data.resultData.error),
+				[store],
+			);
 		});
 	}, 120_000);
 });
@@ -398,11 +565,18 @@ describe('triggers', () => {
 		emptyBodyMeansNoRecords?: boolean;
 	}
 
-	const cmcRow = (event: 'newBlock' | 'newBounce' | 'deliveryFailed', row: Pick<TriggerRow, 'allowed' | 'faultPath' | 'produceEvent' | 'emptyBodyMeansNoRecords'>): TriggerRow => ({
+	const cmcRow = (
+		event: 'newBlock' | 'newBounce' | 'deliveryFailed',
+		row: Pick<TriggerRow, 'allowed' | 'faultPath' | 'produceEvent' | 'emptyBodyMeansNoRecords'>,
+	): TriggerRow => ({
 		name: `Customers Mail Cloud Trigger ${event}`,
 		provider: 'cmc',
 		type: 'customersMailCloudTrigger',
-		parameters: (value) => ({ event, options: { minPollInterval: 0 }, ...(value === undefined ? {} : { filters: { email: value } }) }),
+		parameters: (value) => ({
+			event,
+			options: { minPollInterval: 0 },
+			...(value === undefined ? {} : { filters: { email: value } }),
+		}),
 		fieldName: /Email Contains|email|Server Composition/,
 		...row,
 	});
@@ -445,21 +619,41 @@ describe('triggers', () => {
 			type: 'araraMessageTrigger',
 			parameters: (value) => ({ lookBackHours: value === undefined ? 24 : value }),
 			fieldName: /Look Back|lookBackHours|hours/i,
-			allowed: [{ path: /^\/send$/, params: ['timemin', 'timemax'] }, { path: /^\/oauth2\/token$/, params: ['grant_type', 'scope'] }],
+			allowed: [
+				{ path: /^\/send$/, params: ['timemin', 'timemax'] },
+				{ path: /^\/oauth2\/token$/, params: ['grant_type', 'scope'] },
+			],
 			faultPath: '/send',
 			produceEvent: () => {
-				const [added] = fakes.arara.seed(1, Date.now() - 2 * HOUR, Date.now() - HOUR, 100 + ++eventSerial);
+				const [added] = fakes.arara.seed(
+					1,
+					Date.now() - 2 * HOUR,
+					Date.now() - HOUR,
+					100 + ++eventSerial,
+				);
 				return (json) => json.delivery_id === added.delivery_id;
 			},
 		},
 	];
 
-	async function poll(row: TriggerRow, staticData: IDataObject, store: CredentialStore, value?: unknown) {
+	async function poll(
+		row: TriggerRow,
+		staticData: IDataObject,
+		store: CredentialStore,
+		value?: unknown,
+	) {
 		const server = serverOf(row.provider);
 		await freshConnections(server);
 		const before = server.requests.length;
 		const outcome = await runPoll({
-			node: { type: row.type, parameters: { ...row.parameters(value), options: { ...FAST, ...(row.parameters(value).options as IDataObject | undefined) } }, credentials: { [CREDENTIAL_TYPE[row.provider]]: 'cred' } },
+			node: {
+				type: row.type,
+				parameters: {
+					...row.parameters(value),
+					options: { ...FAST, ...(row.parameters(value).options as IDataObject | undefined) },
+				},
+				credentials: { [CREDENTIAL_TYPE[row.provider]]: 'cred' },
+			},
 			credentials: store,
 			staticData,
 		});
@@ -468,7 +662,11 @@ describe('triggers', () => {
 	}
 
 	function leakText(outcome: Awaited<ReturnType<typeof poll>>): string {
-		return [JSON.stringify(outcome.items), JSON.stringify(outcome.staticData), serializeForLeakCheck(outcome.error)].join('\n');
+		return [
+			JSON.stringify(outcome.items),
+			JSON.stringify(outcome.staticData),
+			serializeForLeakCheck(outcome.error),
+		].join('\n');
 	}
 
 	describe.each(TRIGGERS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
@@ -476,7 +674,9 @@ describe('triggers', () => {
 			if (row.provider === 'cmc') fakes.cmc.reset();
 		});
 
-		it.each(counted(FAULTS.filter((fault) => !fault.only).map((fault) => [fault.name, fault] as const)))('fault: %s — the event comes out exactly once', async (name, fault) => {
+		it.each(
+			counted(FAULTS.filter((fault) => !fault.only).map((fault) => [fault.name, fault] as const)),
+		)('fault: %s — the event comes out exactly once', async (name, fault) => {
 			await matrixCase(`${row.name} fault ${name}`, async () => {
 				const server = serverOf(row.provider);
 				server.resetLog();
@@ -485,37 +685,72 @@ describe('triggers', () => {
 				const first = await poll(row, staticData, store);
 				expect(first.error).toBeUndefined();
 				const isEvent = row.produceEvent();
-				if (fault.fault) server.inject(fault.fault, { pathPrefix: row.faultPath, times: fault.always ? 1_000 : 1 });
+				if (fault.fault)
+					server.inject(fault.fault, {
+						pathPrefix: row.faultPath,
+						times: fault.always ? 1_000 : 1,
+					});
 				const wrongStore = credentialsFor(row.provider, true);
 				const faulted = await poll(row, staticData, fault.wrongCredentials ? wrongStore : store);
 				server.clearFaults();
-				if ((fault.always && !readsAsNoRecords(row, fault)) || fault.wrongCredentials) expect(faulted.error).toBeDefined();
-				if (faulted.error) expect(namesCause({ error: faulted.error.message, ...(faulted.error as unknown as IDataObject) })).toBe(true);
+				if ((fault.always && !readsAsNoRecords(row, fault)) || fault.wrongCredentials)
+					expect(faulted.error).toBeDefined();
+				if (faulted.error)
+					expect(
+						namesCause({
+							error: faulted.error.message,
+							...(faulted.error as unknown as IDataObject),
+						}),
+					).toBe(true);
 				const after = await poll(row, staticData, store);
 				expect(after.error).toBeUndefined();
-				const emitted = [...(faulted.items ?? []), ...(after.items ?? [])].filter((item) => isEvent(item.json));
+				const emitted = [...(faulted.items ?? []), ...(after.items ?? [])].filter((item) =>
+					isEvent(item.json),
+				);
 				expect(emitted).toHaveLength(1);
-				expectOnlyAllowedRequests([...first.requests, ...faulted.requests, ...after.requests], row.allowed);
+				expectOnlyAllowedRequests(
+					[...first.requests, ...faulted.requests, ...after.requests],
+					row.allowed,
+				);
 				expectNoSecrets([first, faulted, after].map(leakText).join('\n'), [store, wrongStore]);
 			});
 		});
 
-		const triggerValues: Array<[string, unknown]> = [...BAD_VALUES, ['negative', -5], ['huge', 1e12], ['not a number', 'abc']];
-		it.each(counted(triggerValues.map(([name, value]) => [name, value] as const)))('bad input: %s', async (name, value) => {
-			await matrixCase(`${row.name} bad input ${name}`, async () => {
-				const staticData: IDataObject = {};
-				const store = credentialsFor(row.provider);
-				const outcome = await poll(row, staticData, store, value);
-				if (outcome.error) expect(`${outcome.error.message} ${String((outcome.error as { description?: unknown }).description)}`).toMatch(row.fieldName);
-				expectOnlyAllowedRequests(outcome.requests, row.allowed);
-				if (typeof value === 'string' && value.trim()) expectArrivedWhole(outcome.requests, value.trim());
-				expectNoSecrets(leakText(outcome), [store]);
-			});
-		});
+		const triggerValues: Array<[string, unknown]> = [
+			...BAD_VALUES,
+			['negative', -5],
+			['huge', 1e12],
+			['not a number', 'abc'],
+		];
+		it.each(counted(triggerValues.map(([name, value]) => [name, value] as const)))(
+			'bad input: %s',
+			async (name, value) => {
+				await matrixCase(`${row.name} bad input ${name}`, async () => {
+					const staticData: IDataObject = {};
+					const store = credentialsFor(row.provider);
+					const outcome = await poll(row, staticData, store, value);
+					if (outcome.error)
+						expect(
+							`${outcome.error.message} ${String((outcome.error as { description?: unknown }).description)}`,
+						).toMatch(row.fieldName);
+					expectOnlyAllowedRequests(outcome.requests, row.allowed);
+					if (typeof value === 'string' && value.trim())
+						expectArrivedWhole(outcome.requests, value.trim());
+					expectNoSecrets(leakText(outcome), [store]);
+				});
+			},
+		);
 	});
 
 	describe('Customers Mail Cloud Event Trigger (webhook: it sends no request, so only bad input applies)', () => {
-		const delivery = { created: '2024-03-10 09:00:05', status: 'failed', to: 'alpha@example.com', from: 'shop@example.jp', messageId: '<m@example.jp>', reason: '550' };
+		const delivery = {
+			created: '2024-03-10 09:00:05',
+			status: 'failed',
+			to: 'alpha@example.com',
+			from: 'shop@example.jp',
+			messageId: '<m@example.jp>',
+			reason: '550',
+		};
 		/** The service's post in JSON mode (`event` an object) or as n8n parses a form (`event` a JSON text). */
 		const post = (form: boolean): IDataObject => ({
 			event_type: 'deliveries',
@@ -523,9 +758,20 @@ describe('triggers', () => {
 			event: form ? JSON.stringify({ deliveries: [delivery] }) : { deliveries: [delivery] },
 			api_key: WEBHOOK_SECRET,
 		});
-		const FIELDS = ['event_type', 'server_composition', 'event', 'event entry', 'api_key', 'authorization'] as const;
+		const FIELDS = [
+			'event_type',
+			'server_composition',
+			'event',
+			'event entry',
+			'api_key',
+			'authorization',
+		] as const;
 		type Field = (typeof FIELDS)[number];
-		const withValue = (field: Field, form: boolean, value: unknown): { body: IDataObject; headers: Record<string, string> } => {
+		const withValue = (
+			field: Field,
+			form: boolean,
+			value: unknown,
+		): { body: IDataObject; headers: Record<string, string> } => {
 			const body = post(form);
 			if (field === 'event entry') {
 				const event = { deliveries: [delivery, value] };
@@ -537,17 +783,29 @@ describe('triggers', () => {
 		// A form carries text only; a JSON post carries any value.
 		const cases = FIELDS.flatMap((field) =>
 			[false, true].flatMap((form) =>
-				BAD_VALUES.filter(([, value]) => !form || typeof value === 'string').map(([name, value]) => [`${field} ${form ? 'form' : 'JSON'} ${name}`, field, form, value] as const),
+				BAD_VALUES.filter(([, value]) => !form || typeof value === 'string').map(
+					([name, value]) =>
+						[`${field} ${form ? 'form' : 'JSON'} ${name}`, field, form, value] as const,
+				),
 			),
 		);
 		// The authorization cases check Basic authentication; the others the API key in the body.
 		const receive = async (body: IDataObject, headers: Record<string, string>, basic: boolean) =>
 			await runWebhook({
-				node: { type: 'customersMailCloudEventTrigger', parameters: {}, credentials: { customersMailCloudEventApi: 'events' } },
+				node: {
+					type: 'customersMailCloudEventTrigger',
+					parameters: {},
+					credentials: { customersMailCloudEventApi: 'events' },
+				},
 				credentials: {
 					events: {
 						type: 'customersMailCloudEventApi',
-						data: (basic ? { authentication: 'basicAuth', user: 'cmc', password: WEBHOOK_SECRET } : { authentication: 'apiKey', apiKey: WEBHOOK_SECRET }) as ICredentialDataDecryptedObject,
+						data: (basic
+							? { authentication: 'basicAuth', user: 'cmc', password: WEBHOOK_SECRET }
+							: {
+									authentication: 'apiKey',
+									apiKey: WEBHOOK_SECRET,
+								}) as ICredentialDataDecryptedObject,
 					},
 				},
 				call: { method: 'POST', body, headers },
@@ -555,10 +813,16 @@ describe('triggers', () => {
 
 		beforeAll(async () => {
 			// The good posts the cases spoil: one item each, with the right key or user and password.
-			const basic = { authorization: `Basic ${Buffer.from(`cmc:${WEBHOOK_SECRET}`).toString('base64')}` };
+			const basic = {
+				authorization: `Basic ${Buffer.from(`cmc:${WEBHOOK_SECRET}`).toString('base64')}`,
+			};
 			for (const form of [false, true]) {
-				expect((await receive(post(form), {}, false)).items?.map((item) => item.json.to)).toEqual([delivery.to]);
-				expect((await receive(post(form), basic, true)).items?.map((item) => item.json.to)).toEqual([delivery.to]);
+				expect((await receive(post(form), {}, false)).items?.map((item) => item.json.to)).toEqual([
+					delivery.to,
+				]);
+				expect((await receive(post(form), basic, true)).items?.map((item) => item.json.to)).toEqual(
+					[delivery.to],
+				);
 			}
 		});
 
@@ -575,7 +839,11 @@ describe('triggers', () => {
 				} else if (outcome.status === 200) {
 					// Accepted: the good event, and an entry that is itself an object, each one item.
 					expect(outcome.items?.length ?? 0).toBeLessThanOrEqual(2);
-					for (const item of outcome.items ?? []) expect(item.json).toMatchObject({ eventType: expect.any(String), serverComposition: expect.any(String) });
+					for (const item of outcome.items ?? [])
+						expect(item.json).toMatchObject({
+							eventType: expect.any(String),
+							serverComposition: expect.any(String),
+						});
 				} else {
 					// Malformed: 400 naming what is wrong, and nothing emitted.
 					expect(outcome.status).toBe(400);
@@ -588,18 +856,31 @@ describe('triggers', () => {
 	});
 
 	describe('Naimar SMS Trigger (webhook: it sends no request, so only bad input applies)', () => {
-		const report = { id: 'abcdefghijklab', rcv_msg_id: '98765', time: '2024-05-01 10:11:12', status: '2' };
+		const report = {
+			id: 'abcdefghijklab',
+			rcv_msg_id: '98765',
+			time: '2024-05-01 10:11:12',
+			status: '2',
+		};
 		const fields = ['id', 'status', 'time', 'rcv_msg_id', 'secret'] as const;
 		const cases = fields.flatMap((field) =>
-			BAD_VALUES.filter(([, value]) => typeof value === 'string').map(([name, value]) => [`${field} ${name}`, field, value as string] as const),
+			BAD_VALUES.filter(([, value]) => typeof value === 'string').map(
+				([name, value]) => [`${field} ${name}`, field, value as string] as const,
+			),
 		);
 		it.each(counted(cases))('bad input: %s', async (name, field, value) => {
 			await matrixCase(`Naimar SMS Trigger bad input ${name}`, async () => {
 				const query: Record<string, string> = { ...report, secret: WEBHOOK_SECRET, [field]: value };
 				const outcome = await runWebhook({
 					// the shared secret lives in the optional Naimar SMS Push credential
-					node: { type: 'naimarSmsTrigger', parameters: {}, credentials: { naimarSmsPushApi: 'push' } },
-					credentials: { push: { type: 'naimarSmsPushApi', data: { sharedSecret: WEBHOOK_SECRET } } },
+					node: {
+						type: 'naimarSmsTrigger',
+						parameters: {},
+						credentials: { naimarSmsPushApi: 'push' },
+					},
+					credentials: {
+						push: { type: 'naimarSmsPushApi', data: { sharedSecret: WEBHOOK_SECRET } },
+					},
 					call: { method: 'GET', query },
 				});
 				if (field === 'secret') {

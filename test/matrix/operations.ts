@@ -68,7 +68,17 @@ export interface OperationRow {
 }
 
 const CMC_LIST = '/transaction/v2/blocks/';
-const CMC_PARAMS = ['api_user', 'api_key', 'server_composition', 'email', 'start_date', 'end_date', 'removed', 'p', 'r'] as const;
+const CMC_PARAMS = [
+	'api_user',
+	'api_key',
+	'server_composition',
+	'email',
+	'start_date',
+	'end_date',
+	'removed',
+	'p',
+	'r',
+] as const;
 const ARARA_TOKEN = { path: /^\/oauth2\/token$/, params: ['grant_type', 'scope'] } as const;
 /** The reservation is one JSON body with one top-level field. */
 const ARARA_RESERVE_PARAMS = ['delivery'] as const;
@@ -78,9 +88,21 @@ function layOutBlocks(cmc: CustomersMailCloudFake): void {
 	const created = (day: number) => `2024-03-${String(day).padStart(2, '0')} 10:00:00`;
 	for (const [index, name] of ['alpha', 'beta', 'gamma'].entries()) {
 		for (let copy = 0; copy < 2; copy++) {
-			cmc.addBlock({ email: `${name}${copy}@example.com`, id: `fix${name}${copy}`, created: created(10 + index), status: '2', occurred: '1' });
+			cmc.addBlock({
+				email: `${name}${copy}@example.com`,
+				id: `fix${name}${copy}`,
+				created: created(10 + index),
+				status: '2',
+				occurred: '1',
+			});
 		}
-		cmc.addBlock({ email: `lift-${name}@example.com`, id: `fixlift${name}`, created: created(10 + index), status: '2', occurred: '1' });
+		cmc.addBlock({
+			email: `lift-${name}@example.com`,
+			id: `fixlift${name}`,
+			created: created(10 + index),
+			status: '2',
+			occurred: '1',
+		});
 	}
 }
 
@@ -89,18 +111,59 @@ function layOutMail(cmc: CustomersMailCloudFake): void {
 	cmc.reset();
 	for (const [index, name] of ['alpha', 'beta', 'gamma'].entries()) {
 		const day = `2024-03-${String(10 + index).padStart(2, '0')}`;
-		const mail = { from: 'shop@example.jp', to: `${name}@example.com`, messageId: `<fix-${name}@example.jp>`, apiData: `fix-${name}` };
+		const mail = {
+			from: 'shop@example.jp',
+			to: `${name}@example.com`,
+			messageId: `<fix-${name}@example.jp>`,
+			apiData: `fix-${name}`,
+		};
 		cmc.addDelivery({ ...mail, status: 'queued', created: `${day} 09:00:00` });
-		cmc.addDelivery({ ...mail, status: 'failed', created: `${day} 09:00:05`, reason: '550 5.1.1 unknown user' });
-		cmc.addBounce({ ...mail, status: '2', created: `${day} 09:00:06`, reason: '550 5.1.1 unknown user' });
+		cmc.addDelivery({
+			...mail,
+			status: 'failed',
+			created: `${day} 09:00:05`,
+			reason: '550 5.1.1 unknown user',
+		});
+		cmc.addBounce({
+			...mail,
+			status: '2',
+			created: `${day} 09:00:06`,
+			reason: '550 5.1.1 unknown user',
+		});
 		cmc.addBounce({ ...mail, status: '99', created: `${day} 10:00:00`, reason: 'other' });
 	}
 }
 
-const CMC_DELIVERY_PARAMS = ['api_user', 'api_key', 'server_composition', 'date', 'hour', 'status', 'from', 'to', 'api_data', 'p', 'r'] as const;
-const CMC_BOUNCE_PARAMS = ['api_user', 'api_key', 'server_composition', 'status', 'start_date', 'end_date', 'from', 'to', 'api_data', 'p', 'r'] as const;
+const CMC_DELIVERY_PARAMS = [
+	'api_user',
+	'api_key',
+	'server_composition',
+	'date',
+	'hour',
+	'status',
+	'from',
+	'to',
+	'api_data',
+	'p',
+	'r',
+] as const;
+const CMC_BOUNCE_PARAMS = [
+	'api_user',
+	'api_key',
+	'server_composition',
+	'status',
+	'start_date',
+	'end_date',
+	'from',
+	'to',
+	'api_data',
+	'p',
+	'r',
+] as const;
 const CMC_MAIL_FIELDS = /To Contains|Start Date|End Date|Date|start_date|end_date|date/;
-const bounceDates = { filters: { to: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' } };
+const bounceDates = {
+	filters: { to: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' },
+};
 
 const bounceRow = (operation: 'getAll' | 'download'): OperationRow => ({
 	name: `Customers Mail Cloud bounce ${operation}`,
@@ -108,20 +171,35 @@ const bounceRow = (operation: 'getAll' | 'download'): OperationRow => ({
 	node: 'customersMailCloud',
 	resource: 'bounce',
 	operation,
-	parameters: operation === 'getAll' ? { returnAll: false, limit: 5, filters: { to: VALUE } } : { output: 'items', filters: { to: VALUE } },
-	dateParameters: operation === 'getAll' ? { returnAll: false, limit: 5, ...bounceDates } : { output: 'items', ...bounceDates },
+	parameters:
+		operation === 'getAll'
+			? { returnAll: false, limit: 5, filters: { to: VALUE } }
+			: { output: 'items', filters: { to: VALUE } },
+	dateParameters:
+		operation === 'getAll'
+			? { returnAll: false, limit: 5, ...bounceDates }
+			: { output: 'items', ...bounceDates },
 	goodValues: () => ['alpha', 'beta', 'gamma'],
 	goodDates: () => ({ start: '2024-03-01', end: '2024-03-31' }),
 	fieldName: CMC_MAIL_FIELDS,
 	refusedValue: ['alpha', 'beta'],
 	setup: ({ cmc }) => layOutMail(cmc),
 	restore: ({ cmc }) => layOutMail(cmc),
-	allowed: [{ path: new RegExp(`^/transaction/v2/bounces/${operation === 'getAll' ? 'list' : 'download'}\\.json$`), params: CMC_BOUNCE_PARAMS }],
+	allowed: [
+		{
+			path: new RegExp(
+				`^/transaction/v2/bounces/${operation === 'getAll' ? 'list' : 'download'}\\.json$`,
+			),
+			params: CMC_BOUNCE_PARAMS,
+		},
+	],
 	faultPath: '/transaction/v2/bounces/',
 	...(operation === 'getAll' ? { emptyBodyMeansNoRecords: true } : { zip: true }),
 });
 
-const cmcDates = { filters: { email: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' } };
+const cmcDates = {
+	filters: { email: VALUE, startDate: '={{ $json.start }}', endDate: '={{ $json.end }}' },
+};
 const cmcGoodDates = () => ({ start: '2024-03-01', end: '2024-03-31' });
 
 const unblockRow = (operation: 'delete' | 'cancel'): OperationRow => ({
@@ -141,7 +219,12 @@ const unblockRow = (operation: 'delete' | 'cancel'): OperationRow => ({
 });
 
 /** Deliveries the Arara rows look up and cancel, made once. */
-const araraFixtures: { lookups: StoredDelivery[]; cancels: StoredDelivery[]; from: number; to: number } = {
+const araraFixtures: {
+	lookups: StoredDelivery[];
+	cancels: StoredDelivery[];
+	from: number;
+	to: number;
+} = {
 	lookups: [],
 	cancels: [],
 	from: 0,
@@ -168,8 +251,12 @@ function setUpArara({ arara }: Fakes): void {
 	const base = Math.floor((Date.now() - 5 * 3_600_000) / 60_000) * 60_000;
 	araraFixtures.from = base - 60 * 60_000;
 	araraFixtures.to = base + 60 * 60_000;
-	araraFixtures.lookups = ['a', 'b', 'c'].map((tag, index) => addDelivery(arara, base + index * 60_000, `look${tag}`));
-	araraFixtures.cancels = ['a', 'b', 'c'].map((tag) => addDelivery(arara, base - 10 * 3_600_000, `cancel${tag}`));
+	araraFixtures.lookups = ['a', 'b', 'c'].map((tag, index) =>
+		addDelivery(arara, base + index * 60_000, `look${tag}`),
+	);
+	araraFixtures.cancels = ['a', 'b', 'c'].map((tag) =>
+		addDelivery(arara, base - 10 * 3_600_000, `cancel${tag}`),
+	);
 }
 
 const ARARA_ID_PATH = /^\/send\/[^/]+$/;
@@ -224,8 +311,18 @@ export const OPERATIONS: OperationRow[] = [
 		node: 'customersMailCloud',
 		resource: 'delivery',
 		operation: 'getAll',
-		parameters: { date: '2024-03-10', returnAll: false, limit: 5, filters: { to: VALUE, endDate: '2024-03-12' } },
-		dateParameters: { date: '={{ $json.start }}', returnAll: false, limit: 5, filters: { to: VALUE, endDate: '={{ $json.end }}' } },
+		parameters: {
+			date: '2024-03-10',
+			returnAll: false,
+			limit: 5,
+			filters: { to: VALUE, endDate: '2024-03-12' },
+		},
+		dateParameters: {
+			date: '={{ $json.start }}',
+			returnAll: false,
+			limit: 5,
+			filters: { to: VALUE, endDate: '={{ $json.end }}' },
+		},
 		goodValues: () => ['alpha', 'beta', 'gamma'],
 		goodDates: () => ({ start: '2024-03-10', end: '2024-03-12' }),
 		fieldName: CMC_MAIL_FIELDS,
@@ -250,7 +347,12 @@ export const OPERATIONS: OperationRow[] = [
 		setup: ({ naimar }) => {
 			naimar.seedReports(3, { prefix: 'MATRIX', seed: 3 });
 		},
-		allowed: [{ path: new RegExp(`^${DELIVERY_PATH.replace(/\//g, '\\/')}?$`), params: ['username', 'password', 'deliveries'] }],
+		allowed: [
+			{
+				path: new RegExp(`^${DELIVERY_PATH.replace(/\//g, '\\/')}?$`),
+				params: ['username', 'password', 'deliveries'],
+			},
+		],
 		faultPath: DELIVERY_PATH,
 	},
 	{
@@ -288,9 +390,18 @@ export const OPERATIONS: OperationRow[] = [
 		resource: 'delivery',
 		operation: 'getAll',
 		parameters: { timeMin: VALUE, timeMax: '={{ $json.end }}', returnAll: false, limit: 10 },
-		dateParameters: { timeMin: '={{ $json.start }}', timeMax: '={{ $json.end }}', returnAll: false, limit: 10 },
-		goodValues: () => [0, 1, 2].map((index) => new Date(araraFixtures.from + index * 60_000).toISOString()),
-		goodDates: () => ({ start: new Date(araraFixtures.from).toISOString(), end: new Date(araraFixtures.to).toISOString() }),
+		dateParameters: {
+			timeMin: '={{ $json.start }}',
+			timeMax: '={{ $json.end }}',
+			returnAll: false,
+			limit: 10,
+		},
+		goodValues: () =>
+			[0, 1, 2].map((index) => new Date(araraFixtures.from + index * 60_000).toISOString()),
+		goodDates: () => ({
+			start: new Date(araraFixtures.from).toISOString(),
+			end: new Date(araraFixtures.to).toISOString(),
+		}),
 		fieldName: /Time Min|Time Max|timemin|timemax/,
 		refusedValue: 'not a date',
 		setup: setUpArara,
@@ -303,7 +414,13 @@ export const OPERATIONS: OperationRow[] = [
 		node: 'araraMessage',
 		resource: 'delivery',
 		operation: 'reserve',
-		parameters: { deliveryMode: 'perItem', toAddress: VALUE, subject: 'Your parcel', text: 'It has shipped.', fromAddress: 'shop@example.jp' },
+		parameters: {
+			deliveryMode: 'perItem',
+			toAddress: VALUE,
+			subject: 'Your parcel',
+			text: 'It has shipped.',
+			fromAddress: 'shop@example.jp',
+		},
 		dateParameters: {
 			deliveryMode: 'perItem',
 			toAddress: 'one@example.com',
@@ -352,7 +469,8 @@ export const OPERATIONS: OperationRow[] = [
 		refusedValue: '',
 		setup: setUpArara,
 		restore: ({ arara }) => {
-			for (const delivery of araraFixtures.cancels) arara.setStatus(delivery.delivery_id, 'reserved');
+			for (const delivery of araraFixtures.cancels)
+				arara.setStatus(delivery.delivery_id, 'reserved');
 		},
 		allowed: [{ path: ARARA_ID_PATH, params: [] }, ARARA_TOKEN],
 		faultPath: '/send',

@@ -39,7 +39,9 @@ export function removeDir(dir: string | undefined): void {
 export function assertBuilt(): void {
 	const nodes = path.join(repoRoot, 'dist', 'nodes');
 	if (!fs.existsSync(nodes)) {
-		throw new Error(`dist/ is missing (${nodes}): run \`npm run build\` before this test (\`npm test\` does)`);
+		throw new Error(
+			`dist/ is missing (${nodes}): run \`npm run build\` before this test (\`npm test\` does)`,
+		);
 	}
 }
 
@@ -58,19 +60,32 @@ export function packAndUnpack(workDir: string): PackedPackage {
 		encoding: 'utf8',
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const [packed] = JSON.parse(output) as Array<{ filename: string; files: Array<{ path: string }> }>;
+	const [packed] = JSON.parse(output) as Array<{
+		filename: string;
+		files: Array<{ path: string }>;
+	}>;
 	const dir = path.join(workDir, 'package');
 	fs.mkdirSync(dir);
-	execFileSync('tar', ['-xzf', path.join(workDir, packed.filename), '-C', dir, '--strip-components=1']);
+	execFileSync('tar', [
+		'-xzf',
+		path.join(workDir, packed.filename),
+		'-C',
+		dir,
+		'--strip-components=1',
+	]);
 	return { dir, files: packed.files.map((file) => file.path).sort() };
 }
 
 /** The files a commit of the working tree would hold, copied into `targetDir`. */
 export function copySourceTree(targetDir: string): string {
-	const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-		cwd: repoRoot,
-		encoding: 'utf8',
-	});
+	const listed = execFileSync(
+		'git',
+		['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+		{
+			cwd: repoRoot,
+			encoding: 'utf8',
+		},
+	);
 	for (const file of listed.split('\0').filter(Boolean)) {
 		const from = path.join(repoRoot, file);
 		if (!fs.existsSync(from)) continue; // deleted in the working tree, not yet committed
@@ -90,14 +105,20 @@ export function runScanner(sourceDir: string, tarballDir: string): ScanResult {
 	const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: scannerTemp };
 	delete env.NODE_ENV;
 	try {
-		const run = spawnSync(process.execPath, [path.join(__dirname, 'run-scanner.mjs'), sourceDir, tarballDir], {
-			cwd: repoRoot,
-			encoding: 'utf8',
-			env,
-			maxBuffer: 64 * 1024 * 1024,
-		});
+		const run = spawnSync(
+			process.execPath,
+			[path.join(__dirname, 'run-scanner.mjs'), sourceDir, tarballDir],
+			{
+				cwd: repoRoot,
+				encoding: 'utf8',
+				env,
+				maxBuffer: 64 * 1024 * 1024,
+			},
+		);
 		if (run.status !== 0) {
-			throw new Error(`the scanner did not run (exit ${run.status}):\n${run.stderr}\n${run.stdout}`);
+			throw new Error(
+				`the scanner did not run (exit ${run.status}):\n${run.stderr}\n${run.stdout}`,
+			);
 		}
 		return JSON.parse(run.stdout) as ScanResult;
 	} finally {

@@ -87,7 +87,9 @@ describe('package metadata', () => {
 		const docsLinks = links.filter((link) => link.startsWith(`${repositoryPage}/blob/main/docs/`));
 		expect(docsLinks.length).toBeGreaterThanOrEqual(3);
 		for (const link of docsLinks) {
-			expect(fs.existsSync(path.join(repoRoot, link.slice(`${repositoryPage}/blob/main/`.length)))).toBe(true);
+			expect(
+				fs.existsSync(path.join(repoRoot, link.slice(`${repositoryPage}/blob/main/`.length))),
+			).toBe(true);
 		}
 	});
 });

@@ -35,22 +35,31 @@ afterAll(() => removeDir(workDir));
 
 function replaceInFile(file: string, from: string, to: string): void {
 	const text = fs.readFileSync(file, 'utf8');
-	if (!text.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update this test`);
+	if (!text.includes(from))
+		throw new Error(`${file} no longer contains ${JSON.stringify(from)}: update this test`);
 	fs.writeFileSync(file, text.replace(from, to));
 }
 
 test('the packed tarball and the source pass the pinned scanner', () => {
 	expect(fs.existsSync(path.join(sourceDir, 'nodes'))).toBe(true);
 	// Every node the package declares is in the tarball, and nothing else that looks like one.
-	const declared = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes;
-	expect(packed.files.filter((file) => /^dist\/nodes\/.*\.node\.js$/.test(file)).sort()).toEqual([...declared].sort());
+	const declared = (
+		JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+			n8n: { nodes: string[] };
+		}
+	).n8n.nodes;
+	expect(packed.files.filter((file) => /^dist\/nodes\/.*\.node\.js$/.test(file)).sort()).toEqual(
+		[...declared].sort(),
+	);
 
 	const result = runScanner(sourceDir, packed.dir);
 
 	// The scanner picks the first package.json with this name: fixtures must not reuse it.
 	expect(result.sourceRoot).toBe(sourceDir);
 	// `passed` with a message means "No files found to analyze": that is no pass.
-	const clean = (['source', 'tarball'] as const).every((leg) => result[leg].passed && !result[leg].message);
+	const clean = (['source', 'tarball'] as const).every(
+		(leg) => result[leg].passed && !result[leg].message,
+	);
 	if (!clean) throw new Error(`n8n's scanner rejects the package:\n${describeViolations(result)}`);
 });
 
@@ -102,7 +111,10 @@ test('no inline ESLint configuration in nodes/ or credentials/: the scanner igno
 		for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
 			const file = path.join(dir, entry.name);
 			if (entry.isDirectory()) walk(file);
-			else if (/\.(?:ts|js)$/.test(entry.name) && inlineConfig.test(fs.readFileSync(file, 'utf8'))) {
+			else if (
+				/\.(?:ts|js)$/.test(entry.name) &&
+				inlineConfig.test(fs.readFileSync(file, 'utf8'))
+			) {
 				offenders.push(path.relative(repoRoot, file));
 			}
 		}

@@ -51,7 +51,11 @@ interface Segment {
 }
 
 /** Splits [from, to) into `parts` whole-minute windows that tile it. */
-export function splitWindow(from: number, to: number, parts: number): Array<{ from: number; to: number }> {
+export function splitWindow(
+	from: number,
+	to: number,
+	parts: number,
+): Array<{ from: number; to: number }> {
 	const minutes = Math.round((to - from) / MINUTE_MS);
 	const count = Math.max(1, Math.min(minutes, parts));
 	const windows: Array<{ from: number; to: number }> = [];
@@ -77,7 +81,10 @@ function keptBeforeFirstOpen(segments: Segment[]): number {
 	return count;
 }
 
-export async function collectPeriod(ctx: RequestContext, query: PeriodQuery): Promise<PeriodResult> {
+export async function collectPeriod(
+	ctx: RequestContext,
+	query: PeriodQuery,
+): Promise<PeriodResult> {
 	const keep = query.keep ?? (() => true);
 	const overflows: PeriodOverflow[] = [];
 	let requests = 0;
@@ -101,7 +108,11 @@ export async function collectPeriod(ctx: RequestContext, query: PeriodQuery): Pr
 			if (complete || segment.to - segment.from <= MINUTE_MS) {
 				segment.kept = answer.items.filter(keep);
 				if (!complete) {
-					const overflow = { minute: toJapanMinute(segment.from), total: answer.total, returned: answer.items.length };
+					const overflow = {
+						minute: toJapanMinute(segment.from),
+						total: answer.total,
+						returned: answer.items.length,
+					};
 					overflows.push(overflow);
 					// The warning travels with the items it concerns.
 					const warning = describeOverflow(overflow);

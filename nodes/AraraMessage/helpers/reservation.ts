@@ -32,14 +32,16 @@ export function checkAddress(address: string, { single = true } = {}): string | 
 	if (single && (/[\s,;]/.test(address) || address.indexOf('@') !== address.lastIndexOf('@'))) {
 		return `"${address}" is not one e-mail address`;
 	}
-	if (byteLength(address) > LIMITS.addressBytes) return `is ${byteLength(address)} bytes long; at most ${LIMITS.addressBytes} are allowed`;
+	if (byteLength(address) > LIMITS.addressBytes)
+		return `is ${byteLength(address)} bytes long; at most ${LIMITS.addressBytes} are allowed`;
 	return undefined;
 }
 
 export function checkSubject(subject: string): string | undefined {
 	if (!subject) return 'is empty';
 	const bytes = byteLength(subject);
-	if (bytes > LIMITS.subjectBytes) return `is ${bytes} bytes long (UTF-8); at most ${LIMITS.subjectBytes} are allowed`;
+	if (bytes > LIMITS.subjectBytes)
+		return `is ${bytes} bytes long (UTF-8); at most ${LIMITS.subjectBytes} are allowed`;
 	return undefined;
 }
 
@@ -68,7 +70,8 @@ export function checkSubstitutionKey(key: string): string | undefined {
 /** The send time must lie in the future and less than 32 days ahead. */
 export function checkSendTime(sendMs: number, nowMs: number): string | undefined {
 	if (sendMs <= nowMs) return 'lies in the past (or in the current minute)';
-	if (sendMs - nowMs >= LIMITS.maxDaysAhead * 24 * 3600 * 1000) return `is ${LIMITS.maxDaysAhead} or more days ahead`;
+	if (sendMs - nowMs >= LIMITS.maxDaysAhead * 24 * 3600 * 1000)
+		return `is ${LIMITS.maxDaysAhead} or more days ahead`;
 	return undefined;
 }
 
@@ -85,7 +88,11 @@ export function deliveryBytes(delivery: IDataObject): number {
 /** Bytes of `{"delivery":[d1,d2,…]}` given the sizes of its deliveries. */
 export function requestBytes(deliverySizes: readonly number[]): number {
 	const envelope = byteLength('{"delivery":[]}');
-	return envelope + deliverySizes.reduce((sum, size) => sum + size, 0) + Math.max(0, deliverySizes.length - 1);
+	return (
+		envelope +
+		deliverySizes.reduce((sum, size) => sum + size, 0) +
+		Math.max(0, deliverySizes.length - 1)
+	);
 }
 
 /**
@@ -116,7 +123,10 @@ export function packRequests<T extends { bytes: number }>(deliveries: readonly T
  * Splits one delivery's mailing list into as few deliveries as needed so that each fits a
  * request of 6 MB on its own. Returns the index ranges of the recipients per delivery.
  */
-export function splitMailingList(baseBytes: number, recipientBytes: readonly number[]): Array<[number, number]> {
+export function splitMailingList(
+	baseBytes: number,
+	recipientBytes: readonly number[],
+): Array<[number, number]> {
 	const ranges: Array<[number, number]> = [];
 	let start = 0;
 	let size = requestBytes([baseBytes]);

@@ -28,7 +28,9 @@ export function normalizeDelivery(raw: IDataObject): IDataObject {
 
 function readStatusAnswer(body: unknown): StatusAnswer {
 	const answer = (body && typeof body === 'object' ? body : {}) as IDataObject;
-	const items = (Array.isArray(answer.items) ? (answer.items as IDataObject[]) : []).map(normalizeDelivery);
+	const items = (Array.isArray(answer.items) ? (answer.items as IDataObject[]) : []).map(
+		normalizeDelivery,
+	);
 	const count = typeof answer.count === 'number' ? answer.count : items.length;
 	const total = typeof answer.total === 'number' ? answer.total : count;
 	return { items, count, total };
@@ -47,10 +49,21 @@ export function deliveriesApi(ctx: RequestContext, scope: ClientScope) {
 		client,
 		/** Undefined when a status the rules read as nothing came. */
 		async getById(deliveryId: string, statuses?: StatusRules): Promise<StatusAnswer | undefined> {
-			return await lookUp({ method: 'GET', path: `/send/${encodeURIComponent(deliveryId)}`, idempotent: true, statuses });
+			return await lookUp({
+				method: 'GET',
+				path: `/send/${encodeURIComponent(deliveryId)}`,
+				idempotent: true,
+				statuses,
+			});
 		},
 		async getByRequestId(requestId: string, statuses?: StatusRules): Promise<StatusAnswer> {
-			const answer = await lookUp({ method: 'GET', path: '/send', qs: { request_id: requestId }, idempotent: true, statuses });
+			const answer = await lookUp({
+				method: 'GET',
+				path: '/send',
+				qs: { request_id: requestId },
+				idempotent: true,
+				statuses,
+			});
 			return answer ?? readStatusAnswer(undefined);
 		},
 		/**
@@ -59,11 +72,18 @@ export function deliveriesApi(ctx: RequestContext, scope: ClientScope) {
 		 */
 		async getInPeriod(fromMs: number, toMs: number): Promise<StatusAnswer> {
 			const qs = { timemin: toJapanMinute(fromMs), timemax: toJapanMinute(toMs) };
-			return readStatusAnswer((await client.send({ method: 'GET', path: '/send', qs, idempotent: true })).body);
+			return readStatusAnswer(
+				(await client.send({ method: 'GET', path: '/send', qs, idempotent: true })).body,
+			);
 		},
 		/** Reserves up to 100 deliveries. Not idempotent: the shared transport re-sends it only after a 429. */
 		async reserve(deliveries: IDataObject[]): Promise<IDataObject> {
-			const { body } = await client.send<IDataObject>({ method: 'POST', path: '/send', body: { delivery: deliveries }, idempotent: false });
+			const { body } = await client.send<IDataObject>({
+				method: 'POST',
+				path: '/send',
+				body: { delivery: deliveries },
+				idempotent: false,
+			});
 			return body && typeof body === 'object' ? body : {};
 		},
 		/** Cancelling twice answers 409, so a cancel is re-sent only after a 429. Undefined when a status the rules read as nothing came. */

@@ -18,7 +18,8 @@ function entriesOf(body: unknown): Map<string, IDataObject> {
 	for (const entry of items as unknown[]) {
 		if (!entry || typeof entry !== 'object') continue;
 		const address = (entry as IDataObject).address;
-		if (typeof address === 'string' && address) entries.set(address.toLowerCase(), entry as IDataObject);
+		if (typeof address === 'string' && address)
+			entries.set(address.toLowerCase(), entry as IDataObject);
 	}
 	return entries;
 }
@@ -27,7 +28,10 @@ function entriesOf(body: unknown): Map<string, IDataObject> {
  * Looks up one batch of addresses. A 413 (too many for the service) splits the batch in halves
  * and asks again; a single address that still gets 413 fails.
  */
-export async function lookUpErrorFilter(client: ApiClient, addresses: string[]): Promise<Map<string, IDataObject>> {
+export async function lookUpErrorFilter(
+	client: ApiClient,
+	addresses: string[],
+): Promise<Map<string, IDataObject>> {
 	const ask = async () => {
 		const { body } = await client.send({
 			method: 'POST',

@@ -26,7 +26,8 @@ export function knownStatusText(status: unknown): string | undefined {
 }
 
 /** The error status codes and their names, for a status filter. */
-export const ERROR_STATUS_NAMES: ReadonlyArray<[code: string, name: string]> = Object.entries(STATUS_TEXT);
+export const ERROR_STATUS_NAMES: ReadonlyArray<[code: string, name: string]> =
+	Object.entries(STATUS_TEXT);
 
 /** One output item per block: the API's fields as given, plus `statusText`. */
 export function toBlockItem(block: IDataObject): IDataObject {

@@ -66,7 +66,11 @@ export function diffBlocks(
 	const isSeen = (block: IDataObject) => {
 		const known = state.seen[String(block.id)];
 		if (known === undefined) return false;
-		return known === String(block.created ?? '') || known === '' || (known.length === 10 && known === dayOf(block));
+		return (
+			known === String(block.created ?? '') ||
+			known === '' ||
+			(known.length === 10 && known === dayOf(block))
+		);
 	};
 	const fresh = blocks.filter((block) => !isSeen(block));
 	if (event === 'blockRemoved') {
@@ -76,10 +80,12 @@ export function diffBlocks(
 	}
 	let newestDay = '';
 	for (const block of blocks) if (dayOf(block) > newestDay) newestDay = dayOf(block);
-	const windowStart = [state.windowStart ?? '', newestDay ? addDays(newestDay, -1) : ''].sort().pop() || undefined;
+	const windowStart =
+		[state.windowStart ?? '', newestDay ? addDays(newestDay, -1) : ''].sort().pop() || undefined;
 	const seen: Record<string, string> = {};
 	for (const block of blocks) {
-		if (!windowStart || dayOf(block) >= windowStart) seen[String(block.id)] = String(block.created ?? '');
+		if (!windowStart || dayOf(block) >= windowStart)
+			seen[String(block.id)] = String(block.created ?? '');
 	}
 	return { fresh: sortByCreated(fresh), next: { key: state.key, windowStart, seen } };
 }
@@ -88,7 +94,9 @@ export function diffBlocks(
 export function sortByCreated(blocks: IDataObject[]): IDataObject[] {
 	return blocks
 		.map((block, index) => ({ block, index }))
-		.sort((a, b) => String(a.block.created).localeCompare(String(b.block.created)) || a.index - b.index)
+		.sort(
+			(a, b) => String(a.block.created).localeCompare(String(b.block.created)) || a.index - b.index,
+		)
 		.map(({ block }) => block);
 }
 

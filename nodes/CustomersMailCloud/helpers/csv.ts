@@ -45,7 +45,13 @@ export class CsvParser {
 				field = '';
 				start = i + 1;
 			} else if (char === 0x0a || char === 0x0d) {
-				if (char === 0x0a && this.lastWasCarriageReturn && start === i && field === '' && this.row.length === 0) {
+				if (
+					char === 0x0a &&
+					this.lastWasCarriageReturn &&
+					start === i &&
+					field === '' &&
+					this.row.length === 0
+				) {
 					// the LF of a CRLF whose CR already ended the row
 					start = i + 1;
 					this.lastWasCarriageReturn = false;

@@ -15,7 +15,8 @@ export async function readCsvRowsFromZip(
 	onRow: (row: IDataObject) => void,
 ): Promise<void> {
 	const entries = listZipEntries(zip).filter((entry) => !entry.name.endsWith('/'));
-	const entry = entries.find((candidate) => candidate.name.toLowerCase().endsWith('.csv')) ?? entries[0];
+	const entry =
+		entries.find((candidate) => candidate.name.toLowerCase().endsWith('.csv')) ?? entries[0];
 	if (!entry) throw new ZipError('damaged', 'The ZIP file holds no file');
 	const decoder = new TextDecoder('utf-8');
 	const parser = new CsvParser();
@@ -23,11 +24,14 @@ export async function readCsvRowsFromZip(
 	const emit = (rows: string[][]) => {
 		for (const row of rows) {
 			if (!header) {
-				header = row.map((name, index) => (index === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
+				header = row.map((name, index) =>
+					(index === 0 ? name.replace(/^\uFEFF/, '') : name).trim(),
+				);
 				continue;
 			}
 			const record: IDataObject = {};
-			for (let column = 0; column < header.length; column++) record[header[column]] = row[column] ?? '';
+			for (let column = 0; column < header.length; column++)
+				record[header[column]] = row[column] ?? '';
 			onRow(record);
 		}
 	};

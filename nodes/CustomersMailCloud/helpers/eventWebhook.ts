@@ -31,7 +31,9 @@ function eventObject(value: unknown): IDataObject | undefined {
 	if (typeof raw === 'string') {
 		try {
 			const parsed: unknown = JSON.parse(raw);
-			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+			return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+				? (parsed as IDataObject)
+				: undefined;
 		} catch {
 			return undefined;
 		}
@@ -46,39 +48,56 @@ function eventObject(value: unknown): IDataObject | undefined {
 function asVersion2(entry: IDataObject): IDataObject {
 	const record: IDataObject = { ...entry };
 	if (record.to === undefined && record.envelopeTo !== undefined) record.to = record.envelopeTo;
-	if (record.returnPath === undefined && record.envelopeFrom !== undefined) record.returnPath = record.envelopeFrom;
+	if (record.returnPath === undefined && record.envelopeFrom !== undefined)
+		record.returnPath = record.envelopeFrom;
 	delete record.api_key;
 	return record;
 }
 
 /** Reads one POST body; a problem (answered 400) when it is not an event post. */
 export function readEventPost(body: unknown): ReadResult {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return { problem: 'The body is not a form or a JSON object' };
+	if (!body || typeof body !== 'object' || Array.isArray(body))
+		return { problem: 'The body is not a form or a JSON object' };
 	const fields = body as IDataObject;
 	const eventType = first(fields.event_type);
 	if (typeof eventType !== 'string' || !eventType) return { problem: 'event_type is missing' };
 	const serverComposition = first(fields.server_composition);
-	if (typeof serverComposition !== 'string' || !serverComposition) return { problem: 'server_composition is missing' };
+	if (typeof serverComposition !== 'string' || !serverComposition)
+		return { problem: 'server_composition is missing' };
 	const event = eventObject(fields.event);
 	if (!event) return { problem: 'event is missing or not JSON' };
 	const entries = event[eventType];
 	if (!Array.isArray(entries)) return { problem: `event has no "${eventType}" list` };
-	const events = (entries as unknown[]).filter((entry): entry is IDataObject => !!entry && typeof entry === 'object' && !Array.isArray(entry));
-	if (events.length !== entries.length) return { problem: `event.${eventType} holds something that is not an event` };
+	const events = (entries as unknown[]).filter(
+		(entry): entry is IDataObject => !!entry && typeof entry === 'object' && !Array.isArray(entry),
+	);
+	if (events.length !== entries.length)
+		return { problem: `event.${eventType} holds something that is not an event` };
 	return { post: { eventType, serverComposition, events: events.map(asVersion2) } };
 }
 
 /** One output item per event: its fields, the event type and the server composition (and a readable error status). */
 export function toEventItem(post: EventPost, event: IDataObject): IDataObject {
-	const item: IDataObject = { eventType: post.eventType, serverComposition: post.serverComposition, ...event };
-	if (post.eventType !== 'deliveries' && event.status !== undefined) item.statusText = knownStatusText(event.status) ?? null;
+	const item: IDataObject = {
+		eventType: post.eventType,
+		serverComposition: post.serverComposition,
+		...event,
+	};
+	if (post.eventType !== 'deliveries' && event.status !== undefined)
+		item.statusText = knownStatusText(event.status) ?? null;
 	return item;
 }
 
 /** Whether the event passes the status filters (empty filter: every status). */
-export function statusWanted(eventType: string, event: IDataObject, deliveryStatuses: string[], errorStatuses: string[]): boolean {
+export function statusWanted(
+	eventType: string,
+	event: IDataObject,
+	deliveryStatuses: string[],
+	errorStatuses: string[],
+): boolean {
 	const status = String(event.status ?? '');
-	if (eventType === 'deliveries') return deliveryStatuses.length === 0 || deliveryStatuses.includes(status);
+	if (eventType === 'deliveries')
+		return deliveryStatuses.length === 0 || deliveryStatuses.includes(status);
 	return errorStatuses.length === 0 || errorStatuses.includes(status);
 }
 

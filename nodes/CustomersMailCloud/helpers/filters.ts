@@ -41,7 +41,12 @@ export function readFiltersCollection(ctx: IExecuteFunctions, itemIndex: number)
 }
 
 /** A date-picker value as yyyy-mm-dd; undefined when empty; a list or an invalid date is refused naming the field. */
-export function readDate(ctx: IExecuteFunctions, value: unknown, label: string, itemIndex: number): string | undefined {
+export function readDate(
+	ctx: IExecuteFunctions,
+	value: unknown,
+	label: string,
+	itemIndex: number,
+): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	// A Date or a Luxon DateTime is one day; a list is not.
 	if (Array.isArray(value)) refuseListOrObject(ctx, value, label, itemIndex, 'one day');

@@ -35,10 +35,18 @@ export function groupByMail(records: Iterable<IDataObject>): IDataObject[] {
 	for (const list of mails.values()) {
 		const ordered = list
 			.map((record, index) => ({ record, index }))
-			.sort((a, b) => String(a.record.created ?? '').localeCompare(String(b.record.created ?? '')) || a.index - b.index)
+			.sort(
+				(a, b) =>
+					String(a.record.created ?? '').localeCompare(String(b.record.created ?? '')) ||
+					a.index - b.index,
+			)
 			.map(({ record }) => record);
 		const latest = ordered[ordered.length - 1];
-		result.push({ ...latest, firstCreated: ordered[0].created, history: ordered.map(historyEntry) });
+		result.push({
+			...latest,
+			firstCreated: ordered[0].created,
+			history: ordered.map(historyEntry),
+		});
 	}
 	return result;
 }

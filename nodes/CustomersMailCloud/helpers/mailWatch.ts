@@ -50,7 +50,9 @@ function daysFrom(start: string, end: string): string[] {
 
 /** Records carry no id: a record is its time, recipient, message and status. */
 export function recordKey(record: IDataObject): string {
-	return [record.created, record.to, record.messageId, record.status].map((value) => String(value ?? '')).join('\u0000');
+	return [record.created, record.to, record.messageId, record.status]
+		.map((value) => String(value ?? ''))
+		.join('\u0000');
 }
 
 /** Splits one poll's records into the ones not emitted before and the next state. */
@@ -72,7 +74,11 @@ export function diffRecords(
 	return { fresh: sortByCreated(fresh), next: { key: state.key, windowStart, seen } };
 }
 
-async function bouncesSince(ctx: IPollFunctions, query: MailWatchQuery, startDate: string): Promise<IDataObject[]> {
+async function bouncesSince(
+	ctx: IPollFunctions,
+	query: MailWatchQuery,
+	startDate: string,
+): Promise<IDataObject[]> {
 	const api = bouncesApi(ctx, { settings: query.settings }, query.serverComposition);
 	const pages = await fetchPagesUntilShort(
 		{ pageSize: BOUNCE_PAGE_SIZE, concurrency: query.concurrency },
@@ -81,14 +87,19 @@ async function bouncesSince(ctx: IPollFunctions, query: MailWatchQuery, startDat
 	return pages.flat();
 }
 
-async function undeliveredOn(ctx: IPollFunctions, query: MailWatchQuery, days: string[]): Promise<IDataObject[]> {
+async function undeliveredOn(
+	ctx: IPollFunctions,
+	query: MailWatchQuery,
+	days: string[],
+): Promise<IDataObject[]> {
 	const api = deliveriesApi(ctx, { settings: query.settings }, query.serverComposition);
 	const records: IDataObject[] = [];
 	for (const date of days) {
 		for (const status of UNDELIVERED) {
 			const pages = await fetchPagesUntilShort(
 				{ pageSize: DELIVERY_PAGE_SIZE, concurrency: query.concurrency },
-				async (page) => await api.listPage({ date, status, to: query.to }, page, DELIVERY_PAGE_SIZE),
+				async (page) =>
+					await api.listPage({ date, status, to: query.to }, page, DELIVERY_PAGE_SIZE),
 			);
 			records.push(...pages.flat());
 		}
@@ -96,16 +107,30 @@ async function undeliveredOn(ctx: IPollFunctions, query: MailWatchQuery, days: s
 	return records;
 }
 
-async function recordsSince(ctx: IPollFunctions, event: MailWatchEvent, query: MailWatchQuery, start: string, today: string) {
-	return event === 'newBounce' ? await bouncesSince(ctx, query, start) : await undeliveredOn(ctx, query, daysFrom(start, today));
+async function recordsSince(
+	ctx: IPollFunctions,
+	event: MailWatchEvent,
+	query: MailWatchQuery,
+	start: string,
+	today: string,
+) {
+	return event === 'newBounce'
+		? await bouncesSince(ctx, query, start)
+		: await undeliveredOn(ctx, query, daysFrom(start, today));
 }
 
 /** The mail event as the trigger's poll drives it, for one poll at `now`. */
-export function mailWatcher(ctx: IPollFunctions, event: MailWatchEvent, query: MailWatchQuery, now: Date): EventWatcher {
+export function mailWatcher(
+	ctx: IPollFunctions,
+	event: MailWatchEvent,
+	query: MailWatchQuery,
+	now: Date,
+): EventWatcher {
 	const today = providerToday(now);
 	return {
 		initialState: (key) => ({ key, windowStart: addDays(today, -1), seen: {} }),
-		read: async (state) => await recordsSince(ctx, event, query, state.windowStart ?? addDays(today, -1), today),
+		read: async (state) =>
+			await recordsSince(ctx, event, query, state.windowStart ?? addDays(today, -1), today),
 		diff: (state, records) => diffRecords(state, records, today),
 		sample: async () => {
 			// The newest record, recent days first so a long history costs little.

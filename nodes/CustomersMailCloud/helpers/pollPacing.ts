@@ -26,7 +26,10 @@ export interface PacingState {
 
 /** The option's value in milliseconds (the default when unset, 0 or more). */
 export function minPollIntervalMs(value: unknown): number {
-	const minutes = value === undefined || value === null || value === '' ? DEFAULT_MIN_POLL_INTERVAL_MINUTES : Number(value);
+	const minutes =
+		value === undefined || value === null || value === ''
+			? DEFAULT_MIN_POLL_INTERVAL_MINUTES
+			: Number(value);
 	return Number.isFinite(minutes) && minutes > 0 ? minutes * 60_000 : 0;
 }
 

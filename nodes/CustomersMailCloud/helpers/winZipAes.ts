@@ -32,8 +32,15 @@ export function deriveAesKeys(password: Uint8Array, salt: Uint8Array, keyLength:
 }
 
 /** The first 10 bytes of HMAC-SHA1 over the encrypted data, compared in constant time. */
-export function aesAuthCodeMatches(macKey: Uint8Array, encrypted: Uint8Array, authCode: Uint8Array): boolean {
-	const expected = createHmac('sha1', macKey).update(encrypted).digest().subarray(0, AES_AUTH_CODE_LENGTH);
+export function aesAuthCodeMatches(
+	macKey: Uint8Array,
+	encrypted: Uint8Array,
+	authCode: Uint8Array,
+): boolean {
+	const expected = createHmac('sha1', macKey)
+		.update(encrypted)
+		.digest()
+		.subarray(0, AES_AUTH_CODE_LENGTH);
 	return authCode.length === AES_AUTH_CODE_LENGTH && timingSafeEqual(expected, authCode);
 }
 

@@ -141,33 +141,49 @@ function rawDataOf(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
 }
 
 function* chunksOf(bytes: Uint8Array): Generator<Uint8Array> {
-	for (let offset = 0; offset < bytes.length; offset += CHUNK) yield bytes.subarray(offset, offset + CHUNK);
+	for (let offset = 0; offset < bytes.length; offset += CHUNK)
+		yield bytes.subarray(offset, offset + CHUNK);
 }
 
-function* decryptZipCrypto(raw: Uint8Array, entry: ZipEntry, password: Uint8Array): Generator<Uint8Array> {
+function* decryptZipCrypto(
+	raw: Uint8Array,
+	entry: ZipEntry,
+	password: Uint8Array,
+): Generator<Uint8Array> {
 	if (raw.length < ZIP_CRYPTO_HEADER_LENGTH) throw damaged('encryption header cut short');
 	const keys = new ZipCryptoKeys(password);
 	const header = keys.decrypt(raw.subarray(0, ZIP_CRYPTO_HEADER_LENGTH));
 	// The last header byte repeats the CRC's (or, with a data descriptor, the time's) high byte.
-	const check = entry.flags & FLAG_DATA_DESCRIPTOR ? (entry.modTime >>> 8) & 0xff : entry.crc >>> 24;
+	const check =
+		entry.flags & FLAG_DATA_DESCRIPTOR ? (entry.modTime >>> 8) & 0xff : entry.crc >>> 24;
 	if (header[ZIP_CRYPTO_HEADER_LENGTH - 1] !== check) throw wrongPassword();
 	for (const chunk of chunksOf(raw.subarray(ZIP_CRYPTO_HEADER_LENGTH))) yield keys.decrypt(chunk);
 }
 
-function* decryptAes(raw: Uint8Array, entry: ZipEntry, password: Uint8Array): Generator<Uint8Array> {
+function* decryptAes(
+	raw: Uint8Array,
+	entry: ZipEntry,
+	password: Uint8Array,
+): Generator<Uint8Array> {
 	const sizes = aesSizes(entry.aes!.strength);
 	if (!sizes) throw new ZipError('unsupported', `Unknown AES strength ${entry.aes!.strength}`);
 	const overhead = sizes.saltLength + AES_VERIFIER_LENGTH + AES_AUTH_CODE_LENGTH;
 	if (raw.length < overhead) throw damaged('AES header cut short');
 	const salt = raw.subarray(0, sizes.saltLength);
 	const verifier = raw.subarray(sizes.saltLength, sizes.saltLength + AES_VERIFIER_LENGTH);
-	const encrypted = raw.subarray(sizes.saltLength + AES_VERIFIER_LENGTH, raw.length - AES_AUTH_CODE_LENGTH);
+	const encrypted = raw.subarray(
+		sizes.saltLength + AES_VERIFIER_LENGTH,
+		raw.length - AES_AUTH_CODE_LENGTH,
+	);
 	const authCode = raw.subarray(raw.length - AES_AUTH_CODE_LENGTH);
 	const keys = deriveAesKeys(password, salt, sizes.keyLength);
 	if (keys.verifier[0] !== verifier[0] || keys.verifier[1] !== verifier[1]) throw wrongPassword();
 	// Checked before anything is decrypted: a wrong password or altered data never yields output.
 	if (!aesAuthCodeMatches(keys.macKey, encrypted, authCode)) {
-		throw new ZipError('wrongPassword', 'The ZIP file failed its AES authentication check: the password is wrong or the file was altered');
+		throw new ZipError(
+			'wrongPassword',
+			'The ZIP file failed its AES authentication check: the password is wrong or the file was altered',
+		);
 	}
 	const ctr = new WinZipAesCtr(keys.encryptionKey);
 	for (const chunk of chunksOf(encrypted)) yield ctr.transform(chunk);
@@ -231,7 +247,8 @@ export async function* readZipEntry(
 	let plain: Iterable<Uint8Array> = chunksOf(raw);
 	let checkCrc = true;
 	if (isEncrypted(entry)) {
-		if (!password) throw new ZipError('passwordRequired', 'The ZIP file is encrypted and no password was given');
+		if (!password)
+			throw new ZipError('passwordRequired', 'The ZIP file is encrypted and no password was given');
 		const passwordBytes = new TextEncoder().encode(password);
 		if (method === METHOD_AES) {
 			if (!entry.aes) throw damaged('AES entry without its extra field');
@@ -248,7 +265,8 @@ export async function* readZipEntry(
 	}
 	// ZipCrypto's header check lets 1 wrong password in 256 through; the inflater then fails.
 	const badData = isEncrypted(entry)
-		? () => new ZipError('wrongPassword', 'The ZIP password is wrong (the decrypted data is not valid)')
+		? () =>
+				new ZipError('wrongPassword', 'The ZIP password is wrong (the decrypted data is not valid)')
 		: damaged;
 	const output = method === METHOD_DEFLATE ? inflateRaw(plain, badData) : toAsync(plain);
 	let crc = 0;
@@ -258,9 +276,12 @@ export async function* readZipEntry(
 		size += chunk.length;
 		yield chunk;
 	}
-	if (size !== entry.uncompressedSize) throw damaged(`"${entry.name}" has ${size} bytes, expected ${entry.uncompressedSize}`);
+	if (size !== entry.uncompressedSize)
+		throw damaged(`"${entry.name}" has ${size} bytes, expected ${entry.uncompressedSize}`);
 	if (checkCrc && crc !== entry.crc) {
-		throw isEncrypted(entry) ? wrongPassword() : damaged(`checksum of "${entry.name}" does not match`);
+		throw isEncrypted(entry)
+			? wrongPassword()
+			: damaged(`checksum of "${entry.name}" does not match`);
 	}
 }
 

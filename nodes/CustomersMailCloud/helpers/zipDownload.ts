@@ -66,15 +66,23 @@ export interface ZipDownloadSpec {
 	toItem(row: IDataObject): IDataObject;
 }
 
-function zipFailure(ctx: IExecuteFunctions, error: ZipError, itemIndex: number): NodeOperationError {
+function zipFailure(
+	ctx: IExecuteFunctions,
+	error: ZipError,
+	itemIndex: number,
+): NodeOperationError {
 	const hints: Record<ZipError['problem'], string> = {
 		passwordRequired:
 			'This account has data encryption turned on: enter its password as "ZIP Password" in the Customers Mail Cloud credential, or choose Output "ZIP File".',
-		wrongPassword: 'Check "ZIP Password" in the Customers Mail Cloud credential: it must be the data-encryption password of the account.',
+		wrongPassword:
+			'Check "ZIP Password" in the Customers Mail Cloud credential: it must be the data-encryption password of the account.',
 		damaged: 'The download was cut short or altered on the way. Run the node again.',
 		unsupported: 'Choose Output "ZIP File" and unzip it with another tool.',
 	};
-	return new NodeOperationError(ctx.getNode(), error.message, { description: hints[error.problem], itemIndex });
+	return new NodeOperationError(ctx.getNode(), error.message, {
+		description: hints[error.problem],
+		itemIndex,
+	});
 }
 
 async function downloadOne(
@@ -83,7 +91,10 @@ async function downloadOne(
 	itemIndex: number,
 ): Promise<WithBinary | IDataObject[]> {
 	const mode = ctx.getNodeParameter('output', itemIndex, 'binary') as string;
-	const binaryPropertyName = mode === 'binary' ? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() : '';
+	const binaryPropertyName =
+		mode === 'binary'
+			? String(ctx.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim()
+			: '';
 	const download = await spec.prepare(ctx, itemIndex);
 	if (mode === 'binary' && !binaryPropertyName) {
 		throw new NodeOperationError(ctx.getNode(), 'Put Output File in Field is empty', {
@@ -93,12 +104,18 @@ async function downloadOne(
 	}
 	const file = await download();
 	if (mode === 'binary') {
-		const fileName = file.fileName ?? defaultDownloadName(new Date(), ctx.getTimezone(), spec.fileNamePrefix);
+		const fileName =
+			file.fileName ?? defaultDownloadName(new Date(), ctx.getTimezone(), spec.fileNamePrefix);
 		const binary = await ctx.helpers.prepareBinaryData(file.bytes, fileName, 'application/zip');
-		return new WithBinary({ fileName, fileSize: file.bytes.length }, { [binaryPropertyName]: binary });
+		return new WithBinary(
+			{ fileName, fileSize: file.bytes.length },
+			{ [binaryPropertyName]: binary },
+		);
 	}
 	const rows: IDataObject[] = [];
-	await readCsvRowsFromZip(file.bytes, await readZipPassword(ctx), (row) => rows.push(spec.toItem(row))).catch((error: unknown) => {
+	await readCsvRowsFromZip(file.bytes, await readZipPassword(ctx), (row) =>
+		rows.push(spec.toItem(row)),
+	).catch((error: unknown) => {
 		throw error instanceof ZipError ? zipFailure(ctx, error, itemIndex) : error;
 	});
 	return rows;
@@ -110,10 +127,13 @@ export async function executeZipDownload(
 	items: INodeExecutionData[],
 	spec: ZipDownloadSpec,
 ): Promise<INodeExecutionData[]> {
-	return await forEachItem(ctx, items, async (itemIndex) =>
-		await downloadOne(ctx, spec, itemIndex).catch((error: unknown) => {
-			// Older workflows hold the ZIP password as an option; it is in the credential now.
-			throw withoutSecretOptions(error, ctx.getNode(), ['zipPassword']);
-		}),
+	return await forEachItem(
+		ctx,
+		items,
+		async (itemIndex) =>
+			await downloadOne(ctx, spec, itemIndex).catch((error: unknown) => {
+				// Older workflows hold the ZIP password as an option; it is in the credential now.
+				throw withoutSecretOptions(error, ctx.getNode(), ['zipPassword']);
+			}),
 	);
 }

@@ -31,7 +31,9 @@ export function blocksApi(ctx: RequestContext, scope: ClientScope, serverComposi
 	return {
 		/** One page of the list (at most 100 records). */
 		async listPage(filters: BlockFilters, page: number, pageSize: number): Promise<IDataObject[]> {
-			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, { envelope: 'blocks' });
+			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, {
+				envelope: 'blocks',
+			});
 		},
 		async download(filters: BlockFilters): Promise<DownloadedFile> {
 			return await api.download(filterForm(serverComposition, filters));

@@ -27,7 +27,10 @@ export function bouncesApi(ctx: RequestContext, scope: ClientScope, serverCompos
 	const api = new TransactionApi(ctx, scope, 'bounces');
 	return {
 		async listPage(filters: BounceFilters, page: number, pageSize: number): Promise<IDataObject[]> {
-			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, { envelope: 'bounces', emptyMeansNone: true });
+			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, {
+				envelope: 'bounces',
+				emptyMeansNone: true,
+			});
 		},
 		async download(filters: BounceFilters): Promise<DownloadedFile> {
 			return await api.download(filterForm(serverComposition, filters));

@@ -26,8 +26,15 @@ export function deliveriesApi(ctx: RequestContext, scope: ClientScope, serverCom
 	const api = new TransactionApi(ctx, scope, 'deliveries');
 	return {
 		/** One page of one day's delivery records. */
-		async listPage(filters: DeliveryFilters, page: number, pageSize: number): Promise<IDataObject[]> {
-			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, { envelope: 'deliveries', emptyMeansNone: true });
+		async listPage(
+			filters: DeliveryFilters,
+			page: number,
+			pageSize: number,
+		): Promise<IDataObject[]> {
+			return await api.listPage(filterForm(serverComposition, filters), page, pageSize, {
+				envelope: 'deliveries',
+				emptyMeansNone: true,
+			});
 		},
 	};
 }

@@ -9,14 +9,18 @@ import { httpCodeOf } from '../../shared/transport/errors';
  */
 export function recordsOf(body: unknown, envelope: string): IDataObject[] {
 	const records = (body as Record<string, unknown> | null | undefined)?.[envelope];
-	return Array.isArray(records) ? (records as IDataObject[]).filter((record) => record && typeof record === 'object') : [];
+	return Array.isArray(records)
+		? (records as IDataObject[]).filter((record) => record && typeof record === 'object')
+		: [];
 }
 
 /**
  * A Ruby SDK reads HTTP 200 or 204 with an empty body as an empty list; the shared transport
  * reports such an answer as "not valid JSON", so that one failure reads as no records here.
  */
-export async function emptyAnswerAsNoRecords(request: () => Promise<IDataObject[]>): Promise<IDataObject[]> {
+export async function emptyAnswerAsNoRecords(
+	request: () => Promise<IDataObject[]>,
+): Promise<IDataObject[]> {
 	return await request().catch((error: unknown) => {
 		const status = httpCodeOf(error);
 		const description = String((error as { description?: unknown } | undefined)?.description ?? '');

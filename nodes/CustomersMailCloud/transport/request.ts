@@ -2,7 +2,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { credentialBaseUrl } from '../../shared/transport/baseUrl';
-import type { ApiClient, ClientRequest, ClientScope, ProviderApi } from '../../shared/transport/client';
+import type {
+	ApiClient,
+	ClientRequest,
+	ClientScope,
+	ProviderApi,
+} from '../../shared/transport/client';
 import { apiClient } from '../../shared/transport/client';
 import type { ApiResponse, RequestContext } from '../../shared/transport/request';
 import type { DownloadedFile } from './download';
@@ -20,12 +25,19 @@ export const customersMailCloudApi: ProviderApi = {
 	baseUrl: async (ctx) => await credentialBaseUrl(ctx, CREDENTIAL_TYPE, 'host', DEFAULT_HOST),
 };
 
-export function transactionPath(resource: TransactionResource, operation: TransactionOperation): string {
+export function transactionPath(
+	resource: TransactionResource,
+	operation: TransactionOperation,
+): string {
 	return `/transaction/v2/${resource}/${operation}.json`;
 }
 
 /** The API's names of the filter fields that differ from ours; the others are sent as they are named. */
-const FORM_NAMES: Readonly<Record<string, string>> = { startDate: 'start_date', endDate: 'end_date', apiData: 'api_data' };
+const FORM_NAMES: Readonly<Record<string, string>> = {
+	startDate: 'start_date',
+	endDate: 'end_date',
+	apiData: 'api_data',
+};
 
 /** The form of a list or download: the server composition and every filter that is set (a set flag as "true"). */
 export function filterForm(serverComposition: string, filters: object): IDataObject {
@@ -39,7 +51,8 @@ export function filterForm(serverComposition: string, filters: object): IDataObj
 
 /** A ZIP starts with "PK"; anything else (a proxy's HTML page with HTTP 200) is no file to pass on. */
 const ZIP_FILE = {
-	holds: (body: unknown) => Buffer.isBuffer(body) && body.length >= 2 && body[0] === 0x50 && body[1] === 0x4b,
+	holds: (body: unknown) =>
+		Buffer.isBuffer(body) && body.length >= 2 && body[0] === 0x50 && body[1] === 0x4b,
 	message: 'Customers Mail Cloud sent something that is not a ZIP file',
 	description: (got: string) =>
 		`Expected a ZIP file, got ${got}. Check "Host" in the credential (the API host, e.g. https://api.smtps.jp), or try again later.`,
@@ -83,8 +96,14 @@ export class TransactionApi {
 	}
 
 	/** One page of the list: p = page index, r = records per page. */
-	async listPage(form: IDataObject, page: number, pageSize: number, spec: ListSpec): Promise<IDataObject[]> {
-		const list = async () => recordsOf((await this.post('list', { ...form, p: page, r: pageSize })).body, spec.envelope);
+	async listPage(
+		form: IDataObject,
+		page: number,
+		pageSize: number,
+		spec: ListSpec,
+	): Promise<IDataObject[]> {
+		const list = async () =>
+			recordsOf((await this.post('list', { ...form, p: page, r: pageSize })).body, spec.envelope);
 		return spec.emptyMeansNone ? await emptyAnswerAsNoRecords(list) : await list();
 	}
 

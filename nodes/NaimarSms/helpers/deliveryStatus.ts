@@ -13,7 +13,11 @@ export function isFinal(status: string): boolean {
 	return FINAL_STATUSES.has(status);
 }
 
-export function deliveryReportItem(id: string, answer: DeliveryAnswer | undefined, note?: string): IDataObject {
+export function deliveryReportItem(
+	id: string,
+	answer: DeliveryAnswer | undefined,
+	note?: string,
+): IDataObject {
 	if (!answer) {
 		return {
 			id,

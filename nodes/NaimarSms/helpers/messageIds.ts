@@ -29,7 +29,8 @@ function collect(value: unknown, into: string[]): string | undefined {
 		return undefined;
 	}
 	// An object from an expression such as {{ $json.messages }}: take its id.
-	if (typeof value === 'object' && 'id' in value) return collect((value as { id: unknown }).id, into);
+	if (typeof value === 'object' && 'id' in value)
+		return collect((value as { id: unknown }).id, into);
 	return `a value of type ${typeof value}`;
 }
 
@@ -51,7 +52,9 @@ export function readMessageIds(value: unknown): MessageIdsResult {
 	}
 	const tooLong = ids.filter((id) => id.length > MAX_MESSAGE_ID_LENGTH);
 	if (tooLong.length) {
-		const shown = tooLong.slice(0, 3).map((id) => `"${id.length > 40 ? `${id.slice(0, 40)}…` : id}"`);
+		const shown = tooLong
+			.slice(0, 3)
+			.map((id) => `"${id.length > 40 ? `${id.slice(0, 40)}…` : id}"`);
 		return {
 			problem: `${tooLong.length === 1 ? 'A message ID is' : `${tooLong.length} message IDs are`} longer than ${MAX_MESSAGE_ID_LENGTH} characters: ${shown.join(', ')}${tooLong.length > 3 ? ', …' : ''}`,
 			hint: `Naimar SMS message ids have at most ${MAX_MESSAGE_ID_LENGTH} characters. Check that "Message IDs" holds the ids the gateway gave when the SMS were sent, separated by commas, spaces or new lines.`,

@@ -26,18 +26,29 @@ export interface ReportBook {
 
 export function chunk<T>(values: readonly T[], size: number): T[][] {
 	const chunks: T[][] = [];
-	for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
+	for (let start = 0; start < values.length; start += size)
+		chunks.push(values.slice(start, start + size));
 	return chunks;
 }
 
 /** Asks for one batch: the request's errors name the first input item that asked for one of its ids. */
-export async function askBatch(ctx: IExecuteFunctions, plan: BatchPlan, batch: readonly string[]): Promise<DeliveryAnswer[]> {
+export async function askBatch(
+	ctx: IExecuteFunctions,
+	plan: BatchPlan,
+	batch: readonly string[],
+): Promise<DeliveryAnswer[]> {
 	const firstItem = Math.min(...batch.map((id) => plan.firstItemOf.get(id) ?? 0));
-	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex: firstItem }).fetch(batch);
+	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex: firstItem }).fetch(
+		batch,
+	);
 }
 
 /** Records a batch's answers; an id nobody asked for in this batch is ignored. */
-export function recordAnswers(book: ReportBook, batch: readonly string[], answers: readonly DeliveryAnswer[]): void {
+export function recordAnswers(
+	book: ReportBook,
+	batch: readonly string[],
+	answers: readonly DeliveryAnswer[],
+): void {
 	const asked = new Set(batch);
 	for (const answer of answers) if (asked.has(answer.id)) book.answers.set(answer.id, answer);
 }
@@ -53,7 +64,11 @@ export async function askInBatches(
 	book: ReportBook,
 ): Promise<void> {
 	const batches = chunk(ids, plan.batchSize);
-	const outcomes = await settleWithConcurrency(batches, plan.concurrency, async (batch) => await askBatch(ctx, plan, batch));
+	const outcomes = await settleWithConcurrency(
+		batches,
+		plan.concurrency,
+		async (batch) => await askBatch(ctx, plan, batch),
+	);
 	outcomes.forEach((outcome, index) => {
 		const batch = batches[index];
 		if (outcome.status === 'rejected') {

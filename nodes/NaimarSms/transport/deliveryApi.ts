@@ -34,13 +34,15 @@ function readDeliveries(body: unknown): DeliveryAnswer[] | undefined {
 
 export const naimarApi: ProviderApi = {
 	profile: naimarProfile,
-	baseUrl: async (ctx) => deliveryUrl((await credentialsOnce(ctx, naimarProfile.credentialType)).baseUrl),
+	baseUrl: async (ctx) =>
+		deliveryUrl((await credentialsOnce(ctx, naimarProfile.credentialType)).baseUrl),
 };
 
 const DELIVERY_LIST = {
 	holds: (body: unknown) => readDeliveries(body) !== undefined,
 	message: 'Naimar SMS answered without a "delivery" list',
-	description: () => 'The answer was JSON but not a delivery report. Check the Base URL in the credential.',
+	description: () =>
+		'The answer was JSON but not a delivery report. Check the Base URL in the credential.',
 };
 
 /**

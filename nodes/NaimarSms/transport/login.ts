@@ -29,6 +29,8 @@ export function loginProblem(credentials: ICredentialDataDecryptedObject): strin
 
 /** The delivery endpoint under the credential's base URL (trailing slashes tolerated). */
 export function deliveryUrl(baseUrl: unknown): string {
-	const base = (typeof baseUrl === 'string' && baseUrl.trim() ? baseUrl.trim() : DEFAULT_BASE_URL).replace(/\/+$/, '');
+	const base = (
+		typeof baseUrl === 'string' && baseUrl.trim() ? baseUrl.trim() : DEFAULT_BASE_URL
+	).replace(/\/+$/, '');
 	return `${base}/rest/delivery/json/`;
 }

@@ -18,7 +18,10 @@ function readNaimarErrors(body: unknown): ProviderErrorDetail[] | undefined {
 	const { status, description } = response as { status?: unknown; description?: unknown };
 	const code = Number(status);
 	if (!Number.isFinite(code) || code < 400) return undefined;
-	const text = typeof description === 'string' && description.trim() ? description.trim() : DOCUMENTED_ERRORS[code];
+	const text =
+		typeof description === 'string' && description.trim()
+			? description.trim()
+			: DOCUMENTED_ERRORS[code];
 	return [{ code: String(code), message: text ?? `error ${code}` }];
 }
 

@@ -28,7 +28,12 @@ export const returnAllFields: INodeProperties[] = [returnAllField, limitField];
 /** The Limit of an item: a whole number of at least 1; text, 0 or a negative number is refused before any request. */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	const raw: unknown = ctx.getNodeParameter('limit', itemIndex, 50);
-	const limit = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+	const limit =
+		typeof raw === 'number'
+			? raw
+			: typeof raw === 'string' && raw.trim() !== ''
+				? Number(raw)
+				: NaN;
 	if (!Number.isInteger(limit) || limit < 1) {
 		throw invalidInput(
 			ctx.getNode(),

@@ -59,7 +59,10 @@ export interface OptionsCollectionSpec {
 }
 
 /** The "Options" collection of an operation or trigger: its own options, then the shared request options. */
-export function optionsCollection({ own = [], withConcurrency }: OptionsCollectionSpec): INodeProperties {
+export function optionsCollection({
+	own = [],
+	withConcurrency,
+}: OptionsCollectionSpec): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -83,14 +86,22 @@ function readTransportSettings(read: OptionReader): TransportSettings {
 		timeoutMs: Math.max(1, readNumber(read, 'timeout', 30)) * 1000,
 		retry: {
 			...DEFAULT_RETRY_POLICY,
-			maxAttempts: Math.max(0, Math.floor(readNumber(read, 'retryAttempts', DEFAULT_RETRY_POLICY.maxAttempts - 1))) + 1,
-			maxWaitMs: Math.max(0, readNumber(read, 'maxRetryWait', DEFAULT_RETRY_POLICY.maxWaitMs / 1000)) * 1000,
+			maxAttempts:
+				Math.max(
+					0,
+					Math.floor(readNumber(read, 'retryAttempts', DEFAULT_RETRY_POLICY.maxAttempts - 1)),
+				) + 1,
+			maxWaitMs:
+				Math.max(0, readNumber(read, 'maxRetryWait', DEFAULT_RETRY_POLICY.maxWaitMs / 1000)) * 1000,
 		},
 	};
 }
 
 function readConcurrency(read: OptionReader): number {
-	return Math.min(MAX_CONCURRENCY, Math.max(1, Math.floor(readNumber(read, 'concurrency', DEFAULT_CONCURRENCY))));
+	return Math.min(
+		MAX_CONCURRENCY,
+		Math.max(1, Math.floor(readNumber(read, 'concurrency', DEFAULT_CONCURRENCY))),
+	);
 }
 
 /** An `options` collection as read: the raw values (for an operation's own options) and the shared ones. */
@@ -107,7 +118,9 @@ function operationOptionsFrom(options: IDataObject): OperationOptions {
 
 /** One item's `options` collection. */
 export function readOperationOptions(ctx: IExecuteFunctions, itemIndex: number): OperationOptions {
-	return operationOptionsFrom((ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject);
+	return operationOptionsFrom(
+		(ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject,
+	);
 }
 
 /** A polling trigger's `options` collection. */
@@ -119,5 +132,8 @@ export function readTriggerOptions(ctx: IPollFunctions): OperationOptions {
 export function itemPoolConcurrency(ctx: IExecuteFunctions, itemCount: number): number {
 	if (!itemCount) return 1;
 	const options = (ctx.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
-	return readConcurrency((name, fallback) => options[name] ?? (name === 'concurrency' ? DEFAULT_ITEM_CONCURRENCY : fallback));
+	return readConcurrency(
+		(name, fallback) =>
+			options[name] ?? (name === 'concurrency' ? DEFAULT_ITEM_CONCURRENCY : fallback),
+	);
 }

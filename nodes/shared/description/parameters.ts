@@ -32,7 +32,12 @@ export interface TextLabel {
 }
 
 /** A text parameter of one item, trimmed; '' when it is not set; a list or an object is refused. */
-export function readText(ctx: IExecuteFunctions, name: string, itemIndex: number, { label, expected }: TextLabel): string {
+export function readText(
+	ctx: IExecuteFunctions,
+	name: string,
+	itemIndex: number,
+	{ label, expected }: TextLabel,
+): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '');
 	refuseListOrObject(ctx, value, label, itemIndex, expected);
 	return String(value ?? '').trim();

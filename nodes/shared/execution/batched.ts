@@ -25,14 +25,21 @@ export interface BatchedWork<Read, B extends Batch, R> {
 	/** Reads and checks one item's input; throws when it is bad (before any request). */
 	read(itemIndex: number): Promise<Read> | Read;
 	/** Packs the good items into batches; `reject` fails an item that cannot go out (e.g. too big together). */
-	pack(reads: ReadonlyMap<number, Read>, reject: (itemIndex: number, error: unknown) => void): Promise<B[]> | B[];
+	pack(
+		reads: ReadonlyMap<number, Read>,
+		reject: (itemIndex: number, error: unknown) => void,
+	): Promise<B[]> | B[];
 	send(batch: B): Promise<R>;
 	/** Batches in flight at once. */
 	concurrency: number;
 	/** Runs once every batch has been sent and none failed the node, e.g. to ask again for what is pending. */
 	afterSend?(): Promise<void>;
 	/** The outputs of one good item from the batches that served it; may throw to fail the item alone. */
-	output(itemIndex: number, read: Read, sent: ReadonlyArray<Sent<B, R>>): Promise<INodeExecutionData[]> | INodeExecutionData[];
+	output(
+		itemIndex: number,
+		read: Read,
+		sent: ReadonlyArray<Sent<B, R>>,
+	): Promise<INodeExecutionData[]> | INodeExecutionData[];
 	/** When the node stops, the error may say what the batches sent before it already changed. */
 	changedAnyway?(error: unknown, sent: ReadonlyArray<Sent<B, R>>): unknown;
 }
@@ -78,7 +85,8 @@ export async function runBatched<Read, B extends Batch, R>(
 		const outcome = outcomes[index];
 		if (!outcome) return;
 		if ('error' in outcome) {
-			for (const itemIndex of batch.items) if (!failures.has(itemIndex)) failures.set(itemIndex, outcome.error);
+			for (const itemIndex of batch.items)
+				if (!failures.has(itemIndex)) failures.set(itemIndex, outcome.error);
 			return;
 		}
 		const entry = { batch, result: outcome.result };
@@ -104,7 +112,10 @@ export async function runBatched<Read, B extends Batch, R>(
 		}
 		if (!reads.has(itemIndex)) continue;
 		const outputs = await Promise.resolve()
-			.then(async () => await work.output(itemIndex, reads.get(itemIndex) as Read, sentFor.get(itemIndex) ?? []))
+			.then(
+				async () =>
+					await work.output(itemIndex, reads.get(itemIndex) as Read, sentFor.get(itemIndex) ?? []),
+			)
 			.catch((error: unknown) => {
 				if (!continueOnFail) throw error;
 				return [errorItem(ctx, error, itemIndex)];

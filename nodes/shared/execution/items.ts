@@ -1,7 +1,12 @@
 /** Per-item execution with Continue On Fail, the error output and pairedItem handled in one place. */
 import { createHash } from 'node:crypto';
 
-import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { errorToJson } from '../transport/errors';
 import { mapWithConcurrency } from '../transport/limiter';
@@ -14,10 +19,16 @@ import { mapWithConcurrency } from '../transport/limiter';
  * {error: message}. So the same fields go under `error` instead: {error: {message, description,
  * httpCode, code, field}}, which n8n routes and leaves whole (merged into the input item's json).
  */
-export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+export function errorItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+): INodeExecutionData {
 	const { error: message, ...details } = errorToJson(error);
 	const json: IDataObject =
-		ctx.getNode().onError === 'continueErrorOutput' ? { error: { message, ...details } } : { error: message, ...details };
+		ctx.getNode().onError === 'continueErrorOutput'
+			? { error: { message, ...details } }
+			: { error: message, ...details };
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -41,7 +52,10 @@ export class WithBinary {
 export type ItemOutput = IDataObject | WithBinary;
 
 /** The output items of one input item, each paired to it. */
-export function pairedOutputs(result: ItemOutput[] | ItemOutput, itemIndex: number): INodeExecutionData[] {
+export function pairedOutputs(
+	result: ItemOutput[] | ItemOutput,
+	itemIndex: number,
+): INodeExecutionData[] {
 	return (Array.isArray(result) ? result : [result]).map((output) =>
 		output instanceof WithBinary
 			? { json: output.json, binary: output.binary, pairedItem: { item: itemIndex } }
@@ -76,7 +90,8 @@ export async function forEachItem(
 			return pairedOutputs(await work(itemIndex), itemIndex);
 		} catch (error) {
 			if (!continueOnFail) {
-				if (!firstFailure || itemIndex < firstFailure.index) firstFailure = { index: itemIndex, error };
+				if (!firstFailure || itemIndex < firstFailure.index)
+					firstFailure = { index: itemIndex, error };
 				return [];
 			}
 			return [errorItem(ctx, error, itemIndex)];
@@ -119,13 +134,16 @@ export interface ChangedAnyway {
 export function noteChangedAnyway(error: unknown, changed: ChangedAnyway): unknown {
 	if (!changed.changes || !(error instanceof Error)) return error;
 	const ids = changed.ids.filter((id) => id !== undefined && id !== null && id !== '').map(String);
-	const shown = ids.slice(0, 20).join(', ') + (ids.length > 20 ? ` and ${ids.length - 20} more` : '');
+	const shown =
+		ids.slice(0, 20).join(', ') + (ids.length > 20 ? ` and ${ids.length - 20} more` : '');
 	const [one, many] = changed.noun;
 	const note =
 		`${changed.changes === 1 ? `1 ${one} of this execution was` : `${changed.changes} ${many} of this execution were`} ${changed.done} anyway` +
 		` (input items ${itemRanges(changed.items)}${ids.length ? `; ${changed.idField ?? 'id'} ${shown}` : ''}). ${changed.advice}`;
 	const withDescription = error as Error & { description?: string | null };
-	withDescription.description = withDescription.description ? `${withDescription.description} ${note}` : note;
+	withDescription.description = withDescription.description
+		? `${withDescription.description} ${note}`
+		: note;
 	return error;
 }
 
@@ -156,7 +174,8 @@ export class DoneInThisExecution {
 	constructor(ctx: IExecuteFunctions, kind: string) {
 		const context = ctx.getContext('node');
 		const triesKey = `tries:${kind}`;
-		this.currentTry = (typeof context[triesKey] === 'number' ? (context[triesKey] as number) : 0) + 1;
+		this.currentTry =
+			(typeof context[triesKey] === 'number' ? (context[triesKey] as number) : 0) + 1;
 		context[triesKey] = this.currentTry;
 		const doneKey = `done:${kind}`;
 		context[doneKey] ??= {};

@@ -5,7 +5,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IHookFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 /** The webhook is set up in the provider's console: there is nothing to create or delete by API. */
 export const consoleManagedWebhook = {
@@ -28,7 +33,11 @@ export function answerCaller(ctx: IWebhookFunctions, status: number, body: strin
 }
 
 /** Answers a refused call; the workflow does not start. */
-export function refuseCaller(ctx: IWebhookFunctions, status: number, body: string): IWebhookResponseData {
+export function refuseCaller(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: string,
+): IWebhookResponseData {
 	answerCaller(ctx, status, body);
 	return { noWebhookResponse: true };
 }

@@ -9,7 +9,13 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { readOperationOptions } from '../description/options';
 import { httpCodeOf, providerErrorsOf, toNodeApiError } from './errors';
-import type { ApiRequest, ApiResponse, ProviderProfile, RequestContext, TransportSettings } from './request';
+import type {
+	ApiRequest,
+	ApiResponse,
+	ProviderProfile,
+	RequestContext,
+	TransportSettings,
+} from './request';
 import { credentialSecrets, excerptOf, sendRequest } from './request';
 
 /** What a provider's client needs besides its profile: where its paths go. */
@@ -38,7 +44,8 @@ export interface ExpectedAnswer {
 	description(got: string): string;
 }
 
-export interface ClientRequest<Rules extends StatusRule = StatusWording> extends Omit<ApiRequest, 'url'> {
+export interface ClientRequest<Rules extends StatusRule = StatusWording>
+	extends Omit<ApiRequest, 'url'> {
 	/** Appended to the provider's base URL. */
 	path: string;
 	/** The operation's words per HTTP status, or statuses that mean "nothing". */
@@ -66,7 +73,10 @@ export type ClientScope = number | { settings: TransportSettings; itemIndex?: nu
 export function apiClient(ctx: RequestContext, api: ProviderApi, scope: ClientScope): ApiClient {
 	const { settings, itemIndex } =
 		typeof scope === 'number'
-			? { settings: readOperationOptions(ctx as IExecuteFunctions, scope).settings, itemIndex: scope }
+			? {
+					settings: readOperationOptions(ctx as IExecuteFunctions, scope).settings,
+					itemIndex: scope,
+				}
 			: scope;
 	const { profile } = api;
 	const failWith = async (failure: Parameters<typeof toNodeApiError>[1]) =>
@@ -75,7 +85,13 @@ export function apiClient(ctx: RequestContext, api: ProviderApi, scope: ClientSc
 	async function send<T>(request: ClientRequest<StatusRule>): Promise<ApiResponse<T> | undefined> {
 		const { path, statuses, expect, ...rest } = request;
 		const url = (await api.baseUrl(ctx)) + path;
-		const response = await sendRequest<T>(ctx, profile, { ...rest, url }, settings, itemIndex).catch(async (error: unknown) => {
+		const response = await sendRequest<T>(
+			ctx,
+			profile,
+			{ ...rest, url },
+			settings,
+			itemIndex,
+		).catch(async (error: unknown) => {
 			const rule = statuses?.[httpCodeOf(error) ?? 0];
 			// Already an error from the shared transport, without secrets.
 			if (rule === undefined) throw error;
@@ -86,7 +102,11 @@ export function apiClient(ctx: RequestContext, api: ProviderApi, scope: ClientSc
 		if (expect && !expect.holds(response.body)) {
 			const body = Buffer.isBuffer(response.body) ? response.body.subarray(0, 2000) : response.body;
 			// The answer may echo the request, secrets included: failWith redacts it.
-			throw await failWith({ httpCode: response.status, message: expect.message, description: expect.description(excerptOf(body)) });
+			throw await failWith({
+				httpCode: response.status,
+				message: expect.message,
+				description: expect.description(excerptOf(body)),
+			});
 		}
 		return response;
 	}
@@ -98,11 +118,17 @@ export function apiClient(ctx: RequestContext, api: ProviderApi, scope: ClientSc
 function reworded(profile: ProviderProfile, error: unknown, words: StatusWording) {
 	const details = providerErrorsOf(error);
 	const said = details.map((detail) => detail.message).join('; ');
-	const message = words.message ?? (error instanceof Error && error.message ? error.message : `${profile.displayName} refused the request`);
+	const message =
+		words.message ??
+		(error instanceof Error && error.message
+			? error.message
+			: `${profile.displayName} refused the request`);
 	return {
 		httpCode: httpCodeOf(error),
 		message,
-		description: said ? `${words.description} ${profile.displayName} said: ${said}` : words.description,
+		description: said
+			? `${words.description} ${profile.displayName} said: ${said}`
+			: words.description,
 		details,
 	};
 }

@@ -76,7 +76,10 @@ export function httpCodeOf(error: unknown): number | undefined {
 
 /** The provider's own errors a transport error carries (code, field, message); none for other errors. */
 export function providerErrorsOf(error: unknown): ProviderErrorDetail[] {
-	return (error as { context?: { providerErrors?: ProviderErrorDetail[] } } | undefined)?.context?.providerErrors ?? [];
+	return (
+		(error as { context?: { providerErrors?: ProviderErrorDetail[] } } | undefined)?.context
+			?.providerErrors ?? []
+	);
 }
 
 /**
@@ -120,12 +123,19 @@ export function errorToJson(error: unknown): JsonObject {
  * n8n errors carry the node, parameters included, into execution data and logs. A secret that
  * a workflow still holds in its Options collection is replaced in the copy the error carries.
  */
-export function withoutSecretOptions(error: unknown, node: INode, names: readonly string[]): unknown {
+export function withoutSecretOptions(
+	error: unknown,
+	node: INode,
+	names: readonly string[],
+): unknown {
 	const options = (node.parameters?.options ?? {}) as INodeParameters;
 	const present = names.filter((name) => options[name]);
 	if (!present.length || !error || typeof error !== 'object' || !('node' in error)) return error;
 	const cleaned: INodeParameters = { ...options };
 	for (const name of present) cleaned[name] = REDACTED;
-	(error as { node: INode }).node = { ...node, parameters: { ...node.parameters, options: cleaned } };
+	(error as { node: INode }).node = {
+		...node,
+		parameters: { ...node.parameters, options: cleaned },
+	};
 	return error;
 }

@@ -12,7 +12,11 @@ const firstRequests = new WeakMap<object, Map<string, Promise<unknown>>>();
  * of an execution therefore runs alone; the others start once it has settled (and the token is
  * stored with the credential, where they read it).
  */
-export async function oneTokenPerExecution<T>(ctx: object, credentialType: string, send: () => Promise<T>): Promise<T> {
+export async function oneTokenPerExecution<T>(
+	ctx: object,
+	credentialType: string,
+	send: () => Promise<T>,
+): Promise<T> {
 	let byCredential = firstRequests.get(ctx);
 	if (!byCredential) {
 		byCredential = new Map();
@@ -35,7 +39,10 @@ export async function oneTokenPerExecution<T>(ctx: object, credentialType: strin
  * n8n's OAuth2 client reports a refused token request as an error with code EAUTH (no HTTP
  * answer), which would otherwise read as a connection failure.
  */
-export function tokenRefusal(displayName: string, networkCode: string | undefined): ProviderFailure | undefined {
+export function tokenRefusal(
+	displayName: string,
+	networkCode: string | undefined,
+): ProviderFailure | undefined {
 	if (networkCode !== 'EAUTH') return undefined;
 	return {
 		message: `${displayName} refused the token request`,

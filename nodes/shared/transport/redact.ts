@@ -18,7 +18,9 @@ function secretForms(secrets: readonly string[]): string[] {
 		forms = [];
 		for (const secret of secrets) {
 			if (!secret || secret.length < 3) continue;
-			forms.push(...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]));
+			forms.push(
+				...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]),
+			);
 		}
 		formsCache.set(secrets, forms);
 	}
@@ -28,13 +30,16 @@ function secretForms(secrets: readonly string[]): string[] {
 export function redactText(text: string, secrets: readonly string[]): string {
 	let result = text;
 	for (const form of secretForms(secrets)) result = result.split(form).join(REDACTED);
-	return result.replace(SECRET_FIELD_PATTERN, `$1${REDACTED}`).replace(AUTH_HEADER_PATTERN, `$1${REDACTED}`);
+	return result
+		.replace(SECRET_FIELD_PATTERN, `$1${REDACTED}`)
+		.replace(AUTH_HEADER_PATTERN, `$1${REDACTED}`);
 }
 
 /** Deep copy of a JSON-like value with every string redacted. */
 export function redactValue<T>(value: T, secrets: readonly string[]): T {
 	if (typeof value === 'string') return redactText(value, secrets) as unknown as T;
-	if (Array.isArray(value)) return value.map((entry) => redactValue(entry, secrets)) as unknown as T;
+	if (Array.isArray(value))
+		return value.map((entry) => redactValue(entry, secrets)) as unknown as T;
 	if (value !== null && typeof value === 'object') {
 		const copy: Record<string, unknown> = {};
 		for (const [key, entry] of Object.entries(value as Record<string, unknown>)) {

@@ -111,7 +111,10 @@ const secretCache = new WeakMap<object, Promise<string[]>>();
  * its own (not from credentialsOnce): by the time a text needs redacting, n8n may have stored an
  * OAuth2 token that an earlier read did not hold.
  */
-export async function credentialSecrets(ctx: RequestContext, profile: ProviderProfile): Promise<string[]> {
+export async function credentialSecrets(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+): Promise<string[]> {
 	let secrets = secretCache.get(ctx);
 	if (!secrets) {
 		secrets = (async () => {
@@ -119,7 +122,9 @@ export async function credentialSecrets(ctx: RequestContext, profile: ProviderPr
 				const credentials = (await ctx.getCredentials(profile.credentialType)) as IDataObject;
 				const values = profile.secretFields.map((field) => credentials[field]);
 				const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
-				return [...values, token].filter((value): value is string => typeof value === 'string' && value !== '');
+				return [...values, token].filter(
+					(value): value is string => typeof value === 'string' && value !== '',
+				);
 			} catch {
 				return [];
 			}
@@ -142,7 +147,11 @@ interface HttpAnswer {
  * reads what the OAuth2 re-send path throws.
  */
 function answerFromError(error: unknown): HttpAnswer | undefined {
-	const failure = error as { httpCode?: unknown; context?: { data?: unknown }; description?: unknown };
+	const failure = error as {
+		httpCode?: unknown;
+		context?: { data?: unknown };
+		description?: unknown;
+	};
 	const status = Number(failure.httpCode);
 	if (!Number.isInteger(status) || status < 100) return undefined;
 	return { status, headers: {}, body: failure.context?.data ?? failure.description ?? '' };
@@ -161,7 +170,8 @@ function networkCodeFromError(error: unknown): string | undefined {
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
 		for (const key of ['code', 'httpCode'] as const) {
 			const code = (current as Record<string, unknown>)[key];
-			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code))
+				return code === 'ECONNABORTED' ? 'ETIMEDOUT' : code;
 		}
 		const message = String((current as { message?: unknown }).message ?? '');
 		const match = NETWORK_MESSAGE_CODES.find(([pattern]) => pattern.test(message));
@@ -181,7 +191,12 @@ function bodyAsText(body: unknown): string {
 
 /** Parses a JSON body that the client left as text or bytes; undefined when it is not JSON. */
 export function parseJsonBody(body: unknown): unknown {
-	if (body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !(body instanceof ArrayBuffer)) {
+	if (
+		body !== null &&
+		typeof body === 'object' &&
+		!Buffer.isBuffer(body) &&
+		!(body instanceof ArrayBuffer)
+	) {
 		return body;
 	}
 	const text = bodyAsText(body).trim();
@@ -203,7 +218,11 @@ export function excerptOf(body: unknown): string {
 	return text.length > 200 ? `"${text.slice(0, 200)}…"` : `"${text}"`;
 }
 
-function failureFromAnswer(profile: ProviderProfile, answer: HttpAnswer, attempts: number): ProviderFailure {
+function failureFromAnswer(
+	profile: ProviderProfile,
+	answer: HttpAnswer,
+	attempts: number,
+): ProviderFailure {
 	const parsed = parseJsonBody(answer.body);
 	const details = parsed !== undefined ? (profile.readErrors(parsed, answer.status) ?? []) : [];
 	const summary =
@@ -215,7 +234,11 @@ function failureFromAnswer(profile: ProviderProfile, answer: HttpAnswer, attempt
 	if (details.length) {
 		for (const detail of details) {
 			lines.push(
-				[detail.code && `code ${detail.code}`, detail.field && `field "${detail.field}"`, detail.message]
+				[
+					detail.code && `code ${detail.code}`,
+					detail.field && `field "${detail.field}"`,
+					detail.message,
+				]
 					.filter(Boolean)
 					.join(' · '),
 			);
@@ -224,7 +247,9 @@ function failureFromAnswer(profile: ProviderProfile, answer: HttpAnswer, attempt
 		lines.push(`The answer was not valid JSON: ${excerptOf(answer.body)}.`);
 	}
 	if (answer.status === 429 || answer.status >= 500) {
-		lines.push(`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; try again later or raise "Retry Attempts".`);
+		lines.push(
+			`Gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}; try again later or raise "Retry Attempts".`,
+		);
 	}
 	return { httpCode: answer.status, message: summary, description: lines.join('\n'), details };
 }
@@ -235,7 +260,9 @@ function failureFromNetwork(
 	settings: TransportSettings,
 	attempts: number,
 ): ProviderFailure {
-	const refused = profile.oauth2ClientCredentials ? tokenRefusal(profile.displayName, code) : undefined;
+	const refused = profile.oauth2ClientCredentials
+		? tokenRefusal(profile.displayName, code)
+		: undefined;
 	if (refused) return refused;
 	const timedOut = code === 'ETIMEDOUT';
 	const message = timedOut
@@ -263,7 +290,9 @@ export async function sendRequest<T = unknown>(
 	itemIndex?: number,
 ): Promise<ApiResponse<T>> {
 	const send = async () => await sendWithRetries<T>({ ctx, profile, request, settings, itemIndex });
-	return profile.oauth2ClientCredentials ? await oneTokenPerExecution(ctx, profile.credentialType, send) : await send();
+	return profile.oauth2ClientCredentials
+		? await oneTokenPerExecution(ctx, profile.credentialType, send)
+		: await send();
 }
 
 /** One request as sendRequest was given it. */
@@ -281,7 +310,13 @@ type Verdict<T> =
 	| { outcome: 'retry'; waitMs: number }
 	| { outcome: 'fail'; failure: ProviderFailure };
 
-async function sendWithRetries<T>({ ctx, profile, request, settings, itemIndex }: Exchange): Promise<ApiResponse<T>> {
+async function sendWithRetries<T>({
+	ctx,
+	profile,
+	request,
+	settings,
+	itemIndex,
+}: Exchange): Promise<ApiResponse<T>> {
 	const maxAttempts = Math.max(1, Math.floor(settings.retry.maxAttempts));
 	const options = httpOptionsFor(request, settings);
 	for (let attempt = 1; ; attempt++) {
@@ -296,7 +331,15 @@ async function sendWithRetries<T>({ ctx, profile, request, settings, itemIndex }
 			await sleep(verdict.waitMs);
 			continue;
 		}
-		throw withFailureCause(toNodeApiError(ctx.getNode(), verdict.failure, await credentialSecrets(ctx, profile), itemIndex), 'answer' in result ? result.answer : undefined);
+		throw withFailureCause(
+			toNodeApiError(
+				ctx.getNode(),
+				verdict.failure,
+				await credentialSecrets(ctx, profile),
+				itemIndex,
+			),
+			'answer' in result ? result.answer : undefined,
+		);
 	}
 }
 
@@ -306,10 +349,17 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 		url: request.url,
 		qs: request.qs,
 		headers: {
-			...(request.bodyFormat === 'form' ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+			...(request.bodyFormat === 'form'
+				? { 'Content-Type': 'application/x-www-form-urlencoded' }
+				: {}),
 			...request.headers,
 		},
-		body: request.body === undefined ? undefined : request.bodyFormat === 'form' ? { ...request.body } : request.body,
+		body:
+			request.body === undefined
+				? undefined
+				: request.bodyFormat === 'form'
+					? { ...request.body }
+					: request.body,
 		json: request.responseFormat !== 'binary',
 		encoding: request.responseFormat === 'binary' ? 'arraybuffer' : undefined,
 		returnFullResponse: true,
@@ -330,7 +380,11 @@ async function callHelper(
 		...options,
 		ignoreHttpStatusErrors: !httpErrorsThrow,
 	})) as IN8nHttpFullResponse;
-	return { status: full.statusCode, headers: full.headers as HttpAnswer['headers'], body: full.body };
+	return {
+		status: full.statusCode,
+		headers: full.headers as HttpAnswer['headers'],
+		body: full.body,
+	};
 }
 
 /** One request through n8n's authenticated helper: the HTTP answer, or the network fault. */
@@ -342,7 +396,8 @@ async function sendOnce(
 	try {
 		const answer = await callHelper(ctx, profile, options, false);
 		// n8n renews an OAuth2 token only when a request throws 401: send it once more that way.
-		if (answer.status === 401 && profile.oauth2ClientCredentials) return { answer: await callHelper(ctx, profile, options, true) };
+		if (answer.status === 401 && profile.oauth2ClientCredentials)
+			return { answer: await callHelper(ctx, profile, options, true) };
 		return { answer };
 	} catch (error) {
 		const answer = answerFromError(error);
@@ -359,22 +414,35 @@ function judgeAnswer<T>(
 	mayRetry: boolean,
 ): Verdict<T> {
 	const parsed = request.responseFormat === 'binary' ? undefined : parseJsonBody(answer.body);
-	const providerErrors = parsed !== undefined ? profile.readErrors(parsed, answer.status) : undefined;
+	const providerErrors =
+		parsed !== undefined ? profile.readErrors(parsed, answer.status) : undefined;
 	if (answer.status < 400 && !providerErrors?.length) {
 		if (request.responseFormat === 'binary') {
-			const bytes = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body as ArrayBuffer);
+			const bytes = Buffer.isBuffer(answer.body)
+				? answer.body
+				: Buffer.from(answer.body as ArrayBuffer);
 			// A download that answers JSON is an error report, not a file.
 			const asJson = looksLikeJson(bytes) ? parseJsonBody(bytes) : undefined;
 			if (!(asJson !== undefined && profile.readErrors(asJson, answer.status)?.length)) {
-				return { outcome: 'done', response: { status: answer.status, headers: answer.headers, body: bytes as T } };
+				return {
+					outcome: 'done',
+					response: { status: answer.status, headers: answer.headers, body: bytes as T },
+				};
 			}
-			return { outcome: 'fail', failure: failureFromAnswer(profile, { ...answer, body: bytes }, attempt) };
+			return {
+				outcome: 'fail',
+				failure: failureFromAnswer(profile, { ...answer, body: bytes }, attempt),
+			};
 		}
 		if (parsed !== undefined) {
-			return { outcome: 'done', response: { status: answer.status, headers: answer.headers, body: parsed as T } };
+			return {
+				outcome: 'done',
+				response: { status: answer.status, headers: answer.headers, body: parsed as T },
+			};
 		}
 		// 2xx but not JSON: a truncated answer (worth another try) or a proxy's HTML page.
-		if (mayRetry && request.idempotent) return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry) };
+		if (mayRetry && request.idempotent)
+			return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry) };
 		return {
 			outcome: 'fail',
 			failure: {
@@ -413,11 +481,13 @@ function judgeNetworkFault<T>(
 	if (mayRetry && isRetryableNetworkError(fault.networkCode, request.idempotent)) {
 		return { outcome: 'retry', waitMs: retryDelayMs(attempt, settings.retry) };
 	}
-	return { outcome: 'fail', failure: failureFromNetwork(profile, fault.networkCode, settings, attempt) };
+	return {
+		outcome: 'fail',
+		failure: failureFromNetwork(profile, fault.networkCode, settings, attempt),
+	};
 }
 
 function looksLikeJson(bytes: Buffer): boolean {
 	const first = bytes.subarray(0, 16).toString('utf8').trimStart();
 	return first.startsWith('{') || first.startsWith('[');
 }
-

@@ -9,7 +9,11 @@ export interface RetryPolicy {
 	baseDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, maxWaitMs: 60_000, baseDelayMs: 500 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxAttempts: 4,
+	maxWaitMs: 60_000,
+	baseDelayMs: 500,
+};
 
 /** Statuses that mean "not now" rather than "never". */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);

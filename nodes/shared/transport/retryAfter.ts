@@ -8,10 +8,15 @@ import * as n8nWorkflow from 'n8n-workflow';
 
 import { parseRetryAfter } from './retry';
 
-const TIMED_CAUSES: readonly string[] | undefined = (n8nWorkflow as { TIMED_CAUSES?: readonly string[] }).TIMED_CAUSES;
+const TIMED_CAUSES: readonly string[] | undefined = (
+	n8nWorkflow as { TIMED_CAUSES?: readonly string[] }
+).TIMED_CAUSES;
 
 /** Only these statuses mean "come back later": 429 throttling, 503 down for now. */
-const CAUSE_BY_STATUS: Record<number, string> = { 429: 'rate-limited', 503: 'temporarily-unavailable' };
+const CAUSE_BY_STATUS: Record<number, string> = {
+	429: 'rate-limited',
+	503: 'temporarily-unavailable',
+};
 
 /** n8n-workflow's `Failure` for the timed causes (spelled out: older n8n-workflow does not export it). */
 interface DeclaredFailure {
@@ -26,10 +31,16 @@ export interface FailedAnswer {
 }
 
 /** Adds `failure: { cause, retryAfterMs? }` to the error where n8n knows the cause; returns the error. */
-export function withFailureCause<E extends object>(error: E, answer: FailedAnswer | undefined, now: number = Date.now()): E {
+export function withFailureCause<E extends object>(
+	error: E,
+	answer: FailedAnswer | undefined,
+	now: number = Date.now(),
+): E {
 	const cause = answer ? CAUSE_BY_STATUS[answer.status] : undefined;
 	if (!answer || !cause || !TIMED_CAUSES?.includes(cause)) return error;
 	const retryAfterMs = parseRetryAfter(answer.headers['retry-after'], now);
-	(error as { failure?: DeclaredFailure }).failure = retryAfterMs ? { cause, retryAfterMs } : { cause };
+	(error as { failure?: DeclaredFailure }).failure = retryAfterMs
+		? { cause, retryAfterMs }
+		: { cause };
 	return error;
 }

@@ -22,13 +22,19 @@ describe('Arara Message: get many (period)', () => {
 		fake.rawUrls.length = 0;
 	});
 
-	const sendTime = (json: { settings?: unknown }) => Date.parse(String((json.settings as { send_time: string }).send_time));
+	const sendTime = (json: { settings?: unknown }) =>
+		Date.parse(String((json.settings as { send_time: string }).send_time));
 
 	it('Return All gets every one of 50,000 deliveries in a month (12× the cap), once each, in send-time order', async () => {
 		const expected = fake.store.inPeriod(monthStart, monthEnd);
 		expect(expected).toHaveLength(50_000);
 		const { items, error } = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-06-01T00:00:00+09:00', returnAll: true },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-01T00:00:00+09:00',
+				timeMax: '2024-06-01T00:00:00+09:00',
+				returnAll: true,
+			},
 			credentials: credentialStore(fake),
 		});
 		expect(error).toBeUndefined();
@@ -52,17 +58,27 @@ describe('Arara Message: get many (period)', () => {
 		// The windows tile the month: consecutive, no gaps or overlaps (after the first query).
 		const windows = queries
 			.slice(1)
-			.map((request) => [request.query.get('timemin'), request.query.get('timemax')] as [string, string])
+			.map(
+				(request) =>
+					[request.query.get('timemin'), request.query.get('timemax')] as [string, string],
+			)
 			.sort((a, b) => Date.parse(a[0]) - Date.parse(b[0]));
 		expect(windows[0][0]).toBe('2024-05-01T00:00+09:00');
 		expect(windows[windows.length - 1][1]).toBe('2024-06-01T00:00+09:00');
-		for (let index = 1; index < windows.length; index++) expect(windows[index][0]).toBe(windows[index - 1][1]);
+		for (let index = 1; index < windows.length; index++)
+			expect(windows[index][0]).toBe(windows[index - 1][1]);
 	});
 
 	it('sends Japan time with the + percent-encoded, from an instance in another time zone', async () => {
 		// 2024-05-10 18:00 in New York (EDT, UTC-4) = 2024-05-11 07:00 in Japan.
 		const { error } = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-10T18:00:00', timeMax: '2024-05-10T18:30:45', returnAll: false, limit: 5 },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-10T18:00:00',
+				timeMax: '2024-05-10T18:30:45',
+				returnAll: false,
+				limit: 5,
+			},
 			credentials: credentialStore(fake),
 			timezone: 'America/New_York',
 		});
@@ -78,7 +94,12 @@ describe('Arara Message: get many (period)', () => {
 		// A value with an explicit offset is converted as given, whatever the instance zone.
 		fake.server.resetLog();
 		await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-10T23:59:00.000Z', timeMax: '2024-05-11T00:00:00.000Z', limit: 1 },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-10T23:59:00.000Z',
+				timeMax: '2024-05-11T00:00:00.000Z',
+				limit: 1,
+			},
 			credentials: credentialStore(fake),
 			timezone: 'Europe/Berlin',
 		});
@@ -92,7 +113,10 @@ describe('Arara Message: get many (period)', () => {
 			['={{ 1714521600000 }}', '={{ 1714525200000 }}'],
 		]) {
 			fake.server.resetLog();
-			const { error } = await runArara({ parameters: { operation: 'getAll', timeMin, timeMax, limit: 1 }, credentials: credentialStore(fake) });
+			const { error } = await runArara({
+				parameters: { operation: 'getAll', timeMin, timeMax, limit: 1 },
+				credentials: credentialStore(fake),
+			});
 			expect(error).toBeUndefined();
 			expect(fake.apiRequests()[0].query.get('timemin')).toBe('2024-05-01T09:00+09:00');
 			expect(fake.apiRequests()[0].query.get('timemax')).toBe('2024-05-01T10:00+09:00');
@@ -100,22 +124,38 @@ describe('Arara Message: get many (period)', () => {
 	});
 
 	it('the fake refuses a + that arrives as a space (400); the node reports a 400 with its message', async () => {
-		const basic = Buffer.from(`${fake.credentials.clientId}:${fake.credentials.clientSecret}`).toString('base64');
+		const basic = Buffer.from(
+			`${fake.credentials.clientId}:${fake.credentials.clientSecret}`,
+		).toString('base64');
 		const tokenAnswer = await fetch(`${fake.url}/oauth2/token`, {
 			method: 'POST',
-			headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				authorization: `Basic ${basic}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
 			body: 'grant_type=client_credentials',
 		});
 		const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
-		const raw = await fetch(`${fake.url}/send?timemin=2024-05-01T00:00+09:00&timemax=2024-05-02T00:00%2B09:00`, {
-			headers: { authorization: `Bearer ${token}` },
-		});
+		const raw = await fetch(
+			`${fake.url}/send?timemin=2024-05-01T00:00+09:00&timemax=2024-05-02T00:00%2B09:00`,
+			{
+				headers: { authorization: `Bearer ${token}` },
+			},
+		);
 		expect(raw.status).toBe(400);
 		expect(await raw.json()).toEqual({ message: 'timemin is invalid: 2024-05-01T00:00 09:00' });
 
-		fake.server.inject({ kind: 'status', status: 400, body: '{"message":"timemin is invalid"}' }, { pathPrefix: '/send' });
+		fake.server.inject(
+			{ kind: 'status', status: 400, body: '{"message":"timemin is invalid"}' },
+			{ pathPrefix: '/send' },
+		);
 		const { error } = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-01T00:00:00', timeMax: '2024-05-02T00:00:00', limit: 1 },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-01T00:00:00',
+				timeMax: '2024-05-02T00:00:00',
+				limit: 1,
+			},
 			credentials: credentialStore(fake),
 		});
 		expect(error?.message).toBe('timemin is invalid');
@@ -131,7 +171,13 @@ describe('Arara Message: get many (period)', () => {
 		['a fraction', 2.5],
 	])('a Limit of %s is refused, naming the field, before any request', async (_label, limit) => {
 		const { error, items } = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-05-02T00:00:00+09:00', returnAll: false, limit },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-01T00:00:00+09:00',
+				timeMax: '2024-05-02T00:00:00+09:00',
+				returnAll: false,
+				limit,
+			},
 			credentials: credentialStore(fake),
 		});
 		expect(items).toHaveLength(0);
@@ -143,7 +189,14 @@ describe('Arara Message: get many (period)', () => {
 	it('Limit stops early and a status filter applies before the limit', async () => {
 		const credentials = credentialStore(fake);
 		const limited = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-06-01T00:00:00+09:00', returnAll: false, limit: 10, status: ['failed'] },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-01T00:00:00+09:00',
+				timeMax: '2024-06-01T00:00:00+09:00',
+				returnAll: false,
+				limit: 10,
+				status: ['failed'],
+			},
 			credentials,
 		});
 		expect(limited.error).toBeUndefined();
@@ -154,13 +207,21 @@ describe('Arara Message: get many (period)', () => {
 
 		fake.server.resetLog();
 		const filtered = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-03T00:00:00+09:00', timeMax: '2024-05-04T00:00:00+09:00', returnAll: true, status: ['failed', 'deleted'] },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-03T00:00:00+09:00',
+				timeMax: '2024-05-04T00:00:00+09:00',
+				returnAll: true,
+				status: ['failed', 'deleted'],
+			},
 			credentials,
 		});
 		const expected = fake.store
 			.inPeriod(Date.UTC(2024, 4, 2, 15), Date.UTC(2024, 4, 3, 15))
 			.filter((delivery) => ['failed', 'deleted'].includes(delivery.status));
-		expect(filtered.items.map((item) => item.json.delivery_id).sort()).toEqual(expected.map((delivery) => delivery.delivery_id).sort());
+		expect(filtered.items.map((item) => item.json.delivery_id).sort()).toEqual(
+			expected.map((delivery) => delivery.delivery_id).sort(),
+		);
 		expect(fake.apiRequests()).toHaveLength(1);
 	});
 
@@ -170,12 +231,20 @@ describe('Arara Message: get many (period)', () => {
 			own.seed(3000, denseMinute - DAY, denseMinute + DAY, 5);
 			own.seedMinute(denseMinute, 4500, 6);
 			const { items, error, run } = await runArara({
-				parameters: { operation: 'getAll', timeMin: '2024-06-10T00:00:00+09:00', timeMax: '2024-06-11T00:00:00+09:00', returnAll: true },
+				parameters: {
+					operation: 'getAll',
+					timeMin: '2024-06-10T00:00:00+09:00',
+					timeMax: '2024-06-11T00:00:00+09:00',
+					returnAll: true,
+				},
 				credentials: credentialStore(own),
 			});
 			expect(error).toBeUndefined();
 			const inDay = own.store.inPeriod(Date.UTC(2024, 5, 9, 15), Date.UTC(2024, 5, 10, 15));
-			const outsideMinute = inDay.filter((delivery) => delivery.reservedAt < denseMinute || delivery.reservedAt >= denseMinute + MINUTE);
+			const outsideMinute = inDay.filter(
+				(delivery) =>
+					delivery.reservedAt < denseMinute || delivery.reservedAt >= denseMinute + MINUTE,
+			);
 			expect(items).toHaveLength(outsideMinute.length + STATUS_CAP);
 			const warned = items.filter((item) => item.json._warning);
 			expect(warned).toHaveLength(STATUS_CAP);
@@ -193,10 +262,23 @@ describe('Arara Message: get many (period)', () => {
 
 	it('rejects a missing or reversed period before any request', async () => {
 		const credentials = credentialStore(fake);
-		const missing = await runArara({ parameters: { operation: 'getAll', timeMin: '={{ "last tuesday" }}', timeMax: '2024-05-01T00:00:00', limit: 1 }, credentials });
+		const missing = await runArara({
+			parameters: {
+				operation: 'getAll',
+				timeMin: '={{ "last tuesday" }}',
+				timeMax: '2024-05-01T00:00:00',
+				limit: 1,
+			},
+			credentials,
+		});
 		expect(missing.error?.message).toBe('"Time Min" is not a date and time');
 		const reversed = await runArara({
-			parameters: { operation: 'getAll', timeMin: '2024-05-02T00:00:00', timeMax: '2024-05-01T00:00:00', limit: 1 },
+			parameters: {
+				operation: 'getAll',
+				timeMin: '2024-05-02T00:00:00',
+				timeMax: '2024-05-01T00:00:00',
+				limit: 1,
+			},
 			credentials,
 		});
 		expect(reversed.error?.message).toBe('"Time Max" must be later than "Time Min"');

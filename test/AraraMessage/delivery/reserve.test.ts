@@ -9,7 +9,8 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 const bodies = (fake: AraraFake) =>
-	fake.apiRequests()
+	fake
+		.apiRequests()
 		.filter((request) => request.method === 'POST')
 		.map((request) => JSON.parse(request.body) as { delivery: IDataObject[] });
 
@@ -38,7 +39,15 @@ describe('Arara Message: send (reserve) and cancel', () => {
 			parameters: {
 				...base,
 				substitutions: { values: [{ key: 'name', value: '={{ $json.name }}' }] },
-				additionalFields: { replyTo: 'help@example.jp', requestId: 'batch20240501', lifetime: 7200, stopSendFrom: '22:00', stopSendUntil: '07:00', throttle: 300, errorCount: 0 },
+				additionalFields: {
+					replyTo: 'help@example.jp',
+					requestId: 'batch20240501',
+					lifetime: 7200,
+					stopSendFrom: '22:00',
+					stopSendUntil: '07:00',
+					throttle: 300,
+					errorCount: 0,
+				},
 			},
 			input: [
 				{ email: 'a@example.com', name: 'A' },
@@ -56,37 +65,64 @@ describe('Arara Message: send (reserve) and cancel', () => {
 				{ to: { address: 'b@example.com' }, substitutions: { name: 'B' } },
 				{ to: { address: 'c@example.com' }, substitutions: { name: 'C' } },
 			],
-			contents: { subject: 'Hello {{name}}', body: { text: 'Dear customer,\nyour order has shipped.' } },
+			contents: {
+				subject: 'Hello {{name}}',
+				body: { text: 'Dear customer,\nyour order has shipped.' },
+			},
 			settings: {
 				send_time: 'now',
 				request_id: 'batch20240501',
 				from: { name: 'Arara Shop', address: 'shop@example.jp' },
 				reply_to: { address: 'help@example.jp' },
-				tc_option: { stop_send: { timemin: '22:00+09:00', timemax: '07:00+09:00' }, lifetime: 7200 },
+				tc_option: {
+					stop_send: { timemin: '22:00+09:00', timemax: '07:00+09:00' },
+					lifetime: 7200,
+				},
 				throttle: 300,
 				error_count: 0,
 			},
 		});
 		expect(items).toHaveLength(1);
-		expect(items[0].json).toMatchObject({ result: 'success', count: 3, recipients: 3, request_id: 'batch20240501', send_time: 'now' });
+		expect(items[0].json).toMatchObject({
+			result: 'success',
+			count: 3,
+			recipients: 3,
+			request_id: 'batch20240501',
+			send_time: 'now',
+		});
 		expect(typeof items[0].json.delivery_id).toBe('string');
 		expect(items[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(fake.store.get(String(items[0].json.delivery_id))?.status).toBe('reserved');
 	});
 
 	it('one delivery per item: 250 items go out in 3 requests of ≤ 100, each output paired to its item, deliver_id mapped', async () => {
-		const input = Array.from({ length: 250 }, (_, index) => ({ email: `user${index}@example.com`, rid: `order${index}` }));
+		const input = Array.from({ length: 250 }, (_, index) => ({
+			email: `user${index}@example.com`,
+			rid: `order${index}`,
+		}));
 		const { items, error } = await runArara({
-			parameters: { ...base, deliveryMode: 'perItem', additionalFields: { requestId: '={{ $json.rid }}' } },
+			parameters: {
+				...base,
+				deliveryMode: 'perItem',
+				additionalFields: { requestId: '={{ $json.rid }}' },
+			},
 			input,
 			credentials: credentialStore(fake),
 		});
 		expect(error).toBeUndefined();
-		expect(bodies(fake).map((body) => body.delivery.length).sort()).toEqual([100, 100, 50]);
+		expect(
+			bodies(fake)
+				.map((body) => body.delivery.length)
+				.sort(),
+		).toEqual([100, 100, 50]);
 		expect(items).toHaveLength(250);
 		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, item) => [{ item }]));
 		expect(items.map((item) => item.json.request_id)).toEqual(input.map((entry) => entry.rid));
-		expect(items.every((item) => typeof item.json.delivery_id === 'string' && !('deliver_id' in item.json))).toBe(true);
+		expect(
+			items.every(
+				(item) => typeof item.json.delivery_id === 'string' && !('deliver_id' in item.json),
+			),
+		).toBe(true);
 		expect(new Set(items.map((item) => item.json.delivery_id)).size).toBe(250);
 		expect(fake.tokenRequests()).toHaveLength(1);
 	});
@@ -94,15 +130,39 @@ describe('Arara Message: send (reserve) and cancel', () => {
 	it('checks the documented limits before sending, naming the field; Continue On Fail sends the valid items', async () => {
 		const now = Date.now();
 		const cases: Array<[IDataObject, string]> = [
-			[{ subject: 'あ'.repeat(167) }, '"Subject" is 501 bytes long (UTF-8); at most 500 are allowed'],
-			[{ toAddress: `${'x'.repeat(250)}@example.com` }, '"To" is 262 bytes long; at most 256 are allowed'],
-			[{ additionalFields: { requestId: 'Order-1' } }, '"Request ID" "Order-1" is not allowed: use 1 to 64 lowercase letters (a–z) and digits only'],
-			[{ sendTime: 'at', sendAt: new Date(now - DAY).toISOString() }, `"Send At" (${japanMinute(now - DAY)}) lies in the past (or in the current minute)`],
-			[{ sendTime: 'at', sendAt: new Date(now + 32 * DAY + 2 * MINUTE).toISOString() }, `"Send At" (${japanMinute(now + 32 * DAY + 2 * MINUTE)}) is 32 or more days ahead`],
+			[
+				{ subject: 'あ'.repeat(167) },
+				'"Subject" is 501 bytes long (UTF-8); at most 500 are allowed',
+			],
+			[
+				{ toAddress: `${'x'.repeat(250)}@example.com` },
+				'"To" is 262 bytes long; at most 256 are allowed',
+			],
+			[
+				{ additionalFields: { requestId: 'Order-1' } },
+				'"Request ID" "Order-1" is not allowed: use 1 to 64 lowercase letters (a–z) and digits only',
+			],
+			[
+				{ sendTime: 'at', sendAt: new Date(now - DAY).toISOString() },
+				`"Send At" (${japanMinute(now - DAY)}) lies in the past (or in the current minute)`,
+			],
+			[
+				{ sendTime: 'at', sendAt: new Date(now + 32 * DAY + 2 * MINUTE).toISOString() },
+				`"Send At" (${japanMinute(now + 32 * DAY + 2 * MINUTE)}) is 32 or more days ahead`,
+			],
 			[{ text: '', html: '' }, 'The mail has no body'],
-			[{ text: 'a'.repeat(1001) }, '"Text" has a line (line 1) of 1001 bytes; at most 1000 bytes per line are allowed'],
-			[{ substitutions: { values: [{ key: 'First Name', value: 'x' }] } }, '"Substitutions" key "First Name" is not allowed: use lowercase letters, digits, "-" and "_" only'],
-			[{ additionalFields: { stopSendFrom: '25:00', stopSendUntil: '07:00' } }, '"Stop Sending From" must be a time of day as hh:mm (Japan time)'],
+			[
+				{ text: 'a'.repeat(1001) },
+				'"Text" has a line (line 1) of 1001 bytes; at most 1000 bytes per line are allowed',
+			],
+			[
+				{ substitutions: { values: [{ key: 'First Name', value: 'x' }] } },
+				'"Substitutions" key "First Name" is not allowed: use lowercase letters, digits, "-" and "_" only',
+			],
+			[
+				{ additionalFields: { stopSendFrom: '25:00', stopSendUntil: '07:00' } },
+				'"Stop Sending From" must be a time of day as hh:mm (Japan time)',
+			],
 		];
 		for (const [parameters, message] of cases) {
 			const { error } = await runArara({
@@ -115,7 +175,11 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(bodies(fake)).toHaveLength(0);
 
 		const mixed = await runArara({
-			parameters: { ...base, deliveryMode: 'perItem', additionalFields: { requestId: '={{ $json.rid }}' } },
+			parameters: {
+				...base,
+				deliveryMode: 'perItem',
+				additionalFields: { requestId: '={{ $json.rid }}' },
+			},
 			input: [
 				{ email: 'a@example.com', rid: 'one1' },
 				{ email: 'not-an-address', rid: 'two2' },
@@ -132,7 +196,12 @@ describe('Arara Message: send (reserve) and cancel', () => {
 			'The "Request ID" "one1" is used by more than one delivery',
 			'four4',
 		]);
-		expect(mixed.items.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], { item: 1 }, { item: 2 }, [{ item: 3 }]]);
+		expect(mixed.items.map((item) => item.pairedItem)).toEqual([
+			[{ item: 0 }],
+			{ item: 1 },
+			{ item: 2 },
+			[{ item: 3 }],
+		]);
 		expect(bodies(fake).flatMap((body) => body.delivery)).toHaveLength(2);
 	});
 
@@ -143,10 +212,18 @@ describe('Arara Message: send (reserve) and cancel', () => {
 			input: [{ email: ['a@example.com', 'b@example.com'] }],
 			credentials,
 		});
-		expect(several.error?.message).toBe('"To" "a@example.com,b@example.com" is not one e-mail address');
+		expect(several.error?.message).toBe(
+			'"To" "a@example.com,b@example.com" is not one e-mail address',
+		);
 		expect(String(several.error?.description)).toContain('One Delivery for All Items');
-		const spaced = await runArara({ parameters: { ...base, deliveryMode: 'perItem' }, input: [{ email: 'a@example.com b@example.com' }], credentials });
-		expect(spaced.error?.message).toBe('"To" "a@example.com b@example.com" is not one e-mail address');
+		const spaced = await runArara({
+			parameters: { ...base, deliveryMode: 'perItem' },
+			input: [{ email: 'a@example.com b@example.com' }],
+			credentials,
+		});
+		expect(spaced.error?.message).toBe(
+			'"To" "a@example.com b@example.com" is not one e-mail address',
+		);
 		// CC and BCC are plain strings in the API: a list there is left to Arara Message to judge.
 		const cc = await runArara({
 			parameters: { ...base, additionalFields: { cc: 'a@example.com, b@example.com' } },
@@ -154,10 +231,15 @@ describe('Arara Message: send (reserve) and cancel', () => {
 			credentials,
 		});
 		expect(cc.error).toBeUndefined();
-		expect((bodies(fake)[0].delivery[0].contents as IDataObject).cc).toBe('a@example.com, b@example.com');
+		expect((bodies(fake)[0].delivery[0].contents as IDataObject).cc).toBe(
+			'a@example.com, b@example.com',
+		);
 		fake.server.resetLog();
 		const object = await runArara({
-			parameters: { ...base, substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] } },
+			parameters: {
+				...base,
+				substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] },
+			},
 			input: [{ email: 'a@example.com', order: { id: 7 } }],
 			credentials,
 		});
@@ -165,12 +247,17 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(bodies(fake)).toHaveLength(0);
 		// Numbers and booleans are text enough.
 		const number = await runArara({
-			parameters: { ...base, substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] } },
+			parameters: {
+				...base,
+				substitutions: { values: [{ key: 'order', value: '={{ $json.order }}' }] },
+			},
 			input: [{ email: 'a@example.com', order: 7 }],
 			credentials,
 		});
 		expect(number.error).toBeUndefined();
-		expect(bodies(fake)[0].delivery[0]['mailing-list']).toEqual([{ to: { address: 'a@example.com' }, substitutions: { order: '7' } }]);
+		expect(bodies(fake)[0].delivery[0]['mailing-list']).toEqual([
+			{ to: { address: 'a@example.com' }, substitutions: { order: '7' } },
+		]);
 	});
 
 	it('a Subject, Text or From Name that resolves to a list or an object fails the item naming the field, before sending', async () => {
@@ -220,10 +307,17 @@ describe('Arara Message: send (reserve) and cancel', () => {
 	});
 
 	it('attachments come from binary properties; requests stay under 6 MB by splitting', async () => {
-		const megabytes = (count: number, fill: number) => Buffer.alloc(count * 1_000_000, fill).toString('base64');
+		const megabytes = (count: number, fill: number) =>
+			Buffer.alloc(count * 1_000_000, fill).toString('base64');
 		const input: INodeExecutionData[] = Array.from({ length: 5 }, (_, index) => ({
 			json: { email: `user${index}@example.com` },
-			binary: { file: { data: megabytes(1.4, index), mimeType: 'application/pdf', fileName: `invoice${index}.pdf` } },
+			binary: {
+				file: {
+					data: megabytes(1.4, index),
+					mimeType: 'application/pdf',
+					fileName: `invoice${index}.pdf`,
+				},
+			},
 		}));
 		const { items, error } = await runArara({
 			parameters: { ...base, deliveryMode: 'perItem', additionalFields: { attachments: 'file' } },
@@ -234,10 +328,15 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(items).toHaveLength(5);
 		const posts = fake.apiRequests().filter((request) => request.method === 'POST');
 		// 1.4 MB of file is about 1.87 MB of base64: three deliveries fit in 6 MB, not four.
-		expect(posts.map((request) => (JSON.parse(request.body) as { delivery: unknown[] }).delivery.length)).toEqual([3, 2]);
+		expect(
+			posts.map((request) => (JSON.parse(request.body) as { delivery: unknown[] }).delivery.length),
+		).toEqual([3, 2]);
 		expect(posts.every((request) => Buffer.byteLength(request.body) <= 6_000_000)).toBe(true);
-		const first = (JSON.parse(posts[0].body) as { delivery: Array<{ contents: IDataObject }> }).delivery[0].contents;
-		expect(first['attachments-list']).toEqual([{ filename: 'invoice0.pdf', mimetype: 'application/pdf', data: megabytes(1.4, 0) }]);
+		const first = (JSON.parse(posts[0].body) as { delivery: Array<{ contents: IDataObject }> })
+			.delivery[0].contents;
+		expect(first['attachments-list']).toEqual([
+			{ filename: 'invoice0.pdf', mimetype: 'application/pdf', data: megabytes(1.4, 0) },
+		]);
 
 		const missing = await runArara({
 			parameters: { ...base, deliveryMode: 'perItem', additionalFields: { attachments: 'nope' } },
@@ -248,9 +347,15 @@ describe('Arara Message: send (reserve) and cancel', () => {
 	});
 
 	it('one delivery for all items with a mailing list over 6 MB becomes several deliveries', async () => {
-		const input = Array.from({ length: 3_200 }, (_, index) => ({ email: `member${index}@example.com`, note: 'n'.repeat(2_000) }));
+		const input = Array.from({ length: 3_200 }, (_, index) => ({
+			email: `member${index}@example.com`,
+			note: 'n'.repeat(2_000),
+		}));
 		const { items, error } = await runArara({
-			parameters: { ...base, substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] } },
+			parameters: {
+				...base,
+				substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] },
+			},
 			input,
 			credentials: credentialStore(fake),
 		});
@@ -259,12 +364,18 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(posts.length).toBe(2);
 		expect(posts.every((request) => Buffer.byteLength(request.body) <= 6_000_000)).toBe(true);
 		expect(items).toHaveLength(2);
-		const paired = items.flatMap((item) => (item.pairedItem as Array<{ item: number }>).map((entry) => entry.item));
+		const paired = items.flatMap((item) =>
+			(item.pairedItem as Array<{ item: number }>).map((entry) => entry.item),
+		);
 		expect(paired).toEqual(input.map((_, index) => index));
 		expect(items.reduce((sum, item) => sum + Number(item.json.recipients), 0)).toBe(3_200);
 
 		const withRequestId = await runArara({
-			parameters: { ...base, substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] }, additionalFields: { requestId: 'big1' } },
+			parameters: {
+				...base,
+				substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] },
+				additionalFields: { requestId: 'big1' },
+			},
 			input,
 			credentials: credentialStore(fake),
 		});
@@ -273,12 +384,19 @@ describe('Arara Message: send (reserve) and cancel', () => {
 
 	it('a reservation is re-sent after a 429 but never after a 500 (it is not idempotent)', async () => {
 		fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 0 }, { pathPrefix: '/send' });
-		const limited = await runArara({ parameters: { ...base }, input: [{ email: 'a@example.com' }], credentials: credentialStore(fake) });
+		const limited = await runArara({
+			parameters: { ...base },
+			input: [{ email: 'a@example.com' }],
+			credentials: credentialStore(fake),
+		});
 		expect(limited.error).toBeUndefined();
 		expect(fake.apiRequests().filter((request) => request.method === 'POST')).toHaveLength(2);
 
 		fake.server.resetLog();
-		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		fake.server.inject(
+			{ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' },
+			{ pathPrefix: '/send' },
+		);
 		const credentials = credentialStore(fake);
 		const failed = await runArara({
 			parameters: { ...base },
@@ -294,14 +412,30 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		const text = JSON.stringify(failed.items) + serializeError(failed.error);
 		expect(text).not.toContain(fake.credentials.clientSecret);
 
-		fake.server.inject({ kind: 'status', status: 400, body: '{"message":"delivery[0].settings.request_id is already used"}' }, { pathPrefix: '/send' });
-		const refused = await runArara({ parameters: { ...base }, input: [{ email: 'a@example.com' }], credentials });
+		fake.server.inject(
+			{
+				kind: 'status',
+				status: 400,
+				body: '{"message":"delivery[0].settings.request_id is already used"}',
+			},
+			{ pathPrefix: '/send' },
+		);
+		const refused = await runArara({
+			parameters: { ...base },
+			input: [{ email: 'a@example.com' }],
+			credentials,
+		});
 		expect(refused.error?.message).toBe('delivery[0].settings.request_id is already used');
 	});
 
 	it('when one request fails without Continue On Fail, the error says which deliveries were reserved anyway', async () => {
-		const input = Array.from({ length: 250 }, (_, index) => ({ email: `again${index}@example.com` }));
-		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		const input = Array.from({ length: 250 }, (_, index) => ({
+			email: `again${index}@example.com`,
+		}));
+		fake.server.inject(
+			{ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' },
+			{ pathPrefix: '/send' },
+		);
 		const before = new Set(fake.store.all().map((delivery) => delivery.delivery_id));
 		const { error } = await runArara({
 			parameters: { ...base, deliveryMode: 'perItem' },
@@ -313,19 +447,27 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		const accepted = posts.filter((request) => request.fault === undefined).length;
 		expect(accepted).toBeGreaterThan(0);
 		// Re-running the whole input would mail these recipients twice: the error must say so.
-		const reserved = fake.store.all().filter((delivery) => !before.has(delivery.delivery_id) && delivery.status === 'reserved');
+		const reserved = fake.store
+			.all()
+			.filter((delivery) => !before.has(delivery.delivery_id) && delivery.status === 'reserved');
 		const description = String(error?.description);
 		expect(description).toMatch(/\d+ deliveries of this execution were reserved anyway/);
 		const ids = [...description.matchAll(/\b1\d{6}\b/g)].map((match) => match[0]);
 		expect(ids.length).toBeGreaterThan(0);
-		for (const id of ids) expect(reserved.some((delivery) => delivery.delivery_id === id)).toBe(true);
+		for (const id of ids)
+			expect(reserved.some((delivery) => delivery.delivery_id === id)).toBe(true);
 	});
 
 	it('a rerun in the same execution finds what an earlier try reserved by its request ID and sends only the rest', async () => {
 		const credentials = credentialStore(fake);
 		const executionId = `rerun${Date.now()}`;
 		const parameters = { ...base, deliveryMode: 'perItem' };
-		const first = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials, executionId });
+		const first = await runArara({
+			parameters,
+			input: [{ email: 'first@example.com' }],
+			credentials,
+			executionId,
+		});
 		expect(first.error).toBeUndefined();
 		const requestId = String(first.items[0].json.request_id);
 		expect(requestId).toMatch(/^n8n[0-9a-f]{40}$/);
@@ -333,32 +475,53 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		fake.server.resetLog();
 
 		// The same execution again (as Retry On Fail runs it), now with one more item.
-		const again = await runArara({ parameters, input: [{ email: 'first@example.com' }, { email: 'second@example.com' }], credentials, executionId });
+		const again = await runArara({
+			parameters,
+			input: [{ email: 'first@example.com' }, { email: 'second@example.com' }],
+			credentials,
+			executionId,
+		});
 		expect(again.error).toBeUndefined();
 		expect(again.items.map((item) => [item.json.alreadyReserved, item.pairedItem])).toEqual([
 			[true, [{ item: 0 }]],
 			[undefined, [{ item: 1 }]],
 		]);
-		expect(again.items[0].json).toMatchObject({ delivery_id: first.items[0].json.delivery_id, request_id: requestId, status: 'reserved' });
+		expect(again.items[0].json).toMatchObject({
+			delivery_id: first.items[0].json.delivery_id,
+			request_id: requestId,
+			status: 'reserved',
+		});
 		expect(fake.store.size - before).toBe(1);
 		// Refused once (the API does not say which ID), each delivery looked up, then only the new one went out.
 		const posts = bodies(fake);
 		expect(posts.map((body) => body.delivery.length)).toEqual([2, 1]);
-		const lookedUp = fake.apiRequests().filter((request) => request.method === 'GET').map((request) => request.query.get('request_id'));
+		const lookedUp = fake
+			.apiRequests()
+			.filter((request) => request.method === 'GET')
+			.map((request) => request.query.get('request_id'));
 		expect(lookedUp).toHaveLength(2);
 		expect(lookedUp).toContain(requestId);
 		expect(lookedUp).toContain((posts[1].delivery[0].settings as IDataObject).request_id);
 
 		// Another execution has other request IDs: it sends again, as a new Send should.
-		const other = await runArara({ parameters, input: [{ email: 'first@example.com' }], credentials });
+		const other = await runArara({
+			parameters,
+			input: [{ email: 'first@example.com' }],
+			credentials,
+		});
 		expect(other.items[0].json.alreadyReserved).toBeUndefined();
 		expect(other.items[0].json.request_id).not.toBe(requestId);
 	});
 
 	it('Retry On Fail after one request failed mid-way: the retry sends the failed deliveries and outputs the others, none twice', async () => {
-		const input = Array.from({ length: 150 }, (_, index) => ({ email: `retry${index}@example.com` }));
+		const input = Array.from({ length: 150 }, (_, index) => ({
+			email: `retry${index}@example.com`,
+		}));
 		const before = fake.store.size;
-		fake.server.inject({ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' }, { pathPrefix: '/send' });
+		fake.server.inject(
+			{ kind: 'status', status: 500, body: '{"message":"Internal Server Error"}' },
+			{ pathPrefix: '/send' },
+		);
 		const { items, error } = await runArara({
 			parameters: { ...base, deliveryMode: 'perItem' },
 			input,
@@ -433,15 +596,24 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json).toEqual({ delivery_id: first, cancelled: true });
 		expect(fake.store.get(first)?.status).toBe('deleted');
-		expect(items[1].json.error).toBe(`Delivery "${first}" can no longer be cancelled (it is sending or past the 2-minute limit)`);
+		expect(items[1].json.error).toBe(
+			`Delivery "${first}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
+		);
 		expect(items[1].json.httpCode).toBe('409');
-		expect(items[2].json.error).toBe(`Delivery "${second}" can no longer be cancelled (it is sending or past the 2-minute limit)`);
+		expect(items[2].json.error).toBe(
+			`Delivery "${second}" can no longer be cancelled (it is sending or past the 2-minute limit)`,
+		);
 		expect(items[3].json.error).toBe('delivery_id 999 is invalid');
 		// The API's 400 alone does not say which field or what to do.
 		expect(String(items[3].json.description)).toContain('"Delivery ID"');
 		expect(items[3].json.httpCode).toBe('400');
 		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 		const deletes = fake.apiRequests().filter((request) => request.method === 'DELETE');
-		expect(deletes.map((request) => request.path)).toEqual([`/send/${first}`, `/send/${first}`, `/send/${second}`, '/send/999']);
+		expect(deletes.map((request) => request.path)).toEqual([
+			`/send/${first}`,
+			`/send/${first}`,
+			`/send/${second}`,
+			'/send/999',
+		]);
 	});
 });

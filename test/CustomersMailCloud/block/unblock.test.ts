@@ -9,15 +9,27 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 	it('lifts the block of each input item, matching the address ignoring case, and moves it to the removed list', async () => {
 		const blocks = fake.seed(5);
 		const emails = [blocks[1].email.toUpperCase(), blocks[3].email];
-		const { items, error } = await runCmc(fake, { operation, email: '={{ $json.address }}' }, { input: emails.map((address) => ({ address })) });
+		const { items, error } = await runCmc(
+			fake,
+			{ operation, email: '={{ $json.address }}' },
+			{ input: emails.map((address) => ({ address })) },
+		);
 		expect(error).toBeUndefined();
 		expect(items).toEqual([
 			{ json: { email: emails[0], result: 'success' }, pairedItem: { item: 0 } },
 			{ json: { email: emails[1], result: 'success' }, pairedItem: { item: 1 } },
 		]);
-		expect(fake.blocks().map((block) => block.id)).toEqual([blocks[0].id, blocks[2].id, blocks[4].id]);
-		expect(fake.removedBlocks().map((block) => block.id)).toEqual(expect.arrayContaining([blocks[1].id, blocks[3].id]));
-		expect(formsTo(fake, operation).map((form) => form.email)).toEqual(expect.arrayContaining(emails));
+		expect(fake.blocks().map((block) => block.id)).toEqual([
+			blocks[0].id,
+			blocks[2].id,
+			blocks[4].id,
+		]);
+		expect(fake.removedBlocks().map((block) => block.id)).toEqual(
+			expect.arrayContaining([blocks[1].id, blocks[3].id]),
+		);
+		expect(formsTo(fake, operation).map((form) => form.email)).toEqual(
+			expect.arrayContaining(emails),
+		);
 	});
 
 	it('12-001 (not in the list) is an error by default, with code, field and message', async () => {
@@ -38,7 +50,12 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 			{ email: 'nobody@example.com', result: 'notFound' },
 			{ email: block.email, result: 'success' },
 		]);
-		const other = await runCmc(fake, { operation, email: 'x@y.z', serverComposition: 'nope', options: { returnNotFound: true } });
+		const other = await runCmc(fake, {
+			operation,
+			email: 'x@y.z',
+			serverComposition: 'nope',
+			options: { returnNotFound: true },
+		});
 		expect(other.error?.message).toMatch(/server composition, nope/);
 	});
 
@@ -48,7 +65,11 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 			status: 400,
 			body: '{"errors":[{"code":"12-001","field":"email","message":"It does not exist the data specified in the email."},{"code":"10-002","field":"server_composition","message":"Specified server composition, x, was not found."}]}',
 		});
-		const { items, error } = await runCmc(fake, { operation, email: 'a@b.c', options: { returnNotFound: true } });
+		const { items, error } = await runCmc(fake, {
+			operation,
+			email: 'a@b.c',
+			options: { returnNotFound: true },
+		});
 		expect(items).toHaveLength(0);
 		expect(error?.message).toContain('Specified server composition, x, was not found.');
 	});
@@ -65,10 +86,20 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		const { items, error } = await runCmc(
 			fake,
 			{ operation, email: '={{ $json.e }}' },
-			{ continueOnFail: true, input: [{ e: blocks[0].email }, { e: '  ' }, { e: 'missing@example.com' }, { e: blocks[2].email }] },
+			{
+				continueOnFail: true,
+				input: [
+					{ e: blocks[0].email },
+					{ e: '  ' },
+					{ e: 'missing@example.com' },
+					{ e: blocks[2].email },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
-		expect(items.map((item) => [item.pairedItem, item.json.result ?? item.json.code ?? item.json.error])).toEqual([
+		expect(
+			items.map((item) => [item.pairedItem, item.json.result ?? item.json.code ?? item.json.error]),
+		).toEqual([
 			[{ item: 0 }, 'success'],
 			[{ item: 1 }, 'Email is empty'],
 			[{ item: 2 }, '12-001'],
@@ -82,7 +113,14 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		const { items, error } = await runCmc(
 			fake,
 			{ operation, email: '={{ $json.e }}' },
-			{ continueOnFail: true, input: [{ e: [blocks[0].email, blocks[1].email] }, { e: { address: blocks[1].email } }, { e: blocks[2].email }] },
+			{
+				continueOnFail: true,
+				input: [
+					{ e: [blocks[0].email, blocks[1].email] },
+					{ e: { address: blocks[1].email } },
+					{ e: blocks[2].email },
+				],
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.pairedItem, item.json.result ?? item.json.error])).toEqual([
@@ -103,11 +141,16 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 			{ continueOnFail: true, input: [{ e: blocks[0].email }, { e: blocks[1].email }] },
 		);
 		expect(error).toBeUndefined();
-		expect(items[0].json.error).toBe('Customers Mail Cloud did not confirm that the block was lifted');
+		expect(items[0].json.error).toBe(
+			'Customers Mail Cloud did not confirm that the block was lifted',
+		);
 		expect(items[0].json.httpCode).toBe('200');
 		expect(String(items[0].json.description)).toContain('queued');
 		expect(items[0].pairedItem).toEqual({ item: 0 });
-		expect(items[1]).toEqual({ json: { email: blocks[1].email, result: 'success' }, pairedItem: { item: 1 } });
+		expect(items[1]).toEqual({
+			json: { email: blocks[1].email, result: 'success' },
+			pairedItem: { item: 1 },
+		});
 	});
 
 	it('several errors in one answer are all shown, and Continue On Fail items carry them all', async () => {
@@ -132,7 +175,11 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 	it('is not repeated after a 500 (it changes data) but is after a 429', async () => {
 		const blocks = fake.seed(2);
 		fake.server.inject({ kind: 'status', status: 500, body: '{}' });
-		const failed = await runCmc(fake, { operation, email: blocks[0].email, options: { maxRetryWait: 0 } });
+		const failed = await runCmc(fake, {
+			operation,
+			email: blocks[0].email,
+			options: { maxRetryWait: 0 },
+		});
 		expect(failed.error?.httpCode).toBe('500');
 		expect(formsTo(fake, operation)).toHaveLength(1);
 		fake.server.resetLog();
@@ -144,7 +191,11 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 
 	it('never leaks the API key, whatever fails', async () => {
 		const apiKey = fake.credentials.apiKey;
-		fake.server.inject({ kind: 'status', status: 400, body: `{"errors":[{"code":"99","field":"api_key","message":"bad key ${apiKey}"}]}` });
+		fake.server.inject({
+			kind: 'status',
+			status: 400,
+			body: `{"errors":[{"code":"99","field":"api_key","message":"bad key ${apiKey}"}]}`,
+		});
 		const echoed = await runCmc(fake, { operation, email: 'a@b.c' }, { continueOnFail: true });
 		expect(JSON.stringify(echoed.items)).not.toContain(apiKey);
 		expect(JSON.stringify(echoed.items)).toContain('[redacted]');
@@ -152,7 +203,13 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 		const dropped = await runCmc(fake, { operation, email: 'a@b.c' });
 		for (const failing of [
 			dropped.error,
-			(await runCmc(fake, { operation, email: 'a@b.c' }, { credentials: { apiKey: 'other-key-777' } })).error,
+			(
+				await runCmc(
+					fake,
+					{ operation, email: 'a@b.c' },
+					{ credentials: { apiKey: 'other-key-777' } },
+				)
+			).error,
 			(await runCmc(fake, { operation, email: 'a@b.c', serverComposition: 'nope' })).error,
 		]) {
 			expect(failing).toBeDefined();
@@ -165,14 +222,22 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 
 it('the two operations explain their difference', () => {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { CustomersMailCloud } = require('../../../dist/nodes/CustomersMailCloud/CustomersMailCloud.node.js');
+	const {
+		CustomersMailCloud,
+	} = require('../../../dist/nodes/CustomersMailCloud/CustomersMailCloud.node.js');
 	const node = new CustomersMailCloud();
-	const operation = node.description.properties.find((property: { name: string }) => property.name === 'operation');
-	const byValue = Object.fromEntries(operation.options.map((option: { value: string }) => [option.value, option]));
+	const operation = node.description.properties.find(
+		(property: { name: string }) => property.name === 'operation',
+	);
+	const byValue = Object.fromEntries(
+		operation.options.map((option: { value: string }) => [option.value, option]),
+	);
 	expect(byValue.delete.name).toBe('Unblock Permanently');
 	expect(byValue.delete.description).toMatch(/never blocked again/);
 	expect(byValue.cancel.name).toBe('Unblock Once');
 	expect(byValue.cancel.description).toMatch(/blocked again if send errors recur/);
 	expect(node.description.usableAsTool).toBe(true);
-	expect(node.description.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
+	expect(node.description.subtitle).toBe(
+		'={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+	);
 });

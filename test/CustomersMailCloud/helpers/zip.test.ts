@@ -6,11 +6,21 @@ import path from 'node:path';
 
 import { CsvParser } from '../../../nodes/CustomersMailCloud/helpers/csv';
 import { readBlocksFromZip } from '../../../nodes/CustomersMailCloud/helpers/blocksFromZip';
-import { ZipError, listZipEntries, readZipEntry } from '../../../nodes/CustomersMailCloud/helpers/zip';
+import {
+	ZipError,
+	listZipEntries,
+	readZipEntry,
+} from '../../../nodes/CustomersMailCloud/helpers/zip';
 import { ZipCryptoKeys } from '../../../nodes/CustomersMailCloud/helpers/zipCrypto';
 import { crc32 } from '../../../nodes/CustomersMailCloud/helpers/crc32';
 import { seededRandom } from '../../fakes/fake-server';
-import { buildZip, csvChunks, deflateChunks, generateBlocks, type ZipEncryption } from '../../fakes/customers-mail-cloud';
+import {
+	buildZip,
+	csvChunks,
+	deflateChunks,
+	generateBlocks,
+	type ZipEncryption,
+} from '../../fakes/customers-mail-cloud';
 
 function parseAll(text: string, splits: number[] = []): string[][] {
 	const parser = new CsvParser();
@@ -37,10 +47,13 @@ describe('CsvParser', () => {
 	});
 
 	it('gives the same rows whatever the chunk boundaries', () => {
-		for (let split = 1; split < text.length; split++) expect(parseAll(text, [split])).toEqual(expected);
+		for (let split = 1; split < text.length; split++)
+			expect(parseAll(text, [split])).toEqual(expected);
 		const random = seededRandom(3);
 		for (let run = 0; run < 50; run++) {
-			const splits = [...new Set(Array.from({ length: 6 }, () => Math.floor(random() * text.length)))].sort((a, b) => a - b);
+			const splits = [
+				...new Set(Array.from({ length: 6 }, () => Math.floor(random() * text.length))),
+			].sort((a, b) => a - b);
 			expect(parseAll(text, splits)).toEqual(expected);
 		}
 	});
@@ -81,20 +94,33 @@ describe('ZIP reader', () => {
 		['AES-256 AE-2', { kind: 'aes', password: 'secret', strength: 3, version: 2 }, true],
 	];
 
-	it.each(kinds)('reads a %s archive back to the exact CSV', async (_name, encryption, dataDescriptor) => {
-		const zip = buildZip('blocks.csv', deflated, { encryption, dataDescriptor, random: seededRandom(9) });
-		const password = encryption.kind === 'none' ? undefined : encryption.password;
-		expect(await unzipText(zip, password)).toBe(csv);
-	});
+	it.each(kinds)(
+		'reads a %s archive back to the exact CSV',
+		async (_name, encryption, dataDescriptor) => {
+			const zip = buildZip('blocks.csv', deflated, {
+				encryption,
+				dataDescriptor,
+				random: seededRandom(9),
+			});
+			const password = encryption.kind === 'none' ? undefined : encryption.password;
+			expect(await unzipText(zip, password)).toBe(csv);
+		},
+	);
 
 	it.each(kinds.filter(([, encryption]) => encryption.kind !== 'none'))(
 		'refuses a wrong or missing password for %s',
 		async (_name, encryption, dataDescriptor) => {
-			const zip = buildZip('blocks.csv', deflated, { encryption, dataDescriptor, random: seededRandom(9) });
+			const zip = buildZip('blocks.csv', deflated, {
+				encryption,
+				dataDescriptor,
+				random: seededRandom(9),
+			});
 			await expect(unzipText(zip)).rejects.toMatchObject({ problem: 'passwordRequired' });
 			// Many wrong passwords: ZipCrypto's 1-byte check lets some through, the CRC or inflater must catch them.
 			for (let attempt = 0; attempt < (encryption.kind === 'zipcrypto' ? 300 : 5); attempt++) {
-				await expect(unzipText(zip, `wrong-${attempt}`)).rejects.toMatchObject({ problem: 'wrongPassword' });
+				await expect(unzipText(zip, `wrong-${attempt}`)).rejects.toMatchObject({
+					problem: 'wrongPassword',
+				});
 			}
 		},
 	);
@@ -107,7 +133,10 @@ describe('ZIP reader', () => {
 		const altered = Buffer.from(zip);
 		altered[60] ^= 0xff;
 		await expect(unzipText(altered)).rejects.toMatchObject({ problem: 'damaged' });
-		const aes = buildZip('blocks.csv', deflated, { encryption: { kind: 'aes', password: 'p' }, random: seededRandom(1) });
+		const aes = buildZip('blocks.csv', deflated, {
+			encryption: { kind: 'aes', password: 'p' },
+			random: seededRandom(1),
+		});
 		const alteredAes = Buffer.from(aes);
 		alteredAes[200] ^= 0x01;
 		await expect(unzipText(alteredAes, 'p')).rejects.toMatchObject({ problem: 'wrongPassword' });
@@ -125,7 +154,9 @@ describe('ZIP reader', () => {
 		expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
 		const keys = new ZipCryptoKeys(Buffer.from('pw'));
 		const encrypted = keys.encrypt(Buffer.from('hello world'));
-		expect(Buffer.from(new ZipCryptoKeys(Buffer.from('pw')).decrypt(encrypted)).toString()).toBe('hello world');
+		expect(Buffer.from(new ZipCryptoKeys(Buffer.from('pw')).decrypt(encrypted)).toString()).toBe(
+			'hello world',
+		);
 	});
 
 	const python = (() => {
@@ -136,19 +167,25 @@ describe('ZIP reader', () => {
 			return false;
 		}
 	})();
-	(python ? it : it.skip)("matches python's zipfile for plain and ZipCrypto archives (independent reader)", () => {
-		const folder = mkdtempSync(path.join(tmpdir(), 'cmc-zip-'));
-		for (const [name, encryption, dataDescriptor] of kinds.filter(([, e]) => e.kind !== 'aes')) {
-			const file = path.join(folder, `${name.replace(/\W+/g, '_')}.zip`);
-			writeFileSync(file, buildZip('blocks.csv', deflated, { encryption, dataDescriptor, random: seededRandom(9) }));
-			const password = encryption.kind === 'zipcrypto' ? encryption.password : '';
-			const text = execFileSync('python3', [
-				'-c',
-				'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.stdout.buffer.write(z.read("blocks.csv", pwd=sys.argv[2].encode() or None))',
-				file,
-				password,
-			]).toString('utf8');
-			expect(text).toBe(csv);
-		}
-	});
+	(python ? it : it.skip)(
+		"matches python's zipfile for plain and ZipCrypto archives (independent reader)",
+		() => {
+			const folder = mkdtempSync(path.join(tmpdir(), 'cmc-zip-'));
+			for (const [name, encryption, dataDescriptor] of kinds.filter(([, e]) => e.kind !== 'aes')) {
+				const file = path.join(folder, `${name.replace(/\W+/g, '_')}.zip`);
+				writeFileSync(
+					file,
+					buildZip('blocks.csv', deflated, { encryption, dataDescriptor, random: seededRandom(9) }),
+				);
+				const password = encryption.kind === 'zipcrypto' ? encryption.password : '';
+				const text = execFileSync('python3', [
+					'-c',
+					'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.stdout.buffer.write(z.read("blocks.csv", pwd=sys.argv[2].encode() or None))',
+					file,
+					password,
+				]).toString('utf8');
+				expect(text).toBe(csv);
+			}
+		},
+	);
 });

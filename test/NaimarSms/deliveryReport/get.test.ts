@@ -29,7 +29,10 @@ describe('batching', () => {
 		[101, [100, 1]],
 	])('%i ids in separate items go out as batches of %j', async (count, sizes) => {
 		const ids = harness.fake.seedReports(count);
-		const result = await harness.run({ messageIds: '={{ $json.id }}' }, ids.map((id) => ({ id })));
+		const result = await harness.run(
+			{ messageIds: '={{ $json.id }}' },
+			ids.map((id) => ({ id })),
+		);
 		expect(result.error).toBeUndefined();
 		expect(harness.fake.askedIds().map((batch) => batch.length)).toEqual(sizes);
 		expect(result.items.map((item) => item.json.id)).toEqual(ids);
@@ -39,7 +42,10 @@ describe('batching', () => {
 	test('honours Batch Size and sends every id once, even when several items ask for it', async () => {
 		const ids = harness.fake.seedReports(10);
 		const input = [{ ids: ids.slice(0, 6).join(', ') }, { ids: ids.slice(4) }, { ids: ids[0] }];
-		const result = await harness.run({ messageIds: '={{ $json.ids }}', options: { batchSize: 3 } }, input);
+		const result = await harness.run(
+			{ messageIds: '={{ $json.ids }}', options: { batchSize: 3 } },
+			input,
+		);
 		expect(result.error).toBeUndefined();
 		const asked = harness.fake.askedIds();
 		expect(asked.map((batch) => batch.length)).toEqual([3, 3, 3, 1]);
@@ -75,7 +81,10 @@ describe('batching', () => {
 
 	test('10,000 ids take 100 requests with at most 4 in flight', async () => {
 		const ids = harness.fake.seedReports(10_000);
-		const result = await harness.run({ messageIds: '={{ $json.id }}' }, ids.map((id) => ({ id })));
+		const result = await harness.run(
+			{ messageIds: '={{ $json.id }}' },
+			ids.map((id) => ({ id })),
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(10_000);
 		expect(harness.fake.server.requestsTo(DELIVERY_PATH)).toHaveLength(100);
@@ -100,7 +109,10 @@ describe('batching', () => {
 describe('joining answers by id', () => {
 	test("the document's example: out of order, an unasked id, a missing id", async () => {
 		harness.fake.switches.extraId = true;
-		const result = await harness.run({ messageIds: '12345678901234\nabcdefghijklab\n0qwedf5e8e8r7w' }, [{}]);
+		const result = await harness.run(
+			{ messageIds: '12345678901234\nabcdefghijklab\n0qwedf5e8e8r7w' },
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json)).toEqual([
 			{
@@ -111,18 +123,42 @@ describe('joining answers by id', () => {
 				delivered: false,
 				note: expect.stringContaining('no report'),
 			},
-			{ id: 'abcdefghijklab', status: 'delivered', received: '2012-09-05 22:59:00', final: true, delivered: true },
-			{ id: '0qwedf5e8e8r7w', status: 'waiting', received: '2012-09-05 23:59:00', final: false, delivered: false },
+			{
+				id: 'abcdefghijklab',
+				status: 'delivered',
+				received: '2012-09-05 22:59:00',
+				final: true,
+				delivered: true,
+			},
+			{
+				id: '0qwedf5e8e8r7w',
+				status: 'waiting',
+				received: '2012-09-05 23:59:00',
+				final: false,
+				delivered: false,
+			},
 		]);
 		expect(result.items.some((item) => item.json.id === UNASKED_ID)).toBe(false);
 	});
 
 	test('final and delivered follow the status; an unknown status passes through as data', async () => {
-		const statuses = ['delivered', 'undeliverable', 'expired', 'rejected', 'waiting', 'handled by operator'];
+		const statuses = [
+			'delivered',
+			'undeliverable',
+			'expired',
+			'rejected',
+			'waiting',
+			'handled by operator',
+		];
 		statuses.forEach((status, index) => harness.fake.setReport(`S${index}`, status));
-		const result = await harness.run({ messageIds: statuses.map((_s, index) => `S${index}`).join(',') }, [{}]);
+		const result = await harness.run(
+			{ messageIds: statuses.map((_s, index) => `S${index}`).join(',') },
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.status, item.json.final, item.json.delivered])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.status, item.json.final, item.json.delivered]),
+		).toEqual([
 			['delivered', true, true],
 			['undeliverable', true, false],
 			['expired', true, false],
@@ -139,11 +175,16 @@ describe('Wait for Final Status', () => {
 		harness.fake.setReport('slow', 'waiting', { finalStatus: 'expired', finalAfter: 2 });
 		harness.fake.setReport('slower', 'waiting', { finalStatus: 'delivered', finalAfter: 3 });
 		const result = await harness.run(
-			{ messageIds: 'done slow slower', options: { waitForFinal: true, pollInterval: 0.1, maxWait: 10 } },
+			{
+				messageIds: 'done slow slower',
+				options: { waitForFinal: true, pollInterval: 0.1, maxWait: 10 },
+			},
 			[{}],
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.id, item.json.status, item.json.final, item.json.note])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.id, item.json.status, item.json.final, item.json.note]),
+		).toEqual([
 			['done', 'delivered', true, undefined],
 			['slow', 'expired', true, undefined],
 			['slower', 'delivered', true, undefined],
@@ -160,7 +201,10 @@ describe('Wait for Final Status', () => {
 		harness.fake.setReport('done', 'delivered');
 		harness.fake.setReport('stuck', 'waiting');
 		const result = await harness.run(
-			{ messageIds: 'done, stuck', options: { waitForFinal: true, pollInterval: 0.1, maxWait: 0.35 } },
+			{
+				messageIds: 'done, stuck',
+				options: { waitForFinal: true, pollInterval: 0.1, maxWait: 0.35 },
+			},
 			[{}],
 		);
 		expect(result.error).toBeUndefined();
@@ -208,7 +252,9 @@ describe('Wait for Final Status', () => {
 
 describe('errors', () => {
 	test('401 shows the API description and never the password', async () => {
-		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], { credentials: { password: 'wrong-Pa55word' } });
+		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], {
+			credentials: { password: 'wrong-Pa55word' },
+		});
 		failures.push(result.error);
 		expect(result.error?.message).toContain('unknown username/password');
 		expect(result.error?.message).toContain('check Username and Password');
@@ -216,13 +262,17 @@ describe('errors', () => {
 		expect(serialize(result.error)).not.toContain('wrong-Pa55word');
 	});
 
-	test('an error body that is not valid JSON (the document\'s own sample) still reads well', async () => {
+	test("an error body that is not valid JSON (the document's own sample) still reads well", async () => {
 		harness.fake.switches.invalidJsonErrors = true;
-		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], { credentials: { password: 'wrong-Pa55word' } });
+		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], {
+			credentials: { password: 'wrong-Pa55word' },
+		});
 		failures.push(result.error);
 		expect(result.error?.message).toContain('unknown username/password');
 		expect(String(result.error?.description)).toContain('not valid JSON');
-		expect(String(result.error?.description)).toContain('"description": "unknown username/password"');
+		expect(String(result.error?.description)).toContain(
+			'"description": "unknown username/password"',
+		);
 		expect(serialize(result.error)).not.toContain('wrong-Pa55word');
 	});
 
@@ -253,12 +303,23 @@ describe('errors', () => {
 	});
 
 	test('a 500 once and a 429 once are retried and the run succeeds', async () => {
-		harness.fake.server.inject({ kind: 'status', status: 500, body: '{"response":{"status":500,"description":"unknown error"}}' });
+		harness.fake.server.inject({
+			kind: 'status',
+			status: 500,
+			body: '{"response":{"status":500,"description":"unknown error"}}',
+		});
 		harness.fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 0 });
-		const result = await harness.run({ messageIds: 'abcdefghijklab', options: { maxRetryWait: 0.01 } }, [{}]);
+		const result = await harness.run(
+			{ messageIds: 'abcdefghijklab', options: { maxRetryWait: 0.01 } },
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ id: 'abcdefghijklab', status: 'delivered' });
-		expect(harness.fake.server.requests.map((request) => request.fault)).toEqual(['status', 'rateLimit', undefined]);
+		expect(harness.fake.server.requests.map((request) => request.fault)).toEqual([
+			'status',
+			'rateLimit',
+			undefined,
+		]);
 	});
 
 	test('an HTML page instead of JSON gives a readable error', async () => {
@@ -271,15 +332,23 @@ describe('errors', () => {
 
 	test('a dropped connection is retried', async () => {
 		harness.fake.server.inject({ kind: 'dropConnection' });
-		const result = await harness.run({ messageIds: 'abcdefghijklab', options: { maxRetryWait: 0.01 } }, [{}]);
+		const result = await harness.run(
+			{ messageIds: 'abcdefghijklab', options: { maxRetryWait: 0.01 } },
+			[{}],
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.status).toBe('delivered');
 	});
 
 	test('a too-long id stops the node before any request, naming the field and the fix', async () => {
-		const result = await harness.run({ messageIds: '={{ $json.ids }}' }, [{ ids: 'abcdefghijklab' }, { ids: 'abcdefghijklabc' }]);
+		const result = await harness.run({ messageIds: '={{ $json.ids }}' }, [
+			{ ids: 'abcdefghijklab' },
+			{ ids: 'abcdefghijklabc' },
+		]);
 		failures.push(result.error);
-		expect(result.error?.message).toMatch(/A message ID is longer than 14 characters: "abcdefghijklabc"/);
+		expect(result.error?.message).toMatch(
+			/A message ID is longer than 14 characters: "abcdefghijklabc"/,
+		);
 		expect(String(result.error?.description)).toContain('Message IDs');
 		expect(harness.fake.server.requests).toHaveLength(0);
 	});
@@ -292,7 +361,10 @@ describe('errors', () => {
 	});
 
 	test('Batch Size over 1,000 is refused before any request', async () => {
-		const result = await harness.run({ messageIds: 'abcdefghijklab', options: { batchSize: 1001 } }, [{}]);
+		const result = await harness.run(
+			{ messageIds: 'abcdefghijklab', options: { batchSize: 1001 } },
+			[{}],
+		);
 		failures.push(result.error);
 		expect(result.error?.message).toContain('"Batch Size" must be between 1 and 1000');
 		expect(harness.fake.server.requests).toHaveLength(0);
@@ -300,18 +372,26 @@ describe('errors', () => {
 
 	test('a password over 16 characters is refused before any request, without showing it', async () => {
 		const long = 'a-very-long-password-123';
-		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], { credentials: { password: long } });
+		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], {
+			credentials: { password: long },
+		});
 		failures.push(result.error);
-		expect(result.error?.message).toContain('"Password" in the Naimar SMS credential is 24 characters long');
+		expect(result.error?.message).toContain(
+			'"Password" in the Naimar SMS credential is 24 characters long',
+		);
 		expect(result.error?.message).toContain('at most 16');
 		expect(serialize(result.error)).not.toContain(long);
 		expect(harness.fake.server.requests).toHaveLength(0);
 	});
 
 	test('a username over 16 characters is refused before any request', async () => {
-		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], { credentials: { username: 'x'.repeat(17) } });
+		const result = await harness.run({ messageIds: 'abcdefghijklab' }, [{}], {
+			credentials: { username: 'x'.repeat(17) },
+		});
 		failures.push(result.error);
-		expect(result.error?.message).toContain('"Username" in the Naimar SMS credential is 17 characters long');
+		expect(result.error?.message).toContain(
+			'"Username" in the Naimar SMS credential is 17 characters long',
+		);
 		expect(harness.fake.server.requests).toHaveLength(0);
 	});
 
@@ -331,7 +411,12 @@ describe('Continue On Fail', () => {
 	test('an item with an invalid id fails alone', async () => {
 		const result = await harness.run(
 			{ messageIds: '={{ $json.ids }}' },
-			[{ ids: 'abcdefghijklab' }, { ids: 'ok1, far-too-long-an-id' }, { ids: '' }, { ids: '0qwedf5e8e8r7w' }],
+			[
+				{ ids: 'abcdefghijklab' },
+				{ ids: 'ok1, far-too-long-an-id' },
+				{ ids: '' },
+				{ ids: '0qwedf5e8e8r7w' },
+			],
 			{ continueOnFail: true },
 		);
 		failures.push(result.items);
@@ -343,7 +428,9 @@ describe('Continue On Fail', () => {
 			[{ item: 3 }, '0qwedf5e8e8r7w'],
 		]);
 		// The valid id of the failing item is not sent.
-		expect(harness.fake.askedIds()).toEqual([expect.arrayContaining(['abcdefghijklab', '0qwedf5e8e8r7w'])]);
+		expect(harness.fake.askedIds()).toEqual([
+			expect.arrayContaining(['abcdefghijklab', '0qwedf5e8e8r7w']),
+		]);
 		expect(harness.fake.askedIds()[0]).toHaveLength(2);
 	});
 
@@ -388,13 +475,22 @@ describe('Continue On Fail', () => {
 		const result = await harness.run(
 			{
 				messageIds: '={{ $json.id }}',
-				options: { batchSize: 1, retryAttempts: 0, waitForFinal: true, pollInterval: 0.1, maxWait: 5 },
+				options: {
+					batchSize: 1,
+					retryAttempts: 0,
+					waitForFinal: true,
+					pollInterval: 0.1,
+					maxWait: 5,
+				},
 			},
 			[{ id: 'slow' }, { id: 'bad' }],
 			{ continueOnFail: true },
 		);
 		failures.push(result.items);
-		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual(['delivered', 'unknown error']);
+		expect(result.items.map((item) => item.json.status ?? item.json.error)).toEqual([
+			'delivered',
+			'unknown error',
+		]);
 	});
 });
 
@@ -408,7 +504,12 @@ describe('review: expressions that fail or give odd values', () => {
 		);
 		failures.push(result.items);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.pairedItem, item.json.id ?? (item.json.error ? 'error' : undefined)])).toEqual([
+		expect(
+			result.items.map((item) => [
+				item.pairedItem,
+				item.json.id ?? (item.json.error ? 'error' : undefined),
+			]),
+		).toEqual([
 			[{ item: 0 }, '111'],
 			[{ item: 1 }, 'error'],
 			[{ item: 2 }, 'abcdefghijklab'],
@@ -419,24 +520,34 @@ describe('review: expressions that fail or give odd values', () => {
 
 	test.each([
 		['Poll Interval of 0', { pollInterval: 0, maxWait: 0.3 }, '"Poll Interval"'],
-		['Poll Interval that is not a number', { pollInterval: 'soon', maxWait: 0.3 }, '"Poll Interval"'],
+		[
+			'Poll Interval that is not a number',
+			{ pollInterval: 'soon', maxWait: 0.3 },
+			'"Poll Interval"',
+		],
 		['Max Wait that is not a number', { pollInterval: 0.1, maxWait: 'five minutes' }, '"Max Wait"'],
-	])('Wait for Final Status with a %s is refused before any request', async (_case, options, field) => {
-		harness.fake.setReport('stuck', 'waiting');
-		const run = harness.run({ messageIds: 'stuck', options: { waitForFinal: true, ...options } }, [{}]);
-		// Without the check this hammers the gateway (interval 0) or never ends (NaN): give up after 3 s.
-		const result = await Promise.race([
-			run,
-			new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000)),
-		]);
-		const requests = harness.fake.server.requests.length;
-		failures.push(result?.error);
-		expect(result?.error?.message).toContain(field);
-		expect(requests).toBe(0);
-		// Let a runaway loop end before the fake closes.
-		harness.fake.setReport('stuck', 'delivered');
-		await run;
-	});
+	])(
+		'Wait for Final Status with a %s is refused before any request',
+		async (_case, options, field) => {
+			harness.fake.setReport('stuck', 'waiting');
+			const run = harness.run(
+				{ messageIds: 'stuck', options: { waitForFinal: true, ...options } },
+				[{}],
+			);
+			// Without the check this hammers the gateway (interval 0) or never ends (NaN): give up after 3 s.
+			const result = await Promise.race([
+				run,
+				new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000)),
+			]);
+			const requests = harness.fake.server.requests.length;
+			failures.push(result?.error);
+			expect(result?.error?.message).toContain(field);
+			expect(requests).toBe(0);
+			// Let a runaway loop end before the fake closes.
+			harness.fake.setReport('stuck', 'delivered');
+			await run;
+		},
+	);
 });
 
 describe('review: limits are inclusive', () => {
@@ -459,7 +570,10 @@ describe('review: ids as an AI tool or a stringified array gives them', () => {
 	test('a JSON array written as text ("[\\"111\\", \\"222\\"]") is read as its ids', async () => {
 		harness.fake.setReport('111', 'delivered');
 		harness.fake.setReport('222', 'expired');
-		const result = await harness.run({ messageIds: '={{ $json.ids }}' }, [{ ids: '["111", "222"]' }, { ids: "['111']" }]);
+		const result = await harness.run({ messageIds: '={{ $json.ids }}' }, [
+			{ ids: '["111", "222"]' },
+			{ ids: "['111']" },
+		]);
 		expect(result.error).toBeUndefined();
 		expect(harness.fake.askedIds()).toEqual([['111', '222']]);
 		expect(result.items.map((item) => [item.json.id, item.json.status, item.pairedItem])).toEqual([

@@ -67,7 +67,11 @@ export interface AraraFake {
 	setStatus(deliveryId: string, status: string): void;
 	setIdSpelling(spelling: NonNullable<AraraFakeOptions['idSpelling']>): void;
 	/** Puts an address into the error filter (the spelling given is the one answers show). */
-	setErrorFilter(address: string, count: number, dates?: { registered?: string; updated?: string }): ErrorFilterEntry;
+	setErrorFilter(
+		address: string,
+		count: number,
+		dates?: { registered?: string; updated?: string },
+	): ErrorFilterEntry;
 	/** Fills the filter with `count` addresses `filtered<i>@example.com` (counts 1–99 cycling). */
 	seedErrorFilter(count: number): void;
 	/** Most addresses one lookup accepts before answering 413 (the documented 10,000 by default). */
@@ -103,7 +107,8 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 	const usedRequestIds = new Set<string>();
 
 	const present = (delivery: StoredDelivery, index: number): Record<string, unknown> => {
-		const spelling = idSpelling === 'alternate' ? (index % 2 ? 'deliver_id' : 'delivery_id') : idSpelling;
+		const spelling =
+			idSpelling === 'alternate' ? (index % 2 ? 'deliver_id' : 'delivery_id') : idSpelling;
 		return {
 			[spelling]: delivery.delivery_id,
 			status: delivery.status,
@@ -121,7 +126,8 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		const expected = 'Basic ' + Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
 		if (request.headers.authorization !== expected) return json(400, { error: 'invalid_client' });
 		const form = new URLSearchParams(request.body);
-		if (form.get('grant_type') !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+		if (form.get('grant_type') !== 'client_credentials')
+			return json(400, { error: 'unsupported_grant_type' });
 		const accessToken = randomBytes(24).toString('hex');
 		tokens.set(accessToken, Date.now() + lifetime * 1000);
 		return json(200, { access_token: accessToken, expires_in: lifetime, token_type: 'Bearer' });
@@ -148,7 +154,8 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		}
 		const timemin = request.query.get('timemin');
 		const timemax = request.query.get('timemax');
-		if (timemin === null || timemax === null) return message(400, 'timemin and timemax are required');
+		if (timemin === null || timemax === null)
+			return message(400, 'timemin and timemax are required');
 		const from = parseJapanMinute(timemin);
 		const to = parseJapanMinute(timemax);
 		// An unencoded "+" arrives as a space and fails here, as on the real service.
@@ -163,7 +170,12 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		const checked = checkReservation(request.body, now, usedRequestIds);
 		if ('error' in checked) {
 			const reused = checked.error.endsWith('request_id is already used');
-			return message(400, reused && options.requestIdUsedMessage !== undefined ? options.requestIdUsedMessage : checked.error);
+			return message(
+				400,
+				reused && options.requestIdUsedMessage !== undefined
+					? options.requestIdUsedMessage
+					: checked.error,
+			);
 		}
 		const issued = checked.deliveries.map((accepted, index) => {
 			const requestId = accepted.settings.request_id;
@@ -178,7 +190,8 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 				mails: accepted.mails,
 			};
 			store.add(delivery);
-			const spelling = idSpelling === 'alternate' ? (index % 2 ? 'deliver_id' : 'delivery_id') : idSpelling;
+			const spelling =
+				idSpelling === 'alternate' ? (index % 2 ? 'deliver_id' : 'delivery_id') : idSpelling;
 			return { [spelling]: delivery.delivery_id };
 		});
 		const mails = checked.deliveries.reduce((sum, accepted) => sum + accepted.mails, 0);
@@ -193,7 +206,10 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 			return message(409, `delivery ${id} cannot be cancelled (status ${delivery.status})`);
 		}
 		if (delivery.sendAt - Date.now() < 2 * 60_000) {
-			return message(409, `delivery ${id} cannot be cancelled less than 2 minutes before its send time`);
+			return message(
+				409,
+				`delivery ${id} cannot be cancelled less than 2 minutes before its send time`,
+			);
 		}
 		delivery.status = 'deleted';
 		return json(200, { items: [{ delivery_id: id }] });
@@ -216,7 +232,8 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		const found: ErrorFilterEntry[] = [];
 		for (const item of items as unknown[]) {
 			const address = (item as { address?: unknown } | null)?.address;
-			if (typeof address !== 'string' || address === '') return message(400, 'items[].address is required');
+			if (typeof address !== 'string' || address === '')
+				return message(400, 'items[].address is required');
 			// ASSUMPTION: the service matches addresses case-insensitively and answers with its own spelling.
 			const entry = errorFilter.get(address.toLowerCase());
 			if (entry) found.push(entry);
@@ -253,7 +270,12 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		url: server.url,
 		server,
 		store,
-		credentials: { host: server.url, clientId, clientSecret, accessTokenUrl: `${server.url}/oauth2/token` },
+		credentials: {
+			host: server.url,
+			clientId,
+			clientSecret,
+			accessTokenUrl: `${server.url}/oauth2/token`,
+		},
 		close: async () => await server.close(),
 		seed: (count, fromMs, toMs, seed) => store.seed(count, fromMs, toMs, seed),
 		seedMinute: (minuteMs, count, seed) => store.seedMinute(minuteMs, count, seed),
@@ -284,7 +306,12 @@ export async function startAraraMessageFake(options: AraraFakeOptions = {}): Pro
 		seedErrorFilter: (count) => {
 			for (let index = 0; index < count; index++) {
 				const address = `filtered${index}@example.com`;
-				errorFilter.set(address, { address, count: 1 + (index % 99), registered_date: '2024-04-01 09:00:00', update_date: '2024-05-01 09:00:00' });
+				errorFilter.set(address, {
+					address,
+					count: 1 + (index % 99),
+					registered_date: '2024-04-01 09:00:00',
+					update_date: '2024-05-01 09:00:00',
+				});
 			}
 		},
 		setErrorFilterLimit: (limit) => {

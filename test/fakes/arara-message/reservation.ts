@@ -42,30 +42,41 @@ export function checkReservation(
 	}
 	const list = body.delivery;
 	if (!Array.isArray(list) || !list.length) return { error: 'delivery is required' };
-	if (list.length > MAX_DELIVERIES) return { error: `delivery: at most ${MAX_DELIVERIES} deliveries per request` };
+	if (list.length > MAX_DELIVERIES)
+		return { error: `delivery: at most ${MAX_DELIVERIES} deliveries per request` };
 	const accepted: AcceptedDelivery[] = [];
 	const seenInRequest = new Set<string>();
 	for (let index = 0; index < list.length; index++) {
 		const where = `delivery[${index}]`;
 		const delivery = list[index] as Json;
 		const mailingList = delivery?.['mailing-list'];
-		if (!Array.isArray(mailingList) || !mailingList.length) return { error: `${where}.mailing-list is required` };
+		if (!Array.isArray(mailingList) || !mailingList.length)
+			return { error: `${where}.mailing-list is required` };
 		for (const [position, entry] of (mailingList as Json[]).entries()) {
 			const address = (entry?.to as Json | undefined)?.address;
-			if (typeof address !== 'string' || !address) return { error: `${where}.mailing-list[${position}].to.address is required` };
-			if (bytes(address) > 256) return { error: `${where}.mailing-list[${position}].to.address exceeds 256 bytes` };
+			if (typeof address !== 'string' || !address)
+				return { error: `${where}.mailing-list[${position}].to.address is required` };
+			if (bytes(address) > 256)
+				return { error: `${where}.mailing-list[${position}].to.address exceeds 256 bytes` };
 			const device = (entry.to as Json).device;
-			if (device !== undefined && ![0, 1, 2, 3, 4].includes(device as number)) return { error: `${where}.mailing-list[${position}].to.device is invalid` };
+			if (device !== undefined && ![0, 1, 2, 3, 4].includes(device as number))
+				return { error: `${where}.mailing-list[${position}].to.device is invalid` };
 			for (const key of Object.keys((entry.substitutions as Json | undefined) ?? {})) {
-				if (!/^[a-z0-9_-]+$/.test(key)) return { error: `${where}.mailing-list[${position}].substitutions key "${key}" is invalid` };
+				if (!/^[a-z0-9_-]+$/.test(key))
+					return {
+						error: `${where}.mailing-list[${position}].substitutions key "${key}" is invalid`,
+					};
 			}
 		}
 		const contents = delivery.contents as Json | undefined;
 		if (!contents) return { error: `${where}.contents is required` };
-		if (typeof contents.subject !== 'string' || !contents.subject) return { error: `${where}.contents.subject is required` };
-		if (bytes(contents.subject) > 500) return { error: `${where}.contents.subject exceeds 500 bytes` };
+		if (typeof contents.subject !== 'string' || !contents.subject)
+			return { error: `${where}.contents.subject is required` };
+		if (bytes(contents.subject) > 500)
+			return { error: `${where}.contents.subject exceeds 500 bytes` };
 		const body = contents.body as Json | undefined;
-		if (!body || (typeof body.text !== 'string' && typeof body.html !== 'string')) return { error: `${where}.contents.body is required` };
+		if (!body || (typeof body.text !== 'string' && typeof body.html !== 'string'))
+			return { error: `${where}.contents.body is required` };
 		for (const part of [body.text, body.html]) {
 			if (typeof part === 'string' && part.split(/\r?\n/).some((line) => bytes(line) > 1000)) {
 				return { error: `${where}.contents.body has a line over 1000 bytes` };
@@ -79,22 +90,29 @@ export function checkReservation(
 			const parsed = parseJapanMinute(settings.send_time);
 			if (parsed === undefined) return { error: `${where}.settings.send_time is invalid` };
 			if (parsed <= nowMs) return { error: `${where}.settings.send_time is in the past` };
-			if (parsed - nowMs >= 32 * 86_400_000) return { error: `${where}.settings.send_time is 32 days or more ahead` };
+			if (parsed - nowMs >= 32 * 86_400_000)
+				return { error: `${where}.settings.send_time is 32 days or more ahead` };
 			sendAt = parsed;
 		}
 		if (settings.request_id !== undefined) {
 			const requestId = settings.request_id;
-			if (typeof requestId !== 'string' || !/^[a-z0-9]{1,64}$/.test(requestId)) return { error: `${where}.settings.request_id is invalid` };
-			if (usedRequestIds.has(requestId) || seenInRequest.has(requestId)) return { error: `${where}.settings.request_id is already used` };
+			if (typeof requestId !== 'string' || !/^[a-z0-9]{1,64}$/.test(requestId))
+				return { error: `${where}.settings.request_id is invalid` };
+			if (usedRequestIds.has(requestId) || seenInRequest.has(requestId))
+				return { error: `${where}.settings.request_id is already used` };
 			seenInRequest.add(requestId);
 		}
 		const lifetime = (settings.tc_option as Json | undefined)?.lifetime;
-		if (lifetime !== undefined && !(typeof lifetime === 'number' && lifetime >= 3600 && lifetime <= 86400)) {
+		if (
+			lifetime !== undefined &&
+			!(typeof lifetime === 'number' && lifetime >= 3600 && lifetime <= 86400)
+		) {
 			return { error: `${where}.settings.tc_option.lifetime must be 3600-86400` };
 		}
 		for (const field of ['from', 'reply_to'] as const) {
 			const address = (settings[field] as Json | undefined)?.address;
-			if (typeof address === 'string' && bytes(address) > 256) return { error: `${where}.settings.${field}.address exceeds 256 bytes` };
+			if (typeof address === 'string' && bytes(address) > 256)
+				return { error: `${where}.settings.${field}.address exceeds 256 bytes` };
 		}
 		accepted.push({ mails: mailingList.length, sendAt, settings });
 	}

@@ -21,7 +21,17 @@ export function japanMinute(ms: number): string {
 	return new Date(Math.floor(ms / MINUTE) * MINUTE + JST).toISOString().slice(0, 16) + '+09:00';
 }
 
-export const SEED_STATUSES = ['reserved', 'processing', 'processed', 'sending', 'finished', 'finished', 'finished', 'failed', 'deleted'];
+export const SEED_STATUSES = [
+	'reserved',
+	'processing',
+	'processed',
+	'sending',
+	'finished',
+	'finished',
+	'finished',
+	'failed',
+	'deleted',
+];
 
 export class DeliveryStore {
 	private byId = new Map<string, StoredDelivery>();
@@ -71,7 +81,9 @@ export class DeliveryStore {
 
 	private ordered(): StoredDelivery[] {
 		if (this.dirty) {
-			this.sorted.sort((a, b) => a.reservedAt - b.reservedAt || (a.delivery_id < b.delivery_id ? -1 : 1));
+			this.sorted.sort(
+				(a, b) => a.reservedAt - b.reservedAt || (a.delivery_id < b.delivery_id ? -1 : 1),
+			);
 			this.dirty = false;
 		}
 		return this.sorted;
@@ -105,7 +117,8 @@ export class DeliveryStore {
 		const sendAt = Math.floor((reservedAt + random() * 3 * 86_400_000) / MINUTE) * MINUTE + MINUTE;
 		const status = SEED_STATUSES[Math.floor(random() * SEED_STATUSES.length)];
 		const mails = 1 + Math.floor(random() * 20);
-		const failed = status === 'failed' ? mails : status === 'finished' ? Math.floor(random() * 2) : 0;
+		const failed =
+			status === 'failed' ? mails : status === 'finished' ? Math.floor(random() * 2) : 0;
 		const delivery: StoredDelivery = {
 			delivery_id: this.newId(),
 			status,

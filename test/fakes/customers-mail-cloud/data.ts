@@ -59,7 +59,9 @@ export function* csvChunks(blocks: Iterable<FakeBlock>, rowsPerChunk = 2000): Ge
 	let chunk = '"created","id","email","status","occurred"\r\n';
 	let rows = 0;
 	for (const block of blocks) {
-		chunk += [block.created, block.id, block.email, block.status, block.occurred].map(quote).join(',') + '\r\n';
+		chunk +=
+			[block.created, block.id, block.email, block.status, block.occurred].map(quote).join(',') +
+			'\r\n';
 		if (++rows === rowsPerChunk) {
 			yield chunk;
 			chunk = '';

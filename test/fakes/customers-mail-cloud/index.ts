@@ -4,14 +4,39 @@
  * real (optionally encrypted) ZIP downloads, and state (an unblocked address moves to the removed
  * list). Assumptions where the spec is silent are marked "ASSUMPTION".
  */
-import { FakeServer, parseBody, seededRandom, type FakeReply, type FakeRequest } from '../fake-server';
-import { type FakeBlock, type GenerateOptions, csvChunks, formatCreated, generateBlocks } from './data';
-import { type FakeBounce, type FakeDelivery, type MailGenerateOptions, bounceCsvChunks, generateBounces, generateDeliveries } from './mail-data';
+import {
+	FakeServer,
+	parseBody,
+	seededRandom,
+	type FakeReply,
+	type FakeRequest,
+} from '../fake-server';
+import {
+	type FakeBlock,
+	type GenerateOptions,
+	csvChunks,
+	formatCreated,
+	generateBlocks,
+} from './data';
+import {
+	type FakeBounce,
+	type FakeDelivery,
+	type MailGenerateOptions,
+	bounceCsvChunks,
+	generateBounces,
+	generateDeliveries,
+} from './mail-data';
 import { type ZipEncryption, buildZip, deflateChunks } from './zip-writer';
 
 export { type FakeBlock, generateBlocks, csvChunks } from './data';
 export { buildZip, deflateChunks, type ZipEncryption } from './zip-writer';
-export { type FakeBounce, type FakeDelivery, BOUNCE_CSV_COLUMNS, generateBounces, generateDeliveries } from './mail-data';
+export {
+	type FakeBounce,
+	type FakeDelivery,
+	BOUNCE_CSV_COLUMNS,
+	generateBounces,
+	generateDeliveries,
+} from './mail-data';
 
 export const SANDBOX_PORT = 8401;
 
@@ -35,10 +60,22 @@ const MESSAGES = {
 	},
 	required: { en: 'The {0} is required.', ja: '{0}を指定してください。' },
 	invalid: { en: 'The {0} is invalid.', ja: '{0}の値が不正です。' },
-	'10-002': { en: 'Specified server composition, {0}, was not found.', ja: '指定されたサーバ構成 {0} は存在しません。' },
-	'10-003': { en: 'The start_date must be earlier than the end_date.', ja: '開始日には終了日以前の日付を指定してください。' },
-	'12-001': { en: 'It does not exist the data specified in the email.', ja: 'emailで指定されたデータは存在しません。' },
-	'12-002': { en: 'Access to the specified data was denied.', ja: '指定されたデータにアクセスする権限がありません。' },
+	'10-002': {
+		en: 'Specified server composition, {0}, was not found.',
+		ja: '指定されたサーバ構成 {0} は存在しません。',
+	},
+	'10-003': {
+		en: 'The start_date must be earlier than the end_date.',
+		ja: '開始日には終了日以前の日付を指定してください。',
+	},
+	'12-001': {
+		en: 'It does not exist the data specified in the email.',
+		ja: 'emailで指定されたデータは存在しません。',
+	},
+	'12-002': {
+		en: 'Access to the specified data was denied.',
+		ja: '指定されたデータにアクセスする権限がありません。',
+	},
 } as const;
 
 /** ASSUMPTION: codes for errors the spec does not list (auth, missing or invalid parameters). */
@@ -56,7 +93,14 @@ interface CompositionState {
 }
 
 function emptyComposition(denied: boolean): CompositionState {
-	return { active: [], removed: [], deliveries: [], deliveriesByDay: new Map(), bounces: [], denied };
+	return {
+		active: [],
+		removed: [],
+		deliveries: [],
+		deliveriesByDay: new Map(),
+		bounces: [],
+		denied,
+	};
 }
 
 /** The service is in Japan: "today" (no future date allowed) is the day in Japan. */
@@ -84,27 +128,51 @@ export interface CustomersMailCloudFake {
 	url: string;
 	server: FakeServer;
 	/** The credential data that works against this instance. */
-	credentials: { apiUser: string; apiKey: string; host: string; language: string; serverComposition: string };
+	credentials: {
+		apiUser: string;
+		apiKey: string;
+		host: string;
+		language: string;
+		serverComposition: string;
+	};
 	close(): Promise<void>;
 	/** Empties every composition (keeps `testcomp` and the denied one). */
 	reset(): void;
 	/** Appends `count` generated blocks (deterministic for the same options) and returns them. */
-	seed(count: number, options?: GenerateOptions & { composition?: string; removed?: boolean }): FakeBlock[];
+	seed(
+		count: number,
+		options?: GenerateOptions & { composition?: string; removed?: boolean },
+	): FakeBlock[];
 	/** Appends one block (e.g. a "new" one for the trigger). */
-	addBlock(block: Partial<FakeBlock> & { email: string }, options?: { composition?: string; removed?: boolean }): FakeBlock;
+	addBlock(
+		block: Partial<FakeBlock> & { email: string },
+		options?: { composition?: string; removed?: boolean },
+	): FakeBlock;
 	blocks(composition?: string): FakeBlock[];
 	removedBlocks(composition?: string): FakeBlock[];
 	addComposition(name: string, options?: { denied?: boolean }): void;
 	/** How downloads are built from now on (for one composition only, when named). */
 	setDownload(settings: Partial<DownloadSettings>, composition?: string): void;
 	/** Appends the records of `mails` generated mails (deterministic for the same options) and returns them. */
-	seedDeliveries(mails: number, options?: MailGenerateOptions & { composition?: string }): FakeDelivery[];
+	seedDeliveries(
+		mails: number,
+		options?: MailGenerateOptions & { composition?: string },
+	): FakeDelivery[];
 	/** Appends one delivery record. */
-	addDelivery(record: Partial<FakeDelivery> & { to: string; status: string }, options?: { composition?: string }): FakeDelivery;
+	addDelivery(
+		record: Partial<FakeDelivery> & { to: string; status: string },
+		options?: { composition?: string },
+	): FakeDelivery;
 	deliveries(composition?: string): FakeDelivery[];
 	/** Appends `count` generated bounces and returns them. */
-	seedBounces(count: number, options?: MailGenerateOptions & { composition?: string }): FakeBounce[];
-	addBounce(bounce: Partial<FakeBounce> & { to: string }, options?: { composition?: string }): FakeBounce;
+	seedBounces(
+		count: number,
+		options?: MailGenerateOptions & { composition?: string },
+	): FakeBounce[];
+	addBounce(
+		bounce: Partial<FakeBounce> & { to: string },
+		options?: { composition?: string },
+	): FakeBounce;
 	bounces(composition?: string): FakeBounce[];
 }
 
@@ -127,7 +195,11 @@ export async function startCustomersMailCloudFake(
 	let version = 0;
 	const filteredCache = new Map<string, FakeBlock[]>();
 	const zipCache = new Map<string, Buffer>();
-	let download: DownloadSettings = { encryption: { kind: 'none' }, dataDescriptor: false, omitFileName: false };
+	let download: DownloadSettings = {
+		encryption: { kind: 'none' },
+		dataDescriptor: false,
+		omitFileName: false,
+	};
 	const downloadByComposition = new Map<string, Partial<DownloadSettings>>();
 	let serial = 0;
 
@@ -152,14 +224,35 @@ export async function startCustomersMailCloudFake(
 	};
 
 	function language(request: FakeRequest): 'en' | 'ja' {
-		return String(request.headers['accept-language'] ?? '').toLowerCase().startsWith('ja') ? 'ja' : 'en';
+		return String(request.headers['accept-language'] ?? '')
+			.toLowerCase()
+			.startsWith('ja')
+			? 'ja'
+			: 'en';
 	}
 
-	function fail(request: FakeRequest, status: number, code: string, field: string | undefined, key: keyof typeof MESSAGES, value?: string): never {
-		throw new ApiError(status, [{ code, ...(field ? { field } : {}), message: formatMessage(MESSAGES[key][language(request)], value) }]);
+	function fail(
+		request: FakeRequest,
+		status: number,
+		code: string,
+		field: string | undefined,
+		key: keyof typeof MESSAGES,
+		value?: string,
+	): never {
+		throw new ApiError(status, [
+			{
+				code,
+				...(field ? { field } : {}),
+				message: formatMessage(MESSAGES[key][language(request)], value),
+			},
+		]);
 	}
 
-	function authenticate(request: FakeRequest, form: Record<string, unknown>, credentials: CustomersMailCloudFake['credentials']) {
+	function authenticate(
+		request: FakeRequest,
+		form: Record<string, unknown>,
+		credentials: CustomersMailCloudFake['credentials'],
+	) {
 		if (form.api_user !== credentials.apiUser || form.api_key !== credentials.apiKey) {
 			fail(request, 401, AUTH_ERROR_CODE, 'api_key', 'auth');
 		}
@@ -167,7 +260,15 @@ export async function startCustomersMailCloudFake(
 
 	function compositionFor(request: FakeRequest, form: Record<string, unknown>): CompositionState {
 		const name = typeof form.server_composition === 'string' ? form.server_composition : '';
-		if (!name) fail(request, 400, INVALID_PARAMETER_CODE, 'server_composition', 'required', 'server_composition');
+		if (!name)
+			fail(
+				request,
+				400,
+				INVALID_PARAMETER_CODE,
+				'server_composition',
+				'required',
+				'server_composition',
+			);
 		const state = compositions.get(name);
 		if (!state) fail(request, 400, '10-002', 'server_composition', '10-002', name);
 		return state;
@@ -181,11 +282,14 @@ export async function startCustomersMailCloudFake(
 	}
 
 	function readFilters(request: FakeRequest, form: Record<string, unknown>): Filters {
-		const text = (name: string) => (typeof form[name] === 'string' && form[name] !== '' ? (form[name] as string) : undefined);
+		const text = (name: string) =>
+			typeof form[name] === 'string' && form[name] !== '' ? (form[name] as string) : undefined;
 		const start = text('start_date');
 		const end = text('end_date');
-		if (start !== undefined && !isValidDate(start)) fail(request, 400, INVALID_PARAMETER_CODE, 'start_date', 'invalid', 'start_date');
-		if (end !== undefined && !isValidDate(end)) fail(request, 400, INVALID_PARAMETER_CODE, 'end_date', 'invalid', 'end_date');
+		if (start !== undefined && !isValidDate(start))
+			fail(request, 400, INVALID_PARAMETER_CODE, 'start_date', 'invalid', 'start_date');
+		if (end !== undefined && !isValidDate(end))
+			fail(request, 400, INVALID_PARAMETER_CODE, 'end_date', 'invalid', 'end_date');
 		if (start && end && start > end) fail(request, 400, '10-003', 'start_date', '10-003');
 		const removed = text('removed');
 		if (removed !== undefined && removed !== 'true' && removed !== 'false') {
@@ -212,12 +316,20 @@ export async function startCustomersMailCloudFake(
 		return result;
 	}
 
-	function readInteger(request: FakeRequest, form: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+	function readInteger(
+		request: FakeRequest,
+		form: Record<string, unknown>,
+		name: string,
+		fallback: number,
+		min: number,
+		max: number,
+	): number {
 		const raw = form[name];
 		if (raw === undefined || raw === '') return fallback;
 		const value = Number(raw);
 		// ASSUMPTION: r above 100 (or p/r not a whole number) is refused with 10-001 rather than capped.
-		if (!Number.isInteger(value) || value < min || value > max) fail(request, 400, INVALID_PARAMETER_CODE, name, 'invalid', name);
+		if (!Number.isInteger(value) || value < min || value > max)
+			fail(request, 400, INVALID_PARAMETER_CODE, name, 'invalid', name);
 		return value;
 	}
 
@@ -225,7 +337,11 @@ export async function startCustomersMailCloudFake(
 		return { status, body: JSON.stringify(body) };
 	}
 
-	async function zipFor(blocks: FakeBlock[], key: string, settings: DownloadSettings): Promise<Buffer> {
+	async function zipFor(
+		blocks: FakeBlock[],
+		key: string,
+		settings: DownloadSettings,
+	): Promise<Buffer> {
 		const cacheKey = JSON.stringify([key, version, settings.encryption, settings.dataDescriptor]);
 		let zip = zipCache.get(cacheKey);
 		if (!zip) {
@@ -242,16 +358,26 @@ export async function startCustomersMailCloudFake(
 	}
 
 	const partialMatch = (value: string, needle: unknown) =>
-		typeof needle !== 'string' || needle === '' || value.toLowerCase().includes(needle.toLowerCase());
+		typeof needle !== 'string' ||
+		needle === '' ||
+		value.toLowerCase().includes(needle.toLowerCase());
 
 	const deliveryCache = new Map<string, FakeDelivery[]>();
-	function listDeliveries(request: FakeRequest, form: Record<string, unknown>, state: CompositionState): FakeReply {
+	function listDeliveries(
+		request: FakeRequest,
+		form: Record<string, unknown>,
+		state: CompositionState,
+	): FakeReply {
 		const date = typeof form.date === 'string' ? form.date : '';
 		if (!date) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'required', 'date');
 		if (!isValidDate(date)) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'invalid', 'date');
 		// ASSUMPTION: a future day is refused as an invalid date (the spec: it "cannot be specified").
-		if (date > todayInJapan()) fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'invalid', 'date');
-		const hour = form.hour === undefined || form.hour === '' ? undefined : readInteger(request, form, 'hour', 0, 0, 23);
+		if (date > todayInJapan())
+			fail(request, 400, INVALID_PARAMETER_CODE, 'date', 'invalid', 'date');
+		const hour =
+			form.hour === undefined || form.hour === ''
+				? undefined
+				: readInteger(request, form, 'hour', 0, 0, 23);
 		const status = typeof form.status === 'string' && form.status !== '' ? form.status : undefined;
 		if (status !== undefined && !['queued', 'succeeded', 'failed', 'deferred'].includes(status)) {
 			fail(request, 400, INVALID_PARAMETER_CODE, 'status', 'invalid', 'status');
@@ -259,7 +385,16 @@ export async function startCustomersMailCloudFake(
 		const page = readInteger(request, form, 'p', 0, 0, Number.MAX_SAFE_INTEGER);
 		const size = readInteger(request, form, 'r', 10, 1, 100);
 		if (state.denied) fail(request, 403, '12-002', undefined, '12-002');
-		const key = JSON.stringify([[...compositions.values()].indexOf(state), date, hour, status, form.from, form.to, form.api_data, version]);
+		const key = JSON.stringify([
+			[...compositions.values()].indexOf(state),
+			date,
+			hour,
+			status,
+			form.from,
+			form.to,
+			form.api_data,
+			version,
+		]);
 		let records = deliveryCache.get(key);
 		if (!records) {
 			const prefix = hour === undefined ? date : `${date} ${String(hour).padStart(2, '0')}`;
@@ -286,7 +421,8 @@ export async function startCustomersMailCloudFake(
 	): Promise<FakeReply> {
 		const filters = readFilters(request, form);
 		const status = typeof form.status === 'string' && form.status !== '' ? form.status : undefined;
-		if (status !== undefined && !/^\d+$/.test(status)) fail(request, 400, INVALID_PARAMETER_CODE, 'status', 'invalid', 'status');
+		if (status !== undefined && !/^\d+$/.test(status))
+			fail(request, 400, INVALID_PARAMETER_CODE, 'status', 'invalid', 'status');
 		if (state.denied) fail(request, 403, '12-002', undefined, '12-002');
 		const bounces = state.bounces.filter((bounce) => {
 			const day = bounce.created.slice(0, 10);
@@ -306,11 +442,25 @@ export async function startCustomersMailCloudFake(
 		}
 		const name = String(form.server_composition);
 		const settings = { ...download, ...downloadByComposition.get(name) };
-		const cacheKey = JSON.stringify([name, filters, status, form.from, form.to, form.api_data, version, settings.encryption, settings.dataDescriptor]);
+		const cacheKey = JSON.stringify([
+			name,
+			filters,
+			status,
+			form.from,
+			form.to,
+			form.api_data,
+			version,
+			settings.encryption,
+			settings.dataDescriptor,
+		]);
 		let zip = bounceZipCache.get(cacheKey);
 		if (!zip) {
 			const deflated = await deflateChunks(bounceCsvChunks(bounces));
-			zip = buildZip('bounces.csv', deflated, { encryption: settings.encryption, dataDescriptor: settings.dataDescriptor, random: seededRandom(43) });
+			zip = buildZip('bounces.csv', deflated, {
+				encryption: settings.encryption,
+				dataDescriptor: settings.dataDescriptor,
+				random: seededRandom(43),
+			});
 			bounceZipCache.clear();
 			bounceZipCache.set(cacheKey, zip);
 		}
@@ -320,7 +470,9 @@ export async function startCustomersMailCloudFake(
 			status: 200,
 			headers: {
 				'content-type': 'application/octet-stream',
-				...(settings.omitFileName ? {} : { 'content-disposition': `attachment; filename="${fileName}"` }),
+				...(settings.omitFileName
+					? {}
+					: { 'content-disposition': `attachment; filename="${fileName}"` }),
 			},
 			body: zip,
 		};
@@ -342,7 +494,10 @@ export async function startCustomersMailCloudFake(
 		try {
 			// Test-only: lets a benchmark that runs the fake in another process count requests.
 			if (request.path === '/__fake/stats') return json({ requests: fake.server.requests.length });
-			const mailMatch = /^\/transaction\/v2\/(deliveries\/list|bounces\/list|bounces\/download)\.json$/.exec(request.path);
+			const mailMatch =
+				/^\/transaction\/v2\/(deliveries\/list|bounces\/list|bounces\/download)\.json$/.exec(
+					request.path,
+				);
 			if (mailMatch) {
 				if (request.method !== 'POST') return { status: 405, body: '' };
 				const form = parseBody(request);
@@ -351,8 +506,15 @@ export async function startCustomersMailCloudFake(
 				if (mailMatch[1] === 'deliveries/list') return listDeliveries(request, form, state);
 				return await bouncesCall(request, form, state, mailMatch[1] === 'bounces/download');
 			}
-			const match = /^\/transaction\/v2\/blocks\/(list|download|delete|cancel)\.json$/.exec(request.path);
-			if (!match) return { status: 404, headers: { 'content-type': 'text/html' }, body: '<html><body>Not Found</body></html>' };
+			const match = /^\/transaction\/v2\/blocks\/(list|download|delete|cancel)\.json$/.exec(
+				request.path,
+			);
+			if (!match)
+				return {
+					status: 404,
+					headers: { 'content-type': 'text/html' },
+					body: '<html><body>Not Found</body></html>',
+				};
 			if (request.method !== 'POST') return { status: 405, body: '' };
 			const form = parseBody(request);
 			authenticate(request, form, fake.credentials);
@@ -376,14 +538,18 @@ export async function startCustomersMailCloudFake(
 					status: 200,
 					headers: {
 						'content-type': 'application/octet-stream',
-						...(settings.omitFileName ? {} : { 'content-disposition': `attachment; filename="${fileName}"` }),
+						...(settings.omitFileName
+							? {}
+							: { 'content-disposition': `attachment; filename="${fileName}"` }),
 					},
 					body: zip,
 				};
 			}
 			const email = typeof form.email === 'string' ? form.email : '';
 			if (!email) fail(request, 400, INVALID_PARAMETER_CODE, 'email', 'required', 'email');
-			const index = state.active.findIndex((block) => block.email.toLowerCase() === email.toLowerCase());
+			const index = state.active.findIndex(
+				(block) => block.email.toLowerCase() === email.toLowerCase(),
+			);
 			if (index < 0) fail(request, 400, '12-001', 'email', '12-001');
 			const [lifted] = state.active.splice(index, 1);
 			state.removed.push(lifted);
@@ -475,17 +641,37 @@ export async function startCustomersMailCloudFake(
 		},
 		bounces: (composition) => compositionOf(composition).bounces,
 		setDownload(settings, composition) {
-			if (composition) downloadByComposition.set(composition, { ...downloadByComposition.get(composition), ...settings });
+			if (composition)
+				downloadByComposition.set(composition, {
+					...downloadByComposition.get(composition),
+					...settings,
+				});
 			else download = { ...download, ...settings };
 			zipCache.clear();
 		},
 	};
 	if (options.demoData ?? options.port === SANDBOX_PORT) {
 		// A month of blocks ending now, and a few lifted ones, for `npm start`.
-		fake.seed(240, { seed: 7, from: new Date(Date.now() - 30 * 86_400_000), spacingSeconds: 5400, prefix: 'demo' });
-		fake.seed(12, { seed: 8, from: new Date(Date.now() - 60 * 86_400_000), spacingSeconds: 86_400, prefix: 'lifted', removed: true });
+		fake.seed(240, {
+			seed: 7,
+			from: new Date(Date.now() - 30 * 86_400_000),
+			spacingSeconds: 5400,
+			prefix: 'demo',
+		});
+		fake.seed(12, {
+			seed: 8,
+			from: new Date(Date.now() - 60 * 86_400_000),
+			spacingSeconds: 86_400,
+			prefix: 'lifted',
+			removed: true,
+		});
 		// Bounces of the last five days (none in the future), for the bounce alert example.
-		fake.seedBounces(40, { seed: 9, from: new Date(Date.now() - 5 * 86_400_000), spacingSeconds: 3600, prefix: 'demo' });
+		fake.seedBounces(40, {
+			seed: 9,
+			from: new Date(Date.now() - 5 * 86_400_000),
+			spacingSeconds: 3600,
+			prefix: 'demo',
+		});
 	}
 	return fake;
 }

@@ -47,7 +47,10 @@ export interface MailGenerateOptions {
  * Records for `mails` mails: each is first queued, then (one second later) succeeded, or failed,
  * or deferred and then succeeded. Returned in `created` order, as the service lists them.
  */
-export function generateDeliveries(mails: number, options: MailGenerateOptions = {}): FakeDelivery[] {
+export function generateDeliveries(
+	mails: number,
+	options: MailGenerateOptions = {},
+): FakeDelivery[] {
 	const random = seededRandom(options.seed ?? 3);
 	const spacing = options.spacingSeconds ?? 60;
 	const prefix = options.prefix ?? 'm';
@@ -63,15 +66,33 @@ export function generateDeliveries(mails: number, options: MailGenerateOptions =
 			subject: `sample email #${index}`,
 			apiData: index % 5 === 0 ? '' : `CMC${String(index % 1000).padStart(5, '0')}`,
 		};
-		records.push({ ...base, created: formatCreated(new Date(time)), reason: '', senderIp: '', sourceIp: '10.0.24.10', status: 'queued' });
+		records.push({
+			...base,
+			created: formatCreated(new Date(time)),
+			reason: '',
+			senderIp: '',
+			sourceIp: '10.0.24.10',
+			status: 'queued',
+		});
 		const roll = random();
 		const next = (offset: number, status: string, reason: string) =>
-			records.push({ ...base, created: formatCreated(new Date(time + offset)), reason, senderIp: '192.0.2.25', sourceIp: '', status });
+			records.push({
+				...base,
+				created: formatCreated(new Date(time + offset)),
+				reason,
+				senderIp: '192.0.2.25',
+				sourceIp: '',
+				status,
+			});
 		if (roll < 0.8) next(1000, 'succeeded', '');
 		else if (roll < 0.9) next(1000, 'failed', '550 5.1.1 User unknown');
 		else {
 			next(1000, 'deferred', '421 4.7.0 Try again later');
-			next(2000, random() < 0.5 ? 'succeeded' : 'failed', random() < 0.5 ? '' : '554 5.7.1 Rejected');
+			next(
+				2000,
+				random() < 0.5 ? 'succeeded' : 'failed',
+				random() < 0.5 ? '' : '554 5.7.1 Rejected',
+			);
 		}
 	}
 	return records.sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
@@ -117,7 +138,10 @@ export const BOUNCE_CSV_COLUMNS: Array<keyof FakeBounce> = [
 	'apiData',
 ];
 
-export function* bounceCsvChunks(bounces: Iterable<FakeBounce>, rowsPerChunk = 2000): Generator<string> {
+export function* bounceCsvChunks(
+	bounces: Iterable<FakeBounce>,
+	rowsPerChunk = 2000,
+): Generator<string> {
 	const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
 	let chunk = BOUNCE_CSV_COLUMNS.map(quote).join(',') + '\r\n';
 	let rows = 0;

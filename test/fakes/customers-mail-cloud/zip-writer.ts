@@ -22,8 +22,12 @@ export interface ZipWriteOptions {
 
 function dosDateTime(date: Date): { time: number; day: number } {
 	return {
-		time: (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | Math.floor(date.getUTCSeconds() / 2),
-		day: ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
+		time:
+			(date.getUTCHours() << 11) |
+			(date.getUTCMinutes() << 5) |
+			Math.floor(date.getUTCSeconds() / 2),
+		day:
+			((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate(),
 	};
 }
 
@@ -34,7 +38,9 @@ function randomBytes(count: number, random: () => number): Buffer {
 }
 
 /** Deflates chunks as they come (the CSV is never held whole); returns the compressed bytes, CRC and size. */
-export async function deflateChunks(chunks: Iterable<string | Buffer>): Promise<{ data: Buffer; crc: number; size: number }> {
+export async function deflateChunks(
+	chunks: Iterable<string | Buffer>,
+): Promise<{ data: Buffer; crc: number; size: number }> {
 	const deflate = createDeflateRaw({ level: 6 });
 	const out: Buffer[] = [];
 	deflate.on('data', (chunk: Buffer) => out.push(chunk));
@@ -87,7 +93,12 @@ function zipCryptoEncrypt(password: string, plain: Buffer): Buffer {
 }
 
 // --- WinZip AES --------------------------------------------------------------------------------
-function aesEncrypt(password: string, strength: 1 | 2 | 3, data: Buffer, random: () => number): Buffer {
+function aesEncrypt(
+	password: string,
+	strength: 1 | 2 | 3,
+	data: Buffer,
+	random: () => number,
+): Buffer {
 	const keyLength = [0, 16, 24, 32][strength];
 	const salt = randomBytes([0, 8, 12, 16][strength], random);
 	const derived = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, 1000, keyLength * 2 + 2, 'sha1');
@@ -101,7 +112,8 @@ function aesEncrypt(password: string, strength: 1 | 2 | 3, data: Buffer, random:
 		counter.fill(0);
 		counter.writeBigUInt64LE(BigInt(block));
 		const keyStream = cipher.update(counter);
-		for (let i = 0; i < 16 && offset + i < data.length; i++) encrypted[offset + i] = data[offset + i] ^ keyStream[i];
+		for (let i = 0; i < 16 && offset + i < data.length; i++)
+			encrypted[offset + i] = data[offset + i] ^ keyStream[i];
 	}
 	const auth = createHmac('sha1', macKey).update(encrypted).digest().subarray(0, 10);
 	return Buffer.concat([salt, verifier, encrypted, auth]);
@@ -179,7 +191,8 @@ export function buildZip(
 	central.writeUInt16LE(name.length, 28);
 	central.writeUInt16LE(extra.length, 30);
 	central.writeUInt32LE(0, 42);
-	const directoryOffset = local.length + name.length + extra.length + payload.length + descriptor.length;
+	const directoryOffset =
+		local.length + name.length + extra.length + payload.length + descriptor.length;
 	const directorySize = central.length + name.length + extra.length;
 	const end = Buffer.alloc(22);
 	end.writeUInt32LE(0x06054b50, 0);

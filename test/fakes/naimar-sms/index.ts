@@ -20,7 +20,13 @@ export const SANDBOX_CREDENTIALS = {
 /** The id the document's example answers with although nobody asked for it. */
 export const UNASKED_ID = '45678912345678';
 
-export const KNOWN_STATUSES = ['delivered', 'undeliverable', 'waiting', 'expired', 'rejected'] as const;
+export const KNOWN_STATUSES = [
+	'delivered',
+	'undeliverable',
+	'waiting',
+	'expired',
+	'rejected',
+] as const;
 
 export interface SeededReport {
 	status: string;
@@ -59,7 +65,11 @@ function timestamp(date: Date): string {
 export class NaimarSmsFake {
 	readonly server: FakeServer;
 	readonly reports = new Map<string, SeededReport>();
-	readonly switches: NaimarSmsSwitches = { shuffle: true, extraId: false, invalidJsonErrors: false };
+	readonly switches: NaimarSmsSwitches = {
+		shuffle: true,
+		extraId: false,
+		invalidJsonErrors: false,
+	};
 	readonly username: string;
 	readonly password: string;
 	/** Ids whose presence in a request makes the whole request fail with this error. */
@@ -74,7 +84,11 @@ export class NaimarSmsFake {
 		if (options.seedExamples !== false) {
 			this.setReport('abcdefghijklab', 'delivered', { received: '2012-09-05 22:59:00' });
 			this.setReport(UNASKED_ID, 'undeliverable', { received: '2012-09-05 22:59:00' });
-			this.setReport('0qwedf5e8e8r7w', 'waiting', { received: '2012-09-05 23:59:00', finalStatus: 'delivered', finalAfter: 3 });
+			this.setReport('0qwedf5e8e8r7w', 'waiting', {
+				received: '2012-09-05 23:59:00',
+				finalStatus: 'delivered',
+				finalAfter: 3,
+			});
 		}
 	}
 
@@ -115,7 +129,10 @@ export class NaimarSmsFake {
 	 * Seeds `count` reports with ids `<prefix><number>` (14 characters), statuses drawn
 	 * deterministically from `statuses`; returns the ids in order.
 	 */
-	seedReports(count: number, options: { prefix?: string; statuses?: readonly string[]; seed?: number } = {}): string[] {
+	seedReports(
+		count: number,
+		options: { prefix?: string; statuses?: readonly string[]; seed?: number } = {},
+	): string[] {
 		const prefix = options.prefix ?? 'N';
 		const statuses = options.statuses ?? KNOWN_STATUSES.filter((status) => status !== 'waiting');
 		const random = seededRandom(options.seed ?? count);
@@ -124,7 +141,11 @@ export class NaimarSmsFake {
 		for (let index = 0; index < count; index++) {
 			const id = `${prefix}${String(index).padStart(14 - prefix.length, '0')}`;
 			const status = statuses[Math.floor(random() * statuses.length)];
-			this.reports.set(id, { status, received: timestamp(new Date(start + index * 1000)), asked: 0 });
+			this.reports.set(id, {
+				status,
+				received: timestamp(new Date(start + index * 1000)),
+				asked: 0,
+			});
 			ids.push(id);
 		}
 		return ids;
@@ -170,12 +191,14 @@ export class NaimarSmsFake {
 		} catch {
 			return this.error(400, 'missing parameter');
 		}
-		if (body === null || typeof body !== 'object' || Array.isArray(body)) return this.error(400, 'missing parameter');
+		if (body === null || typeof body !== 'object' || Array.isArray(body))
+			return this.error(400, 'missing parameter');
 		const { username, password, deliveries } = body as Record<string, unknown>;
 		if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
 			return this.error(400, 'missing parameter');
 		}
-		if (username !== this.username || password !== this.password) return this.error(401, 'unknown username/password');
+		if (username !== this.username || password !== this.password)
+			return this.error(401, 'unknown username/password');
 		if (!Array.isArray(deliveries)) return this.error(400, 'missing parameter');
 
 		const ids: string[] = [];
@@ -193,7 +216,11 @@ export class NaimarSmsFake {
 			const report = id.length <= 14 ? this.reports.get(id) : undefined;
 			if (!report) continue;
 			report.asked += 1;
-			if (report.finalAfter !== undefined && report.finalStatus && report.asked > report.finalAfter) {
+			if (
+				report.finalAfter !== undefined &&
+				report.finalStatus &&
+				report.asked > report.finalAfter
+			) {
 				report.status = report.finalStatus;
 				report.received = timestamp(new Date());
 			}
@@ -213,7 +240,9 @@ export class NaimarSmsFake {
 }
 
 /** Starts a fake gateway on 127.0.0.1 (a free port unless one is given). */
-export async function startNaimarSmsFake(options: NaimarSmsFakeOptions = {}): Promise<NaimarSmsFake> {
+export async function startNaimarSmsFake(
+	options: NaimarSmsFakeOptions = {},
+): Promise<NaimarSmsFake> {
 	const fake = new NaimarSmsFake(options);
 	await fake.server.start(options.port ?? 0);
 	return fake;

@@ -8,9 +8,16 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { runNode, type RunResult } from '../../harness/engine';
 import { serializeForLeakCheck } from '../../harness/leaks';
-import { startAraraMessageFake, type AraraFake, type StoredDelivery } from '../../fakes/arara-message';
+import {
+	startAraraMessageFake,
+	type AraraFake,
+	type StoredDelivery,
+} from '../../fakes/arara-message';
 import { japanMinute } from '../../fakes/arara-message/store';
-import { startCustomersMailCloudFake, type CustomersMailCloudFake } from '../../fakes/customers-mail-cloud';
+import {
+	startCustomersMailCloudFake,
+	type CustomersMailCloudFake,
+} from '../../fakes/customers-mail-cloud';
 import { startNaimarSmsFake, type NaimarSmsFake } from '../../fakes/naimar-sms';
 
 type OnError = 'stop' | 'continueRegularOutput' | 'continueErrorOutput';
@@ -47,7 +54,11 @@ let naimar: NaimarSmsFake;
 let arara: AraraFake;
 
 beforeAll(async () => {
-	[cmc, naimar, arara] = await Promise.all([startCustomersMailCloudFake(), startNaimarSmsFake(), startAraraMessageFake()]);
+	[cmc, naimar, arara] = await Promise.all([
+		startCustomersMailCloudFake(),
+		startNaimarSmsFake(),
+		startAraraMessageFake(),
+	]);
 });
 afterAll(async () => {
 	await Promise.all([cmc.close(), naimar.close(), arara.close()]);
@@ -60,8 +71,16 @@ beforeEach(() => {
 	}
 });
 
-const CREDENTIAL = { customersMailCloud: 'customersMailCloudApi', naimarSms: 'naimarSmsApi', araraMessage: 'araraMessageOAuth2Api' } as const;
-const RESOURCE = { customersMailCloud: 'block', naimarSms: 'deliveryReport', araraMessage: 'delivery' } as const;
+const CREDENTIAL = {
+	customersMailCloud: 'customersMailCloudApi',
+	naimarSms: 'naimarSmsApi',
+	araraMessage: 'araraMessageOAuth2Api',
+} as const;
+const RESOURCE = {
+	customersMailCloud: 'block',
+	naimarSms: 'deliveryReport',
+	araraMessage: 'delivery',
+} as const;
 const fast = { retryAttempts: 0 };
 let unique = 0;
 
@@ -71,11 +90,19 @@ function credentials() {
 		naimar: { type: 'naimarSmsApi', data: { ...naimar.credentials } },
 		arara: {
 			type: 'araraMessageOAuth2Api',
-			data: { host: arara.url, clientId: arara.credentials.clientId, clientSecret: arara.credentials.clientSecret },
+			data: {
+				host: arara.url,
+				clientId: arara.credentials.clientId,
+				clientSecret: arara.credentials.clientSecret,
+			},
 		},
 	};
 }
-const CREDENTIAL_NAME = { customersMailCloud: 'cmc', naimarSms: 'naimar', araraMessage: 'arara' } as const;
+const CREDENTIAL_NAME = {
+	customersMailCloud: 'cmc',
+	naimarSms: 'naimar',
+	araraMessage: 'arara',
+} as const;
 
 function secrets(): string[] {
 	return [cmc.credentials.apiKey, naimar.password, arara.credentials.clientSecret];
@@ -102,7 +129,12 @@ const araraRequests = () => arara.apiRequests().length;
 const unblock = (operation: 'delete' | 'cancel'): Scenario => ({
 	node: 'customersMailCloud',
 	operation,
-	failure: { message: /^It does not exist the data specified in the email\.$/, httpCode: '400', code: '12-001', field: 'email' },
+	failure: {
+		message: /^It does not exist the data specified in the email\.$/,
+		httpCode: '400',
+		code: '12-001',
+		field: 'email',
+	},
 	rerunMark: 'alreadyDone',
 	stopNote: /2 items of this execution were unblocked(?: once)? anyway \(input items 1–2; email /,
 	requests: cmcRequests,
@@ -110,7 +142,11 @@ const unblock = (operation: 'delete' | 'cancel'): Scenario => ({
 		const blocks = cmc.seed(4);
 		return {
 			parameters: { email: '={{ $json.email }}', options: fast },
-			input: [{ email: 'nobody@example.com' }, { email: blocks[1].email }, { email: blocks[2].email }],
+			input: [
+				{ email: 'nobody@example.com' },
+				{ email: blocks[1].email },
+				{ email: blocks[2].email },
+			],
 			changedOnce: () => {
 				const removed = cmc.removedBlocks().map((block) => block.id);
 				expect(removed.filter((id) => id === blocks[1].id)).toHaveLength(1);
@@ -129,13 +165,21 @@ const SCENARIOS: Scenario[] = [
 		requests: cmcRequests,
 		prepare: () => {
 			cmc.seed(5);
-			return { parameters: { returnAll: false, limit: '={{ $json.limit }}', options: fast }, input: [{ limit: 0 }, { limit: 2 }, { limit: 3 }] };
+			return {
+				parameters: { returnAll: false, limit: '={{ $json.limit }}', options: fast },
+				input: [{ limit: 0 }, { limit: 2 }, { limit: 3 }],
+			};
 		},
 	},
 	{
 		node: 'customersMailCloud',
 		operation: 'download',
-		failure: { message: /^Specified server composition, nope, was not found\.$/, httpCode: '400', code: '10-002', field: 'server_composition' },
+		failure: {
+			message: /^Specified server composition, nope, was not found\.$/,
+			httpCode: '400',
+			code: '10-002',
+			field: 'server_composition',
+		},
 		requests: cmcRequests,
 		prepare: () => {
 			cmc.seed(3);
@@ -155,7 +199,10 @@ const SCENARIOS: Scenario[] = [
 		prepare: () => {
 			const ids = naimar.seedReports(3, { prefix: `M${++unique}` });
 			naimar.failOn(ids[0], 400, 'message id refused');
-			return { parameters: { messageIds: '={{ $json.id }}', options: { ...fast, batchSize: 1 } }, input: ids.map((id) => ({ id })) };
+			return {
+				parameters: { messageIds: '={{ $json.id }}', options: { ...fast, batchSize: 1 } },
+				input: ids.map((id) => ({ id })),
+			};
 		},
 	},
 	{
@@ -182,7 +229,11 @@ const SCENARIOS: Scenario[] = [
 			const two = reservedDelivery();
 			return {
 				parameters: { requestId: '={{ $json.rid }}', options: fast },
-				input: [{ rid: 'NOT-VALID' }, { rid: String(one.settings.request_id) }, { rid: String(two.settings.request_id) }],
+				input: [
+					{ rid: 'NOT-VALID' },
+					{ rid: String(one.settings.request_id) },
+					{ rid: String(two.settings.request_id) },
+				],
 			};
 		},
 	},
@@ -193,7 +244,10 @@ const SCENARIOS: Scenario[] = [
 		requests: araraRequests,
 		prepare: () => {
 			arara.seed(5, Date.now() - 3 * 3_600_000, Date.now() - 2 * 3_600_000, ++unique);
-			const period = { timeMin: new Date(Date.now() - 4 * 3_600_000).toISOString(), timeMax: new Date().toISOString() };
+			const period = {
+				timeMin: new Date(Date.now() - 4 * 3_600_000).toISOString(),
+				timeMax: new Date().toISOString(),
+			};
 			return {
 				parameters: { ...period, returnAll: false, limit: '={{ $json.limit }}', options: fast },
 				input: [{ limit: 'many' }, { limit: 1 }, { limit: 2 }],
@@ -218,9 +272,14 @@ const SCENARIOS: Scenario[] = [
 					fromAddress: 'shop@example.jp',
 					options: fast,
 				},
-				input: [{ email: 'not an address' }, { email: `one${tag}@example.com` }, { email: `two${tag}@example.com` }],
+				input: [
+					{ email: 'not an address' },
+					{ email: `one${tag}@example.com` },
+					{ email: `two${tag}@example.com` },
+				],
 				// Every item is checked before the first request: a stop sends nothing.
-				changedOnce: (onError) => expect(arara.store.size - before).toBe(onError === 'stop' ? 0 : 2),
+				changedOnce: (onError) =>
+					expect(arara.store.size - before).toBe(onError === 'stop' ? 0 : 2),
 			};
 		},
 	},
@@ -229,7 +288,8 @@ const SCENARIOS: Scenario[] = [
 		operation: 'cancel',
 		failure: { message: /^delivery_id 999999 is invalid$/, httpCode: '400' },
 		rerunMark: 'alreadyDone',
-		stopNote: /2 items of this execution were cancelled anyway \(input items 1–2; delivery_id \d+, \d+\)/,
+		stopNote:
+			/2 items of this execution were cancelled anyway \(input items 1–2; delivery_id \d+, \d+\)/,
 		requests: araraRequests,
 		prepare: () => {
 			const one = reservedDelivery();
@@ -238,18 +298,29 @@ const SCENARIOS: Scenario[] = [
 				parameters: { deliveryId: '={{ $json.id }}', options: fast },
 				input: [{ id: '999999' }, { id: one.delivery_id }, { id: two.delivery_id }],
 				changedOnce: () => {
-					expect([one, two].map((delivery) => arara.store.get(delivery.delivery_id)?.status)).toEqual(['deleted', 'deleted']);
+					expect(
+						[one, two].map((delivery) => arara.store.get(delivery.delivery_id)?.status),
+					).toEqual(['deleted', 'deleted']);
 				},
 			};
 		},
 	},
 ];
 
-async function run(scenario: Scenario, onError: OnError, retryOnFail: boolean, prepared: Prepared): Promise<RunResult> {
+async function run(
+	scenario: Scenario,
+	onError: OnError,
+	retryOnFail: boolean,
+	prepared: Prepared,
+): Promise<RunResult> {
 	return await runNode({
 		node: {
 			type: scenario.node,
-			parameters: { resource: RESOURCE[scenario.node], operation: scenario.operation, ...prepared.parameters },
+			parameters: {
+				resource: RESOURCE[scenario.node],
+				operation: scenario.operation,
+				...prepared.parameters,
+			},
 			credentials: { [CREDENTIAL[scenario.node]]: CREDENTIAL_NAME[scenario.node] },
 			...(onError === 'stop' ? {} : { onError }),
 			...(retryOnFail ? { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 } : {}),
@@ -265,9 +336,16 @@ const pairedTo = (item: INodeExecutionData): number[] =>
 	);
 
 /** The failed item's fields: flat on the regular output, under `error` on the error output. */
-function expectFailedItem(item: INodeExecutionData, failure: Expected, shape: 'flat' | 'nested'): void {
+function expectFailedItem(
+	item: INodeExecutionData,
+	failure: Expected,
+	shape: 'flat' | 'nested',
+): void {
 	expect(pairedTo(item)).toEqual([0]);
-	const fields = shape === 'flat' ? { ...item.json, message: item.json.error } : (item.json.error as IDataObject);
+	const fields =
+		shape === 'flat'
+			? { ...item.json, message: item.json.error }
+			: (item.json.error as IDataObject);
 	if (shape === 'flat') expect(typeof item.json.error).toBe('string');
 	expect(String(fields.message)).toMatch(failure.message);
 	expect(typeof fields.description).toBe('string');
@@ -287,49 +365,61 @@ function expectGoodItems(items: INodeExecutionData[]): void {
 /** Requests per scenario and On Error with Retry On Fail off, to see that it reran with it on. */
 const singleTry = new Map<string, number>();
 
-describe.each(SCENARIOS.map((scenario) => [`${scenario.node} ${scenario.operation}`, scenario] as const))('%s', (name, scenario) => {
-	describe.each<OnError>(['stop', 'continueRegularOutput', 'continueErrorOutput'])('On Error %s', (onError) => {
-		it.each([false, true])('Retry On Fail %s', async (retryOnFail) => {
-			const prepared = scenario.prepare();
-			const result = await run(scenario, onError, retryOnFail, prepared);
+describe.each(
+	SCENARIOS.map((scenario) => [`${scenario.node} ${scenario.operation}`, scenario] as const),
+)('%s', (name, scenario) => {
+	describe.each<OnError>(['stop', 'continueRegularOutput', 'continueErrorOutput'])(
+		'On Error %s',
+		(onError) => {
+			it.each([false, true])('Retry On Fail %s', async (retryOnFail) => {
+				const prepared = scenario.prepare();
+				const result = await run(scenario, onError, retryOnFail, prepared);
 
-			const everything = [serializeForLeakCheck(result.run), serializeForLeakCheck(result.error), JSON.stringify(result.items), JSON.stringify(result.errorItems)].join('\n');
-			for (const secret of secrets()) expect(everything).not.toContain(secret);
+				const everything = [
+					serializeForLeakCheck(result.run),
+					serializeForLeakCheck(result.error),
+					JSON.stringify(result.items),
+					JSON.stringify(result.errorItems),
+				].join('\n');
+				for (const secret of secrets()) expect(everything).not.toContain(secret);
 
-			if (onError === 'stop') {
-				expect(result.error?.message).toMatch(scenario.failure.message);
-				expect(result.items).toEqual([]);
-				expect(result.errorItems).toEqual([]);
-				if (scenario.stopNote) expect(String(result.error?.description)).toMatch(scenario.stopNote);
-			} else if (onError === 'continueRegularOutput') {
-				expect(result.error).toBeUndefined();
-				expect(result.errorItems).toEqual([]);
-				const failed = result.items.filter((item) => pairedTo(item).includes(0));
-				expect(failed).toHaveLength(1);
-				expectFailedItem(failed[0], scenario.failure, 'flat');
-				// The documented flat shape, nothing else: n8n leaves it on the success output.
-				expect(failed[0].error).toBeUndefined();
-				expectGoodItems(result.items.filter((item) => item !== failed[0]));
-			} else {
-				expect(result.error).toBeUndefined();
-				expect(result.errorItems).toHaveLength(1);
-				expectFailedItem(result.errorItems[0], scenario.failure, 'nested');
-				// n8n merges the input item into it, as for its own nodes.
-				expect(result.errorItems[0].json).toMatchObject(prepared.input[0]);
-				expectGoodItems(result.items);
-			}
+				if (onError === 'stop') {
+					expect(result.error?.message).toMatch(scenario.failure.message);
+					expect(result.items).toEqual([]);
+					expect(result.errorItems).toEqual([]);
+					if (scenario.stopNote)
+						expect(String(result.error?.description)).toMatch(scenario.stopNote);
+				} else if (onError === 'continueRegularOutput') {
+					expect(result.error).toBeUndefined();
+					expect(result.errorItems).toEqual([]);
+					const failed = result.items.filter((item) => pairedTo(item).includes(0));
+					expect(failed).toHaveLength(1);
+					expectFailedItem(failed[0], scenario.failure, 'flat');
+					// The documented flat shape, nothing else: n8n leaves it on the success output.
+					expect(failed[0].error).toBeUndefined();
+					expectGoodItems(result.items.filter((item) => item !== failed[0]));
+				} else {
+					expect(result.error).toBeUndefined();
+					expect(result.errorItems).toHaveLength(1);
+					expectFailedItem(result.errorItems[0], scenario.failure, 'nested');
+					// n8n merges the input item into it, as for its own nodes.
+					expect(result.errorItems[0].json).toMatchObject(prepared.input[0]);
+					expectGoodItems(result.items);
+				}
 
-			prepared.changedOnce?.(onError);
-			if (scenario.rerunMark && retryOnFail && onError !== 'stop') {
-				// The last try met what the first one did, and said so instead of failing or doing it again.
-				const good = result.items.filter((item) => item.json.error === undefined);
-				expect(good.length).toBeGreaterThan(0);
-				for (const item of good) expect(item.json[scenario.rerunMark]).toBe(true);
-			}
-			const key = `${name} ${onError}`;
-			if (!retryOnFail) singleTry.set(key, scenario.requests());
-			// Every case fails (item 0 first or the node stops), so Retry On Fail reruns the node.
-			else if ((singleTry.get(key) ?? 0) > 0) expect(scenario.requests()).toBeGreaterThan(singleTry.get(key)!);
-		});
-	});
+				prepared.changedOnce?.(onError);
+				if (scenario.rerunMark && retryOnFail && onError !== 'stop') {
+					// The last try met what the first one did, and said so instead of failing or doing it again.
+					const good = result.items.filter((item) => item.json.error === undefined);
+					expect(good.length).toBeGreaterThan(0);
+					for (const item of good) expect(item.json[scenario.rerunMark]).toBe(true);
+				}
+				const key = `${name} ${onError}`;
+				if (!retryOnFail) singleTry.set(key, scenario.requests());
+				// Every case fails (item 0 first or the node stops), so Retry On Fail reruns the node.
+				else if ((singleTry.get(key) ?? 0) > 0)
+					expect(scenario.requests()).toBeGreaterThan(singleTry.get(key)!);
+			});
+		},
+	);
 });

@@ -11,12 +11,15 @@ describe('redaction', () => {
 		expect(redactText(excerpt, [secret])).toBe('{"echoed":"login [redacted]"}');
 	});
 	it('removes values of secret-named fields and authorization headers even when the value is unknown', () => {
-		const text = 'api_key=zzz&password: "p4ss" {"client_secret":"s3"} Authorization: Bearer eyJ.abc Basic dXNlcjpwYXNz';
+		const text =
+			'api_key=zzz&password: "p4ss" {"client_secret":"s3"} Authorization: Bearer eyJ.abc Basic dXNlcjpwYXNz';
 		const result = redactText(text, []);
-		for (const secret of ['zzz', 'p4ss', 's3', 'eyJ.abc', 'dXNlcjpwYXNz']) expect(result).not.toContain(secret);
+		for (const secret of ['zzz', 'p4ss', 's3', 'eyJ.abc', 'dXNlcjpwYXNz'])
+			expect(result).not.toContain(secret);
 	});
 	it('removes the ZIP password and the push shared secret by field name, and a secret in a URL query', () => {
-		const text = '{"zipPassword":"zp-1","sharedSecret":"ss-2"} shared_secret=ss-3 https://n8n.example/webhook/x?secret=ss-4&id=1';
+		const text =
+			'{"zipPassword":"zp-1","sharedSecret":"ss-2"} shared_secret=ss-3 https://n8n.example/webhook/x?secret=ss-4&id=1';
 		const result = redactText(text, []);
 		for (const secret of ['zp-1', 'ss-2', 'ss-3', 'ss-4']) expect(result).not.toContain(secret);
 		expect(result).toContain('&id=1');

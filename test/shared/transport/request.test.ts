@@ -21,12 +21,21 @@ beforeAll(async () => {
 			return {
 				status: 400,
 				body: JSON.stringify({
-					errors: [{ code: '10-002', field: 'message', message: `Rejected request api_key=${String(body.api_key)}` }],
+					errors: [
+						{
+							code: '10-002',
+							field: 'message',
+							message: `Rejected request api_key=${String(body.api_key)}`,
+						},
+					],
 				}),
 			};
 		}
 		if (body.message === 'error-with-200') {
-			return { status: 200, body: JSON.stringify({ errors: [{ code: '12-002', message: 'Access denied' }] }) };
+			return {
+				status: 200,
+				body: JSON.stringify({ errors: [{ code: '12-002', message: 'Access denied' }] }),
+			};
 		}
 		return { status: 200, body: JSON.stringify({ echoed: body.message }) };
 	}).start();
@@ -80,7 +89,11 @@ describe('answers', () => {
 
 	it("reports the provider's code, field and message, with the echoed secret redacted", async () => {
 		const result = await probe(['invalid']);
-		expect(result.items[0].json).toMatchObject({ httpCode: '400', code: '10-002', field: 'message' });
+		expect(result.items[0].json).toMatchObject({
+			httpCode: '400',
+			code: '10-002',
+			field: 'message',
+		});
 		expect(String(result.items[0].json.error)).toContain('Rejected request api_key=[redacted]');
 		expect(serialized(result)).not.toContain(SECRET);
 	});
@@ -101,7 +114,10 @@ describe('answers', () => {
 describe('faults a real service shows', () => {
 	const recovered: Array<[string, Fault]> = [
 		['429 with Retry-After in seconds', { kind: 'rateLimit', retryAfterSeconds: 1 }],
-		['429 with Retry-After as an HTTP date', { kind: 'rateLimit', retryAfterSeconds: 1, retryAfterDate: true }],
+		[
+			'429 with Retry-After as an HTTP date',
+			{ kind: 'rateLimit', retryAfterSeconds: 1, retryAfterDate: true },
+		],
 		['500', { kind: 'status', status: 500, body: '{"message":"internal"}' }],
 		['503 with an HTML page', { kind: 'html', status: 503 }],
 		['a dropped connection', { kind: 'dropConnection' }],
@@ -131,24 +147,37 @@ describe('faults a real service shows', () => {
 
 	const exhausted: Array<[string, Fault, RegExp, string | undefined]> = [
 		['429', { kind: 'rateLimit', retryAfterSeconds: 0 }, /Probe Service answered HTTP 429/, '429'],
-		['500 with a truncated JSON body', { kind: 'status', status: 500, body: '{"message":' }, /HTTP 500/, '500'],
+		[
+			'500 with a truncated JSON body',
+			{ kind: 'status', status: 500, body: '{"message":' },
+			/HTTP 500/,
+			'500',
+		],
 		['502 HTML page', { kind: 'html' }, /HTTP 502/, '502'],
-		['dropped connections', { kind: 'dropConnection' }, /connection to Probe Service failed \(ECONNRESET\)/, undefined],
+		[
+			'dropped connections',
+			{ kind: 'dropConnection' },
+			/connection to Probe Service failed \(ECONNRESET\)/,
+			undefined,
+		],
 		['timeouts', { kind: 'delay', ms: 1500 }, /did not answer within 1 s/, undefined],
 		['invalid JSON', { kind: 'invalidJson' }, /not valid JSON/, '200'],
 	];
 
-	it.each(exhausted)('gives a readable error after the last attempt on %s', async (_name, fault, message, httpCode) => {
-		server.inject(fault, { times: 3 });
-		const result = await probe(['one', 'two'], { attempts: 3, timeoutMs: 1000 });
-		expect(result.items).toHaveLength(2);
-		expect(String(result.items[0].json.error)).toMatch(message);
-		expect(result.items[0].json.httpCode).toBe(httpCode);
-		expect(String(result.items[0].json.description)).toMatch(/Gave up after 3 attempts/);
-		// Continue On Fail: the other item still went through.
-		expect(result.items[1].json).toEqual({ echoed: 'two' });
-		expect(serialized(result)).not.toContain(SECRET);
-	});
+	it.each(exhausted)(
+		'gives a readable error after the last attempt on %s',
+		async (_name, fault, message, httpCode) => {
+			server.inject(fault, { times: 3 });
+			const result = await probe(['one', 'two'], { attempts: 3, timeoutMs: 1000 });
+			expect(result.items).toHaveLength(2);
+			expect(String(result.items[0].json.error)).toMatch(message);
+			expect(result.items[0].json.httpCode).toBe(httpCode);
+			expect(String(result.items[0].json.description)).toMatch(/Gave up after 3 attempts/);
+			// Continue On Fail: the other item still went through.
+			expect(result.items[1].json).toEqual({ echoed: 'two' });
+			expect(serialized(result)).not.toContain(SECRET);
+		},
+	);
 
 	it('repeats a request that is not safe to repeat only after a 429', async () => {
 		server.inject({ kind: 'status', status: 500, body: '{}' });

@@ -1,4 +1,10 @@
-import { DEFAULT_RETRY_POLICY, isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from '../../../nodes/shared/transport/retry';
+import {
+	DEFAULT_RETRY_POLICY,
+	isRetryableNetworkError,
+	isRetryableStatus,
+	parseRetryAfter,
+	retryDelayMs,
+} from '../../../nodes/shared/transport/retry';
 
 describe('parseRetryAfter', () => {
 	const now = Date.parse('2026-11-25T12:00:00Z');

@@ -13,12 +13,30 @@ const supported = Array.isArray((n8nWorkflow as { TIMED_CAUSES?: unknown }).TIME
 const NOW = Date.UTC(2026, 0, 1);
 
 describe(`withFailureCause (n8n-workflow ${supported ? 'with' : 'without'} TIMED_CAUSES)`, () => {
-	const cases: Array<[string, { status: number; headers: Record<string, unknown> } | undefined, unknown]> = [
-		['429 with Retry-After seconds', { status: 429, headers: { 'retry-after': '7' } }, { cause: 'rate-limited', retryAfterMs: 7_000 }],
-		['429 with an HTTP date', { status: 429, headers: { 'retry-after': new Date(NOW + 90_000).toUTCString() } }, { cause: 'rate-limited', retryAfterMs: 90_000 }],
+	const cases: Array<
+		[string, { status: number; headers: Record<string, unknown> } | undefined, unknown]
+	> = [
+		[
+			'429 with Retry-After seconds',
+			{ status: 429, headers: { 'retry-after': '7' } },
+			{ cause: 'rate-limited', retryAfterMs: 7_000 },
+		],
+		[
+			'429 with an HTTP date',
+			{ status: 429, headers: { 'retry-after': new Date(NOW + 90_000).toUTCString() } },
+			{ cause: 'rate-limited', retryAfterMs: 90_000 },
+		],
 		['429 without Retry-After', { status: 429, headers: {} }, { cause: 'rate-limited' }],
-		['429 with an unreadable Retry-After', { status: 429, headers: { 'retry-after': 'soon' } }, { cause: 'rate-limited' }],
-		['503 with Retry-After', { status: 503, headers: { 'retry-after': '30' } }, { cause: 'temporarily-unavailable', retryAfterMs: 30_000 }],
+		[
+			'429 with an unreadable Retry-After',
+			{ status: 429, headers: { 'retry-after': 'soon' } },
+			{ cause: 'rate-limited' },
+		],
+		[
+			'503 with Retry-After',
+			{ status: 503, headers: { 'retry-after': '30' } },
+			{ cause: 'temporarily-unavailable', retryAfterMs: 30_000 },
+		],
 		['500', { status: 500, headers: { 'retry-after': '5' } }, undefined],
 		['401', { status: 401, headers: {} }, undefined],
 		['no answer (network fault)', undefined, undefined],
@@ -36,9 +54,15 @@ describe('through the engine: a node that gives up on 429', () => {
 
 	it(`${supported ? 'carries' : 'does not carry'} failure { cause: "rate-limited", retryAfterMs } and stays a clear NodeApiError`, async () => {
 		fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 42 }, { times: 5 });
-		const { error } = await runCmc(fake, { operation: 'getAll', returnAll: true, options: { retryAttempts: 0 } });
+		const { error } = await runCmc(fake, {
+			operation: 'getAll',
+			returnAll: true,
+			options: { retryAttempts: 0 },
+		});
 		expect(error?.httpCode).toBe('429');
-		expect((error as { failure?: unknown }).failure).toEqual(supported ? { cause: 'rate-limited', retryAfterMs: 42_000 } : undefined);
+		expect((error as { failure?: unknown }).failure).toEqual(
+			supported ? { cause: 'rate-limited', retryAfterMs: 42_000 } : undefined,
+		);
 		expect(JSON.stringify(error)).not.toContain(fake.credentials.apiKey);
 	});
 

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
@@ -16,15 +21,25 @@ const properties: INodeProperties[] = [
 	optionsCollection({ withConcurrency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['cancel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['cancel'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const done = new DoneInThisExecution(this, 'cancel');
 	return await forEachItem(
 		this,
 		items,
 		async (itemIndex) => {
-			const deliveryId = readDeliveryId(this, itemIndex, 'Enter the ID Arara Message issued when the delivery was reserved.');
+			const deliveryId = readDeliveryId(
+				this,
+				itemIndex,
+				'Enter the ID Arara Message issued when the delivery was reserved.',
+			);
 			const answer = await deliveriesApi(this, itemIndex).cancel(deliveryId, {
 				// An earlier try of this execution (Retry On Fail reruns the node) cancelled it already.
 				409: done.hasEarlier(deliveryId)
@@ -35,14 +50,25 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 								'A delivery can be cancelled only until 2 minutes before its send time, while its status is reserved, processing or processed.',
 						},
 				// Arara Message answers an unknown or malformed id with 400; its word stays the message.
-				400: { description: `Check "Delivery ID" ("${deliveryId}"): use the delivery_id a "Send" step or "Get" returned.` },
-				404: { message: `No delivery with id "${deliveryId}"`, description: 'Arara Message has no delivery with this ID. Check the ID.' },
+				400: {
+					description: `Check "Delivery ID" ("${deliveryId}"): use the delivery_id a "Send" step or "Get" returned.`,
+				},
+				404: {
+					message: `No delivery with id "${deliveryId}"`,
+					description: 'Arara Message has no delivery with this ID. Check the ID.',
+				},
 			});
-			if (answer === undefined) return { delivery_id: deliveryId, cancelled: true, alreadyDone: true };
+			if (answer === undefined)
+				return { delivery_id: deliveryId, cancelled: true, alreadyDone: true };
 			done.record(deliveryId);
-			const cancelled = Array.isArray(answer.items) ? (answer.items as IDataObject[]).map(normalizeDelivery) : [];
+			const cancelled = Array.isArray(answer.items)
+				? (answer.items as IDataObject[]).map(normalizeDelivery)
+				: [];
 			return { delivery_id: deliveryId, cancelled: true, ...(cancelled[0] ?? {}) };
 		},
-		{ concurrency: itemPoolConcurrency(this, items.length), sideEffect: { done: 'cancelled', idField: 'delivery_id' } },
+		{
+			concurrency: itemPoolConcurrency(this, items.length),
+			sideEffect: { done: 'cancelled', idField: 'delivery_id' },
+		},
 	);
 }

@@ -16,5 +16,9 @@ export const deliveryIdField: INodeProperties = {
 
 /** The item's Delivery ID; empty, the item fails with `hint` on where to find one. */
 export function readDeliveryId(ctx: IExecuteFunctions, itemIndex: number, hint: string): string {
-	return readRequiredText(ctx, 'deliveryId', itemIndex, { label: 'Delivery ID', message: 'The "Delivery ID" is empty', hint });
+	return readRequiredText(ctx, 'deliveryId', itemIndex, {
+		label: 'Delivery ID',
+		message: 'The "Delivery ID" is empty',
+		hint,
+	});
 }

@@ -2,7 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import {
+	itemPoolConcurrency,
+	optionsCollection,
+	readOperationOptions,
+} from '../../../shared/description/options';
 import { ANSWERS_NOTHING } from '../../../shared/transport/client';
 import { deliveriesApi } from '../../transport/deliveries';
 import { deliveryIdField, readDeliveryId } from './deliveryId';
@@ -23,9 +27,15 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['get'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(
 		this,
 		items,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
@@ -44,9 +49,16 @@ const properties: INodeProperties[] = [
 	optionsCollection({ withConcurrency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['getAll'] } },
+	properties,
+);
 
-function readPeriodEdge(ctx: IExecuteFunctions, name: 'timeMin' | 'timeMax', itemIndex: number): number {
+function readPeriodEdge(
+	ctx: IExecuteFunctions,
+	name: 'timeMin' | 'timeMax',
+	itemIndex: number,
+): number {
 	const value = ctx.getNodeParameter(name, itemIndex, '');
 	const ms = parseDateTime(value, ctx.getTimezone());
 	if (ms === undefined) {
@@ -61,7 +73,10 @@ function readPeriodEdge(ctx: IExecuteFunctions, name: 'timeMin' | 'timeMax', ite
 	return ms;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	// Each item is one period; its windows are fetched in parallel, so items run one after another.
 	return await forEachItem(this, items, async (itemIndex) => {
 		const fromMs = floorToMinute(readPeriodEdge(this, 'timeMin', itemIndex));
@@ -85,11 +100,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			concurrency,
 			limit,
 			itemIndex,
-			keep: statuses.size ? (delivery: IDataObject) => statuses.has(String(delivery.status)) : undefined,
+			keep: statuses.size
+				? (delivery: IDataObject) => statuses.has(String(delivery.status))
+				: undefined,
 		});
 		if (result.overflows.length) {
 			this.addExecutionHints(
-				...result.overflows.map((overflow) => ({ message: describeOverflow(overflow), type: 'warning' as const, location: 'outputPane' as const })),
+				...result.overflows.map((overflow) => ({
+					message: describeOverflow(overflow),
+					type: 'warning' as const,
+					location: 'outputPane' as const,
+				})),
 			);
 		}
 		return result.deliveries;

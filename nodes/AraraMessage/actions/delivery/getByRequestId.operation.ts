@@ -14,14 +14,21 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. newsletter202405',
-		description: 'The request ID you chose when reserving the delivery (lowercase letters and digits)',
+		description:
+			'The request ID you chose when reserving the delivery (lowercase letters and digits)',
 	},
 	optionsCollection({ withConcurrency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getByRequestId'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['getByRequestId'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(
 		this,
 		items,

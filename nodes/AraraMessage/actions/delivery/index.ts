@@ -50,7 +50,13 @@ const operation = operationField({
 	],
 });
 
-export const operations = { get, getByRequestId, getAll, reserve, cancel } satisfies OperationModules<typeof operation>;
+export const operations = {
+	get,
+	getByRequestId,
+	getAll,
+	reserve,
+	cancel,
+} satisfies OperationModules<typeof operation>;
 
 export const description: INodeProperties[] = [
 	operation,

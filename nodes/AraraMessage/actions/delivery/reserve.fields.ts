@@ -31,7 +31,8 @@ export const reserveProperties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. name@example.com',
-		description: "The recipient's e-mail address; map it from each item's data, e.g. the item's email field",
+		description:
+			"The recipient's e-mail address; map it from each item's data, e.g. the item's email field",
 	},
 	{
 		displayName: 'Substitutions',
@@ -119,7 +120,8 @@ export const reserveProperties: INodeProperties[] = [
 		type: 'dateTime',
 		required: true,
 		default: '',
-		description: 'When to send, to the minute; sent to Arara Message in Japan time. Must lie in the future and less than 32 days ahead.',
+		description:
+			'When to send, to the minute; sent to Arara Message in Japan time. Must lie in the future and less than 32 days ahead.',
 		displayOptions: { show: { sendTime: ['at'] } },
 	},
 	{

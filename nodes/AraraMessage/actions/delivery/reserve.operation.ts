@@ -24,7 +24,10 @@ import {
 import { reserveProperties } from './reserve.fields';
 import { readContents, readRecipient, readSettings, type ReadContext } from './reserve.read';
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['reserve'] } }, reserveProperties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['reserve'] } },
+	reserveProperties,
+);
 
 interface PlannedDelivery {
 	/** Input items this delivery covers, in input order. */
@@ -55,13 +58,20 @@ interface DeliveryRequest {
 	deliveries: PlannedDelivery[];
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
 	const perItem = this.getNodeParameter('deliveryMode', 0, 'oneForAll') === 'perItem';
 	const reserved = new DoneInThisExecution(this, 'reserve');
 	// One delivery for all items: its contents and settings come from the first item, read once.
 	let shared: Promise<{ contents: IDataObject; settings: IDataObject }> | undefined;
-	const readShared = async () => await (shared ??= (async () => ({ contents: await readContents(read, 0), settings: readSettings(read, 0) }))());
+	const readShared = async () =>
+		await (shared ??= (async () => ({
+			contents: await readContents(read, 0),
+			settings: readSettings(read, 0),
+		}))());
 
 	return await runBatched<IDataObject, DeliveryRequest, Outcome[]>(this, items, {
 		read: async (itemIndex) => {
@@ -81,19 +91,35 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 		pack: async (reads, reject) => {
 			const planned = perItem
-				? [...reads].map(([itemIndex, delivery]) => ({ itemIndexes: [itemIndex], delivery, bytes: deliveryBytes(delivery) }))
+				? [...reads].map(([itemIndex, delivery]) => ({
+						itemIndexes: [itemIndex],
+						delivery,
+						bytes: deliveryBytes(delivery),
+					}))
 				: planOneForAll(this, reads.size ? await readShared() : undefined, reads, reject);
 			rejectRepeatedRequestIds(this, planned, reject);
 			const valid = planned.filter((entry) => entry.itemIndexes.length);
 			assignRequestIds(this, valid);
-			return packRequests(valid).map((request) => ({ items: request.flatMap((entry) => entry.itemIndexes), deliveries: request }));
+			return packRequests(valid).map((request) => ({
+				items: request.flatMap((entry) => entry.itemIndexes),
+				deliveries: request,
+			}));
 		},
-		send: async (request) => await reserveOnce(deliveriesApi(this, request.items[0]), request.deliveries, reserved),
+		send: async (request) =>
+			await reserveOnce(deliveriesApi(this, request.items[0]), request.deliveries, reserved),
 		concurrency: itemPoolConcurrency(this, items.length),
 		// An output item stands at the first input item of the delivery it reports.
 		output: (itemIndex, _read, sent) =>
-			sent.flatMap(({ result }) => result.filter((outcome) => outcome.firstItem === itemIndex).flatMap((outcome) => outcome.items)),
-		changedAnyway: (error, sent) => reportReservedAnyway(error, sent.flatMap(({ result }) => result)),
+			sent.flatMap(({ result }) =>
+				result
+					.filter((outcome) => outcome.firstItem === itemIndex)
+					.flatMap((outcome) => outcome.items),
+			),
+		changedAnyway: (error, sent) =>
+			reportReservedAnyway(
+				error,
+				sent.flatMap(({ result }) => result),
+			),
 	});
 }
 
@@ -107,7 +133,9 @@ function reportReservedAnyway(error: unknown, reserved: Outcome[]): unknown {
 		done: 'reserved',
 		noun: ['delivery', 'deliveries'],
 		changes: items.length,
-		items: items.flatMap((item) => (item.pairedItem as Array<{ item: number }>).map((paired) => paired.item)),
+		items: items.flatMap((item) =>
+			(item.pairedItem as Array<{ item: number }>).map((paired) => paired.item),
+		),
 		ids: items.map((item) => item.json.delivery_id),
 		idField: 'delivery_id',
 		advice:
@@ -128,7 +156,12 @@ function assignRequestIds(ctx: IExecuteFunctions, planned: PlannedDelivery[]): v
 	for (const entry of planned) {
 		const settings = entry.delivery.settings as IDataObject;
 		if (settings.request_id !== undefined) continue;
-		const requestId = generatedRequestId([executionId, node.id ?? node.name, String(runIndex), String(entry.itemIndexes[0])]);
+		const requestId = generatedRequestId([
+			executionId,
+			node.id ?? node.name,
+			String(runIndex),
+			String(entry.itemIndexes[0]),
+		]);
 		// Split deliveries share one settings object: each gets its own copy.
 		entry.delivery = { ...entry.delivery, settings: { ...settings, request_id: requestId } };
 		entry.generatedRequestId = true;
@@ -138,7 +171,10 @@ function assignRequestIds(ctx: IExecuteFunctions, planned: PlannedDelivery[]): v
 /** The provider's word for a refused request that names the request ID (wording unconfirmed: matched loosely). */
 function mentionsRequestId(error: unknown): boolean {
 	if (httpCodeOf(error) !== 400) return false;
-	const said = [error instanceof Error ? error.message : '', ...providerErrorsOf(error).map((detail) => detail.message)];
+	const said = [
+		error instanceof Error ? error.message : '',
+		...providerErrorsOf(error).map((detail) => detail.message),
+	];
 	return said.some((text) => /request[ _-]?id/i.test(text));
 }
 
@@ -147,8 +183,13 @@ function mentionsRequestId(error: unknown): boolean {
  * that ID is one this execution reserved (a rerun of the node), the delivery is looked up by its
  * request ID and output instead; the request's other deliveries are then sent once more.
  */
-async function reserveOnce(api: DeliveriesApi, request: PlannedDelivery[], reserved: DoneInThisExecution): Promise<Outcome[]> {
-	const requestIdOf = (entry: PlannedDelivery) => (entry.delivery.settings as IDataObject).request_id as string | undefined;
+async function reserveOnce(
+	api: DeliveriesApi,
+	request: PlannedDelivery[],
+	reserved: DoneInThisExecution,
+): Promise<Outcome[]> {
+	const requestIdOf = (entry: PlannedDelivery) =>
+		(entry.delivery.settings as IDataObject).request_id as string | undefined;
 	const sent = await api.reserve(request.map((entry) => entry.delivery)).then(
 		(answer) => ({ answer }) as const,
 		(error: unknown) => ({ error }) as const,
@@ -169,7 +210,10 @@ async function reserveOnce(api: DeliveriesApi, request: PlannedDelivery[], reser
 	if (!mentionsRequestId(error) && !(reservedEarlier && httpCodeOf(error) === 400)) throw error;
 	const ours = request.filter((entry) => {
 		const requestId = requestIdOf(entry);
-		return requestId !== undefined && (entry.generatedRequestId === true || reserved.hasEarlier(requestId));
+		return (
+			requestId !== undefined &&
+			(entry.generatedRequestId === true || reserved.hasEarlier(requestId))
+		);
 	});
 	if (!ours.length) throw error;
 	const { ctx, settings } = api.client;
@@ -201,7 +245,10 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 		request_id: settings.request_id,
 		alreadyReserved: true,
 	};
-	return { firstItem: entry.itemIndexes[0], items: [{ json, pairedItem: entry.itemIndexes.map((item) => ({ item })) }] };
+	return {
+		firstItem: entry.itemIndexes[0],
+		items: [{ json, pairedItem: entry.itemIndexes.map((item) => ({ item })) }],
+	};
 }
 
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
@@ -213,7 +260,11 @@ function planOneForAll(
 ): PlannedDelivery[] {
 	if (!shared || !reads.size) return [];
 	const { contents, settings } = shared;
-	const recipients = [...reads].map(([itemIndex, entry]) => ({ itemIndex, entry, bytes: deliveryBytes(entry) }));
+	const recipients = [...reads].map(([itemIndex, entry]) => ({
+		itemIndex,
+		entry,
+		bytes: deliveryBytes(entry),
+	}));
 	const baseBytes = deliveryBytes({ 'mailing-list': [], contents, settings });
 	const ranges = splitMailingList(
 		baseBytes,
@@ -236,8 +287,16 @@ function planOneForAll(
 	}
 	return ranges.map(([start, end]) => {
 		const part = recipients.slice(start, end);
-		const delivery: IDataObject = { 'mailing-list': part.map((recipient) => recipient.entry), contents, settings };
-		return { itemIndexes: part.map((recipient) => recipient.itemIndex), delivery, bytes: deliveryBytes(delivery) };
+		const delivery: IDataObject = {
+			'mailing-list': part.map((recipient) => recipient.entry),
+			contents,
+			settings,
+		};
+		return {
+			itemIndexes: part.map((recipient) => recipient.itemIndex),
+			delivery,
+			bytes: deliveryBytes(delivery),
+		};
 	});
 }
 
@@ -276,7 +335,9 @@ function outputsFor(request: PlannedDelivery[], answer: IDataObject): Outcome[] 
 		return [
 			{
 				firstItem: itemIndexes[0],
-				items: [{ json: normalizeDelivery(answer), pairedItem: itemIndexes.map((item) => ({ item })) }],
+				items: [
+					{ json: normalizeDelivery(answer), pairedItem: itemIndexes.map((item) => ({ item })) },
+				],
 			},
 		];
 	}

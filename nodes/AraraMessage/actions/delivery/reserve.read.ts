@@ -33,11 +33,22 @@ function additional(read: ReadContext, itemIndex: number): IDataObject {
 	return fields;
 }
 
-function fieldError(ctx: IExecuteFunctions, field: string, problem: string, hint: string, itemIndex: number) {
+function fieldError(
+	ctx: IExecuteFunctions,
+	field: string,
+	problem: string,
+	hint: string,
+	itemIndex: number,
+) {
 	return invalidInput(ctx.getNode(), `"${field}" ${problem}`, hint, itemIndex);
 }
 
-function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, itemIndex: number): string {
+function checkedAddress(
+	ctx: IExecuteFunctions,
+	field: string,
+	address: string,
+	itemIndex: number,
+): string {
 	const problem = checkAddress(address, { single: field !== 'CC' && field !== 'BCC' });
 	if (problem) {
 		const hint =
@@ -53,20 +64,32 @@ function checkedAddress(ctx: IExecuteFunctions, field: string, address: string, 
 export function readRecipient(read: ReadContext, itemIndex: number): IDataObject {
 	const { ctx } = read;
 	// A list is read as text on purpose: checkedAddress refuses it and points to One Delivery for All Items.
-	const address = checkedAddress(ctx, 'To', String(ctx.getNodeParameter('toAddress', itemIndex, '') ?? '').trim(), itemIndex);
+	const address = checkedAddress(
+		ctx,
+		'To',
+		String(ctx.getNodeParameter('toAddress', itemIndex, '') ?? '').trim(),
+		itemIndex,
+	);
 	const extra = additional(read, itemIndex);
 	const to: IDataObject = { address };
 	if (extra.device !== undefined) to.device = Number(extra.device);
 	const entry: IDataObject = { to };
 
-	const pairs = ((ctx.getNodeParameter('substitutions', itemIndex, {}) as IDataObject).values ?? []) as IDataObject[];
+	const pairs = ((ctx.getNodeParameter('substitutions', itemIndex, {}) as IDataObject).values ??
+		[]) as IDataObject[];
 	if (pairs.length) {
 		const substitutions: IDataObject = {};
 		for (const pair of pairs) {
 			const key = String(pair.key ?? '').trim();
 			const problem = checkSubstitutionKey(key);
 			if (problem) {
-				throw fieldError(ctx, 'Substitutions', `key ${problem}`, 'Rename the key, e.g. first_name.', itemIndex);
+				throw fieldError(
+					ctx,
+					'Substitutions',
+					`key ${problem}`,
+					'Rename the key, e.g. first_name.',
+					itemIndex,
+				);
 			}
 			const value = pair.value;
 			if (value !== null && typeof value === 'object') {
@@ -94,7 +117,13 @@ export async function readContents(read: ReadContext, itemIndex: number): Promis
 	const subject = readText(ctx, 'subject', itemIndex, { label: 'Subject' });
 	const subjectProblem = checkSubject(subject);
 	if (subjectProblem) {
-		throw fieldError(ctx, 'Subject', subjectProblem, 'Shorten the subject to at most 500 bytes (about 166 Japanese characters).', itemIndex);
+		throw fieldError(
+			ctx,
+			'Subject',
+			subjectProblem,
+			'Shorten the subject to at most 500 bytes (about 166 Japanese characters).',
+			itemIndex,
+		);
 	}
 	const body: IDataObject = {};
 	for (const [name, label] of [
@@ -111,7 +140,12 @@ export async function readContents(read: ReadContext, itemIndex: number): Promis
 		body[name] = value;
 	}
 	if (!Object.keys(body).length) {
-		throw invalidInput(ctx.getNode(), 'The mail has no body', 'Fill in "Text", "HTML" or both.', itemIndex);
+		throw invalidInput(
+			ctx.getNode(),
+			'The mail has no body',
+			'Fill in "Text", "HTML" or both.',
+			itemIndex,
+		);
 	}
 	const extra = additional(read, itemIndex);
 	const contents: IDataObject = { subject, body };
@@ -129,7 +163,11 @@ export async function readContents(read: ReadContext, itemIndex: number): Promis
 	return contents;
 }
 
-async function readAttachments(ctx: IExecuteFunctions, names: string, itemIndex: number): Promise<IDataObject[]> {
+async function readAttachments(
+	ctx: IExecuteFunctions,
+	names: string,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const properties = names
 		.split(',')
 		.map((name) => name.trim())
@@ -165,16 +203,22 @@ export function readSettings(read: ReadContext, itemIndex: number): IDataObject 
 	const requestId = String(extra.requestId ?? '').trim();
 	if (requestId) {
 		const problem = checkRequestId(requestId);
-		if (problem) throw fieldError(ctx, 'Request ID', problem, 'Use e.g. "newsletter202405".', itemIndex);
+		if (problem)
+			throw fieldError(ctx, 'Request ID', problem, 'Use e.g. "newsletter202405".', itemIndex);
 		settings.request_id = requestId;
 	}
 
-	const fromAddress = readText(ctx, 'fromAddress', itemIndex, { label: 'From Address', expected: 'one address' });
+	const fromAddress = readText(ctx, 'fromAddress', itemIndex, {
+		label: 'From Address',
+		expected: 'one address',
+	});
 	const fromName = readText(ctx, 'fromName', itemIndex, { label: 'From Name' });
 	if (fromAddress || fromName) {
 		settings.from = {
 			...(fromName ? { name: fromName } : {}),
-			...(fromAddress ? { address: checkedAddress(ctx, 'From Address', fromAddress, itemIndex) } : {}),
+			...(fromAddress
+				? { address: checkedAddress(ctx, 'From Address', fromAddress, itemIndex) }
+				: {}),
 		};
 	}
 	const replyTo = String(extra.replyTo ?? '').trim();
@@ -184,7 +228,8 @@ export function readSettings(read: ReadContext, itemIndex: number): IDataObject 
 	if (tcOption) settings.tc_option = tcOption;
 	if (extra.throttle !== undefined) settings.throttle = Number(extra.throttle);
 	if (extra.errorCount !== undefined) settings.error_count = Number(extra.errorCount);
-	if (extra.ignoreAttachmentsSize !== undefined) settings.ignore_attachments_size = extra.ignoreAttachmentsSize === true;
+	if (extra.ignoreAttachmentsSize !== undefined)
+		settings.ignore_attachments_size = extra.ignoreAttachmentsSize === true;
 	return settings;
 }
 
@@ -193,7 +238,13 @@ function readSendTime(ctx: IExecuteFunctions, nowMs: number, itemIndex: number):
 	const value = ctx.getNodeParameter('sendAt', itemIndex, '');
 	const ms = parseDateTime(value, ctx.getTimezone());
 	if (ms === undefined) {
-		throw fieldError(ctx, 'Send At', 'is not a date and time', 'Pick a date and time, or choose "Now" under "Send Time".', itemIndex);
+		throw fieldError(
+			ctx,
+			'Send At',
+			'is not a date and time',
+			'Pick a date and time, or choose "Now" under "Send Time".',
+			itemIndex,
+		);
 	}
 	const minute = floorToMinute(ms);
 	const problem = checkSendTime(minute, nowMs);
@@ -209,7 +260,11 @@ function readSendTime(ctx: IExecuteFunctions, nowMs: number, itemIndex: number):
 	return toJapanMinute(minute);
 }
 
-function readTransmissionControl(ctx: IExecuteFunctions, extra: IDataObject, itemIndex: number): IDataObject | undefined {
+function readTransmissionControl(
+	ctx: IExecuteFunctions,
+	extra: IDataObject,
+	itemIndex: number,
+): IDataObject | undefined {
 	const tcOption: IDataObject = {};
 	const from = String(extra.stopSendFrom ?? '').trim();
 	const until = String(extra.stopSendUntil ?? '').trim();
@@ -230,7 +285,13 @@ function readTransmissionControl(ctx: IExecuteFunctions, extra: IDataObject, ite
 	if (extra.lifetime !== undefined) {
 		const lifetime = Number(extra.lifetime);
 		if (!(lifetime >= 3600 && lifetime <= 86400)) {
-			throw fieldError(ctx, 'Lifetime (Seconds)', `is ${extra.lifetime}`, 'Use 3600 to 86400 seconds.', itemIndex);
+			throw fieldError(
+				ctx,
+				'Lifetime (Seconds)',
+				`is ${extra.lifetime}`,
+				'Use 3600 to 86400 seconds.',
+				itemIndex,
+			);
 		}
 		tcOption.lifetime = lifetime;
 	}

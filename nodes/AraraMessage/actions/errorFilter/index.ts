@@ -24,7 +24,4 @@ const operation = operationField({
 
 export const operations = { lookup } satisfies OperationModules<typeof operation>;
 
-export const description: INodeProperties[] = [
-	operation,
-	...lookup.description,
-];
+export const description: INodeProperties[] = [operation, ...lookup.description];

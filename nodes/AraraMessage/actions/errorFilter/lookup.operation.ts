@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
@@ -33,7 +38,10 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['errorFilter'], operation: ['lookup'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['errorFilter'], operation: ['lookup'] } },
+	properties,
+);
 
 function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const value = ctx.getNodeParameter('address', itemIndex, '') as unknown;
@@ -63,7 +71,8 @@ function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
 }
 
 function resultFor(address: string, entry: IDataObject | undefined): IDataObject {
-	if (!entry) return { address, registered: false, count: 0, registered_date: null, update_date: null };
+	if (!entry)
+		return { address, registered: false, count: 0, registered_date: null, update_date: null };
 	const { address: filterAddress, ...rest } = entry;
 	return { address, registered: true, ...rest, filterAddress };
 }
@@ -73,11 +82,17 @@ interface AddressBatch {
 	addresses: string[];
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	if (items.length === 0) return [];
 	// The first item's options apply to all: the addresses of every item are looked up together.
 	const { options, settings, concurrency } = readOperationOptions(this, 0);
-	const batchSize = Math.min(MAX_LOOKUP_BATCH, Math.max(1, Math.floor(Number(options.batchSize ?? MAX_LOOKUP_BATCH)) || MAX_LOOKUP_BATCH));
+	const batchSize = Math.min(
+		MAX_LOOKUP_BATCH,
+		Math.max(1, Math.floor(Number(options.batchSize ?? MAX_LOOKUP_BATCH)) || MAX_LOOKUP_BATCH),
+	);
 	const api = errorFilterApi(this, { settings });
 	return await runBatched<string[], AddressBatch, Map<string, IDataObject>>(this, items, {
 		read: (itemIndex) => readAddresses(this, itemIndex),
@@ -111,7 +126,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				}
 				return undefined;
 			};
-			return addresses.map((address) => ({ json: resultFor(address, entryOf(address)), pairedItem: { item: itemIndex } }));
+			return addresses.map((address) => ({
+				json: resultFor(address, entryOf(address)),
+				pairedItem: { item: itemIndex },
+			}));
 		},
 	});
 }

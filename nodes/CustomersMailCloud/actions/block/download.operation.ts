@@ -16,9 +16,15 @@ const properties: INodeProperties[] = [
 	optionsCollection({ withConcurrency: false }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['block'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['block'], operation: ['download'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await executeZipDownload(this, items, {
 		fileNamePrefix: 'blocks',
 		async prepare(ctx, itemIndex) {

@@ -1,7 +1,12 @@
 /** The Block filters, shared by Get Many and Download, and their reader. */
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
-import { filtersCollection, readDateRange, readFilterText, readFiltersCollection } from '../../helpers/filters';
+import {
+	filtersCollection,
+	readDateRange,
+	readFilterText,
+	readFiltersCollection,
+} from '../../helpers/filters';
 import type { BlockFilters } from '../../transport/blocks';
 
 /** The one filter the trigger offers too; read with `readEmailContains`. */
@@ -40,7 +45,11 @@ export const blockFiltersField: INodeProperties = filtersCollection([
 ]);
 
 /** Email Contains of a Filters collection (an operation's item, or the trigger's when `itemIndex` is undefined). */
-export function readEmailContains(ctx: { getNode(): INode }, filters: IDataObject, itemIndex?: number): string | undefined {
+export function readEmailContains(
+	ctx: { getNode(): INode },
+	filters: IDataObject,
+	itemIndex?: number,
+): string | undefined {
 	return readFilterText(ctx, filters, 'email', 'Email Contains', itemIndex, 'one address');
 }
 

@@ -44,7 +44,9 @@ const operation = operationField({
 	default: 'getAll',
 });
 
-export const operations = { getAll, download, delete: del, cancel } satisfies OperationModules<typeof operation>;
+export const operations = { getAll, download, delete: del, cancel } satisfies OperationModules<
+	typeof operation
+>;
 
 export const description: INodeProperties[] = [
 	operation,

@@ -52,12 +52,18 @@ async function serverCompositionOrDefault(
 }
 
 /** An item's Server Composition, or the credential's default when the field is empty. */
-export async function readServerComposition(ctx: IExecuteFunctions, itemIndex: number): Promise<string> {
+export async function readServerComposition(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<string> {
 	const own = readText(ctx, 'serverComposition', itemIndex, { label: 'Server Composition' });
 	return await serverCompositionOrDefault(ctx, own, itemIndex);
 }
 
 /** The trigger's Server Composition, or the credential's default when the field is empty. */
 export async function readWatchedServerComposition(ctx: IPollFunctions): Promise<string> {
-	return await serverCompositionOrDefault(ctx, String(ctx.getNodeParameter('serverComposition', '') ?? '').trim());
+	return await serverCompositionOrDefault(
+		ctx,
+		String(ctx.getNodeParameter('serverComposition', '') ?? '').trim(),
+	);
 }

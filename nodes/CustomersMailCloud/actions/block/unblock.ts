@@ -3,7 +3,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { providerErrorsOf } from '../../../shared/transport/errors';
 import { DoneInThisExecution, forEachItem } from '../../../shared/execution/items';
-import { itemPoolConcurrency, optionsCollection, readOperationOptions } from '../../../shared/description/options';
+import {
+	itemPoolConcurrency,
+	optionsCollection,
+	readOperationOptions,
+} from '../../../shared/description/options';
 import { readRequiredText } from '../../../shared/description/parameters';
 import { blocksApi } from '../../transport/blocks';
 import { readServerComposition, serverCompositionField } from './serverComposition';
@@ -70,20 +74,25 @@ export async function executeUnblock(
 			const email = readEmail(this, itemIndex);
 			const { options } = readOperationOptions(this, itemIndex);
 			const target = `${serverComposition}\u0000${email.toLowerCase()}`;
-			const result = await blocksApi(this, itemIndex, serverComposition).unblock(kind, email).then(
-				() => 'success',
-				(error: unknown) => {
-					// An earlier try of this execution (Retry On Fail reruns the node) lifted it already.
-					if (isNotFound(error) && done.hasEarlier(target)) return 'alreadyDone';
-					if (options.returnNotFound === true && isNotFound(error)) return 'notFound';
-					// already an error from the shared transport, with code, field and message
-					throw error;
-				},
-			);
+			const result = await blocksApi(this, itemIndex, serverComposition)
+				.unblock(kind, email)
+				.then(
+					() => 'success',
+					(error: unknown) => {
+						// An earlier try of this execution (Retry On Fail reruns the node) lifted it already.
+						if (isNotFound(error) && done.hasEarlier(target)) return 'alreadyDone';
+						if (options.returnNotFound === true && isNotFound(error)) return 'notFound';
+						// already an error from the shared transport, with code, field and message
+						throw error;
+					},
+				);
 			if (result === 'alreadyDone') return { email, result: 'success', alreadyDone: true };
 			if (result === 'success') done.record(target);
 			return { email, result };
 		},
-		{ concurrency, sideEffect: { done: kind === 'delete' ? 'unblocked' : 'unblocked once', idField: 'email' } },
+		{
+			concurrency,
+			sideEffect: { done: kind === 'delete' ? 'unblocked' : 'unblocked once', idField: 'email' },
+		},
 	);
 }

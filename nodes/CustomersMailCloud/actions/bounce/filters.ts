@@ -30,9 +30,10 @@ export const bounceFiltersField: INodeProperties = filtersCollection([
 		name: 'status',
 		type: 'options',
 		default: '2',
-		options: ERROR_STATUS_NAMES.map(([code, name]) => ({ name: `${capitalized(name)} (${code})`, value: code })).sort(
-			(a, b) => a.name.localeCompare(b.name),
-		),
+		options: ERROR_STATUS_NAMES.map(([code, name]) => ({
+			name: `${capitalized(name)} (${code})`,
+			value: code,
+		})).sort((a, b) => a.name.localeCompare(b.name)),
 		description: 'Only bounces filed under this error status',
 	},
 	fromContainsFilter,
@@ -69,5 +70,9 @@ export function readBounceFilters(ctx: IExecuteFunctions, itemIndex: number): Bo
 		}
 		filters.status = status;
 	}
-	return { ...filters, ...readDateRange(ctx, raw, itemIndex), ...readMailTextFilters(ctx, raw, itemIndex) };
+	return {
+		...filters,
+		...readDateRange(ctx, raw, itemIndex),
+		...readMailTextFilters(ctx, raw, itemIndex),
+	};
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
@@ -17,9 +22,15 @@ const properties: INodeProperties[] = [
 	optionsCollection({ withConcurrency: true }),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['bounce'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['bounce'], operation: ['getAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const serverComposition = await readServerComposition(this, itemIndex);
 		const filters = readBounceFilters(this, itemIndex);
@@ -30,7 +41,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		// Below one full page, ask for exactly the limit: same single request, smaller answer.
 		const pageSize = limit !== undefined && limit < BOUNCE_PAGE_SIZE ? limit : BOUNCE_PAGE_SIZE;
 		const pages = await fetchPagesUntilShort(
-			{ pageSize, concurrency, maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize) },
+			{
+				pageSize,
+				concurrency,
+				maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize),
+			},
 			async (page) => await api.listPage(filters, page, pageSize),
 		);
 		const bounces: IDataObject[] = [];

@@ -31,4 +31,8 @@ const operation = operationField({
 
 export const operations = { getAll, download } satisfies OperationModules<typeof operation>;
 
-export const description: INodeProperties[] = [operation, ...getAll.description, ...download.description];
+export const description: INodeProperties[] = [
+	operation,
+	...getAll.description,
+	...download.description,
+];

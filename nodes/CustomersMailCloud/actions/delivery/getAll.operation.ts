@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
@@ -6,7 +11,11 @@ import { readLimit, returnAllFields } from '../../../shared/description/listFiel
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { fetchPagesUntilShort } from '../../../shared/transport/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
-import { apiDataContainsFilter, filtersCollection, fromContainsFilter } from '../../helpers/filters';
+import {
+	apiDataContainsFilter,
+	filtersCollection,
+	fromContainsFilter,
+} from '../../helpers/filters';
 import { groupByMail } from '../../helpers/mailHistory';
 import { DELIVERY_PAGE_SIZE, deliveriesApi } from '../../transport/deliveries';
 import { readServerComposition, serverCompositionField } from '../block/serverComposition';
@@ -30,7 +39,8 @@ const properties: INodeProperties[] = [
 			name: 'endDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Also list the following days up to this one (inclusive), one day after another; at most 31 days',
+			description:
+				'Also list the following days up to this one (inclusive), one day after another; at most 31 days',
 		},
 		fromContainsFilter,
 		{
@@ -47,10 +57,22 @@ const properties: INodeProperties[] = [
 			type: 'options',
 			default: 'failed',
 			options: [
-				{ name: 'Deferred', value: 'deferred', description: 'Re-sent after a temporary error from the destination' },
-				{ name: 'Failed', value: 'failed', description: 'Could not be sent to the destination server' },
+				{
+					name: 'Deferred',
+					value: 'deferred',
+					description: 'Re-sent after a temporary error from the destination',
+				},
+				{
+					name: 'Failed',
+					value: 'failed',
+					description: 'Could not be sent to the destination server',
+				},
 				{ name: 'Queued', value: 'queued', description: 'Received from the relay source server' },
-				{ name: 'Succeeded', value: 'succeeded', description: 'Handed over to the destination server' },
+				{
+					name: 'Succeeded',
+					value: 'succeeded',
+					description: 'Handed over to the destination server',
+				},
 			],
 			description: 'Only records with this delivery status',
 		},
@@ -78,9 +100,15 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['delivery'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['delivery'], operation: ['getAll'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, items, async (itemIndex) => {
 		const serverComposition = await readServerComposition(this, itemIndex);
 		const { days, filters } = readDeliveryQuery(this, itemIndex);
@@ -93,9 +121,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		for (const date of days) {
 			const wanted = limit === undefined ? undefined : limit - records.length;
 			if (wanted !== undefined && wanted <= 0) break;
-			const pageSize = wanted !== undefined && wanted < DELIVERY_PAGE_SIZE ? wanted : DELIVERY_PAGE_SIZE;
+			const pageSize =
+				wanted !== undefined && wanted < DELIVERY_PAGE_SIZE ? wanted : DELIVERY_PAGE_SIZE;
 			const pages = await fetchPagesUntilShort(
-				{ pageSize, concurrency, maxPages: wanted === undefined ? undefined : Math.ceil(wanted / pageSize) },
+				{
+					pageSize,
+					concurrency,
+					maxPages: wanted === undefined ? undefined : Math.ceil(wanted / pageSize),
+				},
 				async (page) => await api.listPage({ ...filters, date }, page, pageSize),
 			);
 			for (const page of pages) {

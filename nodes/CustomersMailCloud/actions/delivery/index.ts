@@ -15,7 +15,8 @@ const operation = operationField({
 		{
 			name: 'Get Many',
 			value: 'getAll',
-			description: 'List the delivery records (queued, succeeded, failed, deferred) of one day or several',
+			description:
+				'List the delivery records (queued, succeeded, failed, deferred) of one day or several',
 			action: 'Get many delivery records',
 		},
 	],
@@ -24,7 +25,4 @@ const operation = operationField({
 
 export const operations = { getAll } satisfies OperationModules<typeof operation>;
 
-export const description: INodeProperties[] = [
-	operation,
-	...getAll.description,
-];
+export const description: INodeProperties[] = [operation, ...getAll.description];

@@ -67,7 +67,10 @@ const properties: INodeProperties[] = [
 	}),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['deliveryReport'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['deliveryReport'], operation: ['get'] } },
+	properties,
+);
 
 function readOptions(ctx: IExecuteFunctions) {
 	const { options, settings, concurrency } = readOperationOptions(ctx, 0);
@@ -142,11 +145,20 @@ function readItemIds(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	return read.ids;
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { batchSize, concurrency, settings, waitForFinal, pollIntervalMs, maxWaitMs } = readOptions(this);
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const { batchSize, concurrency, settings, waitForFinal, pollIntervalMs, maxWaitMs } =
+		readOptions(this);
 	const credentials = await this.getCredentials(naimarProfile.credentialType);
 	const problem = loginProblem(credentials);
-	if (problem) throw invalidInput(this.getNode(), problem, 'Open the Naimar SMS credential and correct the field.');
+	if (problem)
+		throw invalidInput(
+			this.getNode(),
+			problem,
+			'Open the Naimar SMS credential and correct the field.',
+		);
 
 	const firstItemOf = new Map<string, number>();
 	const plan: BatchPlan = { batchSize, concurrency, settings, firstItemOf };
@@ -179,8 +191,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 		concurrency,
 		afterSend: async () => {
-			const timedOut = waitForFinal ? await waitForFinalStatuses(this, plan, book, pollIntervalMs, maxWaitMs) : false;
-			if (timedOut) stillWaitingNote = `Still waiting after the Max Wait of ${maxWaitMs / 1000} s; check again later`;
+			const timedOut = waitForFinal
+				? await waitForFinalStatuses(this, plan, book, pollIntervalMs, maxWaitMs)
+				: false;
+			if (timedOut)
+				stillWaitingNote = `Still waiting after the Max Wait of ${maxWaitMs / 1000} s; check again later`;
 		},
 		output: (itemIndex, ids) => {
 			// A later round may have failed for one of the item's ids.

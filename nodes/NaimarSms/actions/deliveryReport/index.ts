@@ -23,7 +23,4 @@ const operation = operationField({
 
 export const operations = { get } satisfies OperationModules<typeof operation>;
 
-export const description: INodeProperties[] = [
-	operation,
-	...get.description,
-];
+export const description: INodeProperties[] = [operation, ...get.description];
