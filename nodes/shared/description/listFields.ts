@@ -44,3 +44,12 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
 	}
 	return limit;
 }
+
+/** The Limit of an item, or undefined when Return All is on. */
+export function readReturnAllOrLimit(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): number | undefined {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return returnAll ? undefined : readLimit(ctx, itemIndex);
+}

@@ -53,3 +53,26 @@ export async function fetchPagesUntilShort<T>(
 	if (failure && failure.index <= lastIndex) throw failure.error;
 	return pages.slice(0, lastIndex + 1);
 }
+
+/**
+ * The records of a list up to `limit` (all of them when undefined), read page by page ahead. Below
+ * one full page it asks for exactly the limit (same single request, smaller answer), and it
+ * fetches no page the limit does not need.
+ */
+export async function fetchUpTo<T>(
+	options: { limit?: number; maxPageSize: number; concurrency: number },
+	fetchPage: (page: number, pageSize: number) => Promise<T[]>,
+): Promise<T[]> {
+	const { limit, maxPageSize, concurrency } = options;
+	const pageSize = limit !== undefined && limit < maxPageSize ? limit : maxPageSize;
+	const pages = await fetchPagesUntilShort(
+		{
+			pageSize,
+			concurrency,
+			maxPages: limit === undefined ? undefined : Math.ceil(limit / pageSize),
+		},
+		async (page) => await fetchPage(page, pageSize),
+	);
+	const records = pages.flat();
+	return limit === undefined ? records : records.slice(0, limit);
+}

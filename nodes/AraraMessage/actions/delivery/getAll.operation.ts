@@ -8,7 +8,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
 import { forEachItem } from '../../../shared/execution/items';
-import { limitField, readLimit, returnAllField } from '../../../shared/description/listFields';
+import {
+	limitField,
+	readReturnAllOrLimit,
+	returnAllField,
+} from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { parseDateTime } from '../../../shared/dateTime';
 import { ceilToMinute, floorToMinute } from '../../helpers/japanTime';
@@ -89,8 +93,7 @@ export async function execute(
 				itemIndex,
 			);
 		}
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : readLimit(this, itemIndex);
+		const limit = readReturnAllOrLimit(this, itemIndex);
 		const statuses = readStatusFilter(this.getNodeParameter('status', itemIndex, []));
 		const { settings, concurrency } = readOperationOptions(this, itemIndex);
 		const result = await collectPeriod(this, {

@@ -7,9 +7,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { forEachItem } from '../../../shared/execution/items';
-import { readLimit, returnAllFields } from '../../../shared/description/listFields';
+import { readReturnAllOrLimit, returnAllFields } from '../../../shared/description/listFields';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
-import { fetchPagesUntilShort } from '../../../shared/transport/paging';
+import { fetchUpTo } from '../../../shared/transport/paging';
 import { readDeliveryQuery } from '../../helpers/deliveryInput';
 import {
 	apiDataContainsFilter,
@@ -112,8 +112,7 @@ export async function execute(
 	return await forEachItem(this, items, async (itemIndex) => {
 		const serverComposition = await readServerComposition(this, itemIndex);
 		const { days, filters } = readDeliveryQuery(this, itemIndex);
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : readLimit(this, itemIndex);
+		const limit = readReturnAllOrLimit(this, itemIndex);
 		const { options, concurrency } = readOperationOptions(this, itemIndex);
 		const api = deliveriesApi(this, itemIndex, serverComposition);
 		const records: IDataObject[] = [];
@@ -121,22 +120,11 @@ export async function execute(
 		for (const date of days) {
 			const wanted = limit === undefined ? undefined : limit - records.length;
 			if (wanted !== undefined && wanted <= 0) break;
-			const pageSize =
-				wanted !== undefined && wanted < DELIVERY_PAGE_SIZE ? wanted : DELIVERY_PAGE_SIZE;
-			const pages = await fetchPagesUntilShort(
-				{
-					pageSize,
-					concurrency,
-					maxPages: wanted === undefined ? undefined : Math.ceil(wanted / pageSize),
-				},
-				async (page) => await api.listPage({ ...filters, date }, page, pageSize),
+			const dayRecords = await fetchUpTo(
+				{ limit: wanted, maxPageSize: DELIVERY_PAGE_SIZE, concurrency },
+				async (page, pageSize) => await api.listPage({ ...filters, date }, page, pageSize),
 			);
-			for (const page of pages) {
-				for (const record of page) {
-					if (limit !== undefined && records.length >= limit) break;
-					records.push(record);
-				}
-			}
+			for (const record of dayRecords) records.push(record);
 		}
 		return options.oneItemPerMail === true ? groupByMail(records) : records;
 	});
