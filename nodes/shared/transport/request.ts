@@ -401,7 +401,12 @@ async function sendOnce(
 		return { answer };
 	} catch (error) {
 		const answer = answerFromError(error);
-		return answer ? { answer } : { networkCode: networkCodeFromError(error), error };
+		if (answer && answer.status >= 400) return { answer };
+		// A thrown error with a 2xx status (n8n 2.41 does this): the answer broke off after its status line.
+		return {
+			networkCode: networkCodeFromError(error) ?? (answer ? 'ECONNRESET' : undefined),
+			error,
+		};
 	}
 }
 
