@@ -1,43 +1,23 @@
 /** The polling trigger's mail events: new bounces and failed deliveries, each emitted once, across restarts. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { runPoll } from '../harness/engine';
 import { PersistedStaticData, emittedAcrossRestarts, type Step } from '../harness/restart';
 import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { formatCreated } from '../fakes/customers-mail-cloud/data';
 import { providerToday } from '../../nodes/CustomersMailCloud/helpers/mailWatch';
-import {
-	CREDENTIAL_NAME,
-	CREDENTIAL_TYPE,
-	credentialStore,
-	serializeError,
-	useFakePerFile,
-} from './setup';
+import { serializeError, pollTrigger, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
 
-/** One poll. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
+/** One poll against this file's fake. */
 function poll(
 	parameters: IDataObject,
 	staticData: IDataObject,
 	mode: 'trigger' | 'manual' = 'trigger',
 	credentials: IDataObject = {},
 ) {
-	const options = {
-		minPollInterval: 0,
-		...((parameters.options as IDataObject | undefined) ?? {}),
-	};
-	return runPoll({
-		node: {
-			type: 'customersMailCloudTrigger',
-			parameters: { ...parameters, options },
-			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
-		},
-		credentials: credentialStore(fake, credentials),
-		staticData,
-		mode,
-	});
+	return pollTrigger(fake, parameters, staticData, mode, credentials);
 }
 
 const forms = (resource: 'bounces' | 'deliveries') =>

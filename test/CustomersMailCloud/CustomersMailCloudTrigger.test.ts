@@ -1,43 +1,22 @@
 /** The polling trigger: new blocks and lifted blocks, each emitted once, no flood on the first run. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { runPoll } from '../harness/engine';
 import { PersistedStaticData, emittedAcrossRestarts, type Step } from '../harness/restart';
 import type { CustomersMailCloudFake } from '../fakes/customers-mail-cloud';
 import { diffBlocks, initialWindowStart } from '../../nodes/CustomersMailCloud/helpers/blockWatch';
-import {
-	CREDENTIAL_NAME,
-	CREDENTIAL_TYPE,
-	credentialStore,
-	formsTo,
-	serializeError,
-	useFakePerFile,
-} from './setup';
+import { formsTo, serializeError, pollTrigger, useFakePerFile } from './setup';
 
 let fake: CustomersMailCloudFake;
 useFakePerFile((started) => (fake = started));
 
-/** One poll. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
+/** One poll against this file's fake. */
 function poll(
 	parameters: IDataObject,
 	staticData: IDataObject,
 	mode: 'trigger' | 'manual' = 'trigger',
 	credentials: IDataObject = {},
 ) {
-	const options = {
-		minPollInterval: 0,
-		...((parameters.options as IDataObject | undefined) ?? {}),
-	};
-	return runPoll({
-		node: {
-			type: 'customersMailCloudTrigger',
-			parameters: { ...parameters, options },
-			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
-		},
-		credentials: credentialStore(fake, credentials),
-		staticData,
-		mode,
-	});
+	return pollTrigger(fake, parameters, staticData, mode, credentials);
 }
 
 /** The trigger's state inside the workflow's static data (n8n keeps it per node). */

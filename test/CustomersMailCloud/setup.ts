@@ -1,7 +1,7 @@
 /** Shared test setup: the fake, the credential store and a one-call runner for the node. */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { runNode, type RunResult } from '../harness/engine';
+import { runNode, runPoll, type RunResult } from '../harness/engine';
 import {
 	startCustomersMailCloudFake,
 	type CustomersMailCloudFake,
@@ -72,3 +72,27 @@ export function formsTo(
 
 /** Fast retries for tests: no waits unless a Retry-After says so. */
 export const FAST_RETRY = { retryAttempts: 3, maxRetryWait: 0 };
+
+/** One poll of the trigger. Minimum Poll Interval is 0 unless a test sets it, so that every poll really polls. */
+export function pollTrigger(
+	fake: CustomersMailCloudFake,
+	parameters: IDataObject,
+	staticData: IDataObject,
+	mode: 'trigger' | 'manual' = 'trigger',
+	credentials: IDataObject = {},
+) {
+	const options = {
+		minPollInterval: 0,
+		...((parameters.options as IDataObject | undefined) ?? {}),
+	};
+	return runPoll({
+		node: {
+			type: 'customersMailCloudTrigger',
+			parameters: { ...parameters, options },
+			credentials: { [CREDENTIAL_TYPE]: CREDENTIAL_NAME },
+		},
+		credentials: credentialStore(fake, credentials),
+		staticData,
+		mode,
+	});
+}
