@@ -6,6 +6,7 @@
  * left is n8n's own cost per request and per item.
  */
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -63,7 +64,8 @@ function concurrencyOf(options: unknown): number {
 
 /**
  * With "Via n8n's Authentication" the floor sends through httpRequestWithAuthentication (as every
- * node must), so the gap between the two floors is what n8n's authentication costs per request,
+ * node must), with the credential decrypted once as the nodes pass it, so the gap between the two
+ * floors is what n8n's authentication costs per request (and its OAuth2 client's, for Arara),
  * and the node's gap to this one is the node's own cost. Set per execution (benchmarks run one at a time).
  */
 let authenticateAs: string | undefined;
@@ -72,12 +74,30 @@ function credentialTypeOf(job: FloorJob): string {
 	return job.startsWith('cmc') ? CMC : job.startsWith('naimar') ? NAIMAR : ARARA;
 }
 
+const decrypted = new WeakMap<object, Promise<ICredentialDataDecryptedObject>>();
+
+/**
+ * The credential decrypted once per execution and handed to n8n's helper, as the nodes do:
+ * n8n then applies its `authenticate` without reading it again. OAuth2 credentials cannot take it.
+ */
+async function credentialOptions(
+	ctx: Context,
+	type: string,
+): Promise<IAdditionalCredentialOptions | undefined> {
+	if (type === ARARA) return undefined;
+	let data = decrypted.get(ctx);
+	if (!data) decrypted.set(ctx, (data = ctx.getCredentials(type)));
+	return { credentialsDecrypted: { id: '', name: type, type, data: await data } };
+}
+
 async function send(ctx: Context, options: IHttpRequestOptions): Promise<IDataObject> {
 	if (authenticateAs)
-		return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, authenticateAs, {
-			json: true,
-			...options,
-		})) as IDataObject;
+		return (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			authenticateAs,
+			{ json: true, ...options },
+			await credentialOptions(ctx, authenticateAs),
+		)) as IDataObject;
 	return (await ctx.helpers.httpRequest({ json: true, ...options })) as IDataObject;
 }
 

@@ -23,6 +23,8 @@ export interface StoredCredential {
 	data: ICredentialDataDecryptedObject;
 	/** How many times n8n saved new OAuth2 token data for it. */
 	tokenUpdates?: number;
+	/** How many times a node had it read and decrypted (in n8n: from the database). */
+	reads?: number;
 }
 
 /** Credentials by name, as nodes reference them. */
@@ -293,6 +295,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		if (!stored || stored.type !== type) {
 			throw new Error(`No test credential "${nodeCredentials.name}" of type ${type}`);
 		}
+		stored.reads = (stored.reads ?? 0) + 1;
 		return withDefaults(type, structuredClone(stored.data));
 	}
 

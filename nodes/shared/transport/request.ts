@@ -4,6 +4,7 @@
  * Retry-After, and errors that carry the provider's code, field and message with no secret.
  */
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -369,6 +370,28 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 	};
 }
 
+/**
+ * The credential for n8n's authenticated helper, decrypted once per execution: without it n8n
+ * loads and decrypts the credential from its database for every request. n8n still applies the
+ * credential's `authenticate` (and its proxy settings) to each request. OAuth2 credentials cannot
+ * take it: n8n's OAuth2 path reads the credential itself, since it may store a renewed token.
+ */
+async function decryptedOnce(
+	ctx: RequestContext,
+	profile: ProviderProfile,
+): Promise<IAdditionalCredentialOptions | undefined> {
+	if (profile.oauth2ClientCredentials) return undefined;
+	const reference = ctx.getNode().credentials?.[profile.credentialType];
+	return {
+		credentialsDecrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? profile.credentialType,
+			type: profile.credentialType,
+			data: (await credentialsOnce(ctx, profile.credentialType)) as ICredentialDataDecryptedObject,
+		},
+	};
+}
+
 /** One call of n8n's authenticated helper; HTTP error statuses throw only when `httpErrorsThrow`. */
 async function callHelper(
 	ctx: RequestContext,
@@ -376,10 +399,12 @@ async function callHelper(
 	options: IHttpRequestOptions,
 	httpErrorsThrow: boolean,
 ): Promise<HttpAnswer> {
-	const full = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, profile.credentialType, {
-		...options,
-		ignoreHttpStatusErrors: !httpErrorsThrow,
-	})) as IN8nHttpFullResponse;
+	const full = (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		profile.credentialType,
+		{ ...options, ignoreHttpStatusErrors: !httpErrorsThrow },
+		await decryptedOnce(ctx, profile),
+	)) as IN8nHttpFullResponse;
 	return {
 		status: full.statusCode,
 		headers: full.headers as HttpAnswer['headers'],

@@ -111,6 +111,34 @@ describe('answers', () => {
 	});
 });
 
+describe('the credential', () => {
+	it("is decrypted once per execution, and n8n's helper still authenticates every request with it", async () => {
+		const credentials = {
+			probe: { type: 'probeApi', data: { apiKey: SECRET, baseUrl: server.url }, reads: 0 },
+		};
+		const messages = Array.from({ length: 50 }, (_value, index) => `m${index}`);
+		const result = await runNode({
+			node: {
+				type: 'probe',
+				parameters: { message: '={{ $json.message }}' },
+				credentials: { probeApi: 'probe' },
+			},
+			input: messages.map((message) => ({ message })),
+			credentials,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(50);
+		expect(server.requests).toHaveLength(50);
+		for (const request of server.requests) {
+			expect(parseBody(request).api_key).toBe(SECRET);
+			expect(request.headers.authorization).toBe(`Bearer ${SECRET}`);
+		}
+		// The probe's own read and the transport's one; n8n would otherwise read it from its
+		// database for each of the 50 requests.
+		expect(credentials.probe.reads).toBe(2);
+	});
+});
+
 describe('faults a real service shows', () => {
 	const recovered: Array<[string, Fault]> = [
 		['429 with Retry-After in seconds', { kind: 'rateLimit', retryAfterSeconds: 1 }],
