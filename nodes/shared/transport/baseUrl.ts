@@ -1,8 +1,9 @@
 /** The API address a credential names, read once per execution context (every request needs it). */
 import type { RequestContext } from './request';
+import { oncePerContext } from './perContext';
 import { credentialsOnce } from './request';
 
-const cache = new WeakMap<object, Map<string, Promise<string>>>();
+const cache = oncePerContext<string>();
 
 /**
  * The credential's `field` (or `fallback` when it is empty), trimmed and without trailing
@@ -14,21 +15,10 @@ export async function credentialBaseUrl(
 	field: string,
 	fallback = '',
 ): Promise<string> {
-	let byField = cache.get(ctx);
-	if (!byField) {
-		byField = new Map();
-		cache.set(ctx, byField);
-	}
-	const key = `${credentialType}.${field}`;
-	let url = byField.get(key);
-	if (!url) {
-		url = (async () => {
-			const credentials = await credentialsOnce(ctx, credentialType);
-			return String(credentials[field] || fallback)
-				.trim()
-				.replace(/\/+$/, '');
-		})();
-		byField.set(key, url);
-	}
-	return await url;
+	return await cache(ctx, `${credentialType}.${field}`, async () => {
+		const credentials = await credentialsOnce(ctx, credentialType);
+		return String(credentials[field] || fallback)
+			.trim()
+			.replace(/\/+$/, '');
+	});
 }

@@ -18,6 +18,7 @@ import { sleep } from 'n8n-workflow';
 import type { ProviderErrorDetail, ProviderFailure } from './errors';
 import { toNodeApiError } from './errors';
 import { oneTokenPerExecution, tokenRefusal } from './oauth2';
+import { oncePerContext } from './perContext';
 import type { RetryPolicy } from './retry';
 import { isRetryableNetworkError, isRetryableStatus, parseRetryAfter, retryDelayMs } from './retry';
 import { withFailureCause } from './retryAfter';
@@ -78,34 +79,25 @@ export interface ApiResponse<T = unknown> {
 	body: T;
 }
 
-const credentialCache = new WeakMap<object, Map<string, Promise<IDataObject>>>();
+const credentialCache = oncePerContext<IDataObject>();
 
 /**
  * The node's credential of `credentialType`, read once per execution context: what a node reads
  * for itself (host, default server composition, secrets to redact) need not be fetched and
- * decrypted again for every item. n8n's authenticated helper still reads it on every request.
+ * decrypted again for every item, and n8n's authenticated helper is handed it (decryptedOnce).
  */
 export async function credentialsOnce(
 	ctx: { getCredentials(type: string): Promise<ICredentialDataDecryptedObject> },
 	credentialType: string,
 ): Promise<IDataObject> {
-	let byType = credentialCache.get(ctx);
-	if (!byType) {
-		byType = new Map();
-		credentialCache.set(ctx, byType);
-	}
-	let credentials = byType.get(credentialType);
-	if (!credentials) {
-		credentials = ctx.getCredentials(credentialType) as Promise<IDataObject>;
-		const forget = byType;
-		byType.set(credentialType, credentials);
-		// A failed read is not remembered: the next caller sees the failure for itself.
-		credentials.catch(() => forget.delete(credentialType));
-	}
-	return await credentials;
+	return await credentialCache(
+		ctx,
+		credentialType,
+		async () => (await ctx.getCredentials(credentialType)) as IDataObject,
+	);
 }
 
-const secretCache = new WeakMap<object, Promise<string[]>>();
+const secretCache = oncePerContext<string[]>();
 
 /**
  * The secret values of the node's credential, for redaction. Read once per execution context, on
@@ -116,23 +108,18 @@ export async function credentialSecrets(
 	ctx: RequestContext,
 	profile: ProviderProfile,
 ): Promise<string[]> {
-	let secrets = secretCache.get(ctx);
-	if (!secrets) {
-		secrets = (async () => {
-			try {
-				const credentials = (await ctx.getCredentials(profile.credentialType)) as IDataObject;
-				const values = profile.secretFields.map((field) => credentials[field]);
-				const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
-				return [...values, token].filter(
-					(value): value is string => typeof value === 'string' && value !== '',
-				);
-			} catch {
-				return [];
-			}
-		})();
-		secretCache.set(ctx, secrets);
-	}
-	return await secrets;
+	return await secretCache(ctx, profile.credentialType, async () => {
+		try {
+			const credentials = (await ctx.getCredentials(profile.credentialType)) as IDataObject;
+			const values = profile.secretFields.map((field) => credentials[field]);
+			const token = (credentials.oauthTokenData as IDataObject | undefined)?.access_token;
+			return [...values, token].filter(
+				(value): value is string => typeof value === 'string' && value !== '',
+			);
+		} catch {
+			return [];
+		}
+	});
 }
 
 interface HttpAnswer {
@@ -370,6 +357,8 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 	};
 }
 
+const decryptedCache = oncePerContext<IAdditionalCredentialOptions>();
+
 /**
  * The credential for n8n's authenticated helper, decrypted once per execution: without it n8n
  * loads and decrypts the credential from its database for every request. n8n still applies the
@@ -381,15 +370,19 @@ async function decryptedOnce(
 	profile: ProviderProfile,
 ): Promise<IAdditionalCredentialOptions | undefined> {
 	if (profile.oauth2ClientCredentials) return undefined;
-	const reference = ctx.getNode().credentials?.[profile.credentialType];
-	return {
-		credentialsDecrypted: {
-			id: reference?.id ?? '',
-			name: reference?.name ?? profile.credentialType,
-			type: profile.credentialType,
-			data: (await credentialsOnce(ctx, profile.credentialType)) as ICredentialDataDecryptedObject,
-		},
-	};
+	const type = profile.credentialType;
+	return await decryptedCache(ctx, type, async () => {
+		const reference = ctx.getNode().credentials?.[type];
+		const data = (await credentialsOnce(ctx, type)) as ICredentialDataDecryptedObject;
+		return {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? type,
+				type,
+				data,
+			},
+		};
+	});
 }
 
 /** One call of n8n's authenticated helper; HTTP error statuses throw only when `httpErrorsThrow`. */
