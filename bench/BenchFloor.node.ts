@@ -1,6 +1,6 @@
 /**
  * The floor of every benchmark: a throwaway node (never shipped) that does a job the cheapest way
- * a node can inside n8n. It reads the same parameters per item as this package's node, sends the
+ * a node can inside n8n. It reads the same parameters per item as this package's node (the same way), sends the
  * same requests (same pages, batches and concurrency) through bare `this.helpers.httpRequest`, and
  * reads its credential once. No retries, no error shapes, no redaction, no item mapping: what is
  * left is n8n's own cost per request and per item.
@@ -17,6 +17,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { readItemParameter } from '../nodes/shared/description/itemParameter';
 import { mapWithConcurrency } from '../nodes/shared/transport/limiter';
 import { fetchPagesUntilShort } from '../nodes/shared/transport/paging';
 import { partsFor, splitWindow } from '../nodes/AraraMessage/helpers/period';
@@ -192,32 +193,39 @@ async function cmcListAll(
 	return pages.flat();
 }
 
+/**
+ * The floor reads its parameters as the nodes do (nodes/shared/description/itemParameter.ts):
+ * a fixed value or `{{ $json.field }}` without n8n evaluating it per item, anything else through n8n.
+ */
+const param = (ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown) =>
+	readItemParameter(ctx, name, itemIndex, fallback);
+
 async function execute(
 	ctx: IExecuteFunctions,
 	job: FloorJob,
 	items: INodeExecutionData[],
 ): Promise<IDataObject[]> {
-	const concurrency = concurrencyOf(ctx.getNodeParameter('options', 0, {}));
+	const concurrency = concurrencyOf(param(ctx, 'options', 0, {}));
 	switch (job) {
 		case 'cmcList': {
 			const credentials = await ctx.getCredentials(CMC);
 			return await cmcListAll(
 				ctx,
 				credentials,
-				ctx.getNodeParameter('serverComposition', 0),
+				param(ctx, 'serverComposition', 0),
 				{},
 				concurrency,
 			);
 		}
 		case 'cmcUnblock': {
 			const credentials = await ctx.getCredentials(CMC);
-			const operation = ctx.getNodeParameter('operation', 0) as string;
+			const operation = param(ctx, 'operation', 0) as string;
 			const url = `${trimmed(credentials.host)}/transaction/v2/blocks/${operation}.json`;
 			return await mapWithConcurrency(items, concurrency, async (_item, index) => {
 				const serverComposition =
-					ctx.getNodeParameter('serverComposition', index) || credentials.serverComposition;
-				const email = ctx.getNodeParameter('email', index) as string;
-				ctx.getNodeParameter('options', index, {});
+					param(ctx, 'serverComposition', index) || credentials.serverComposition;
+				const email = param(ctx, 'email', index) as string;
+				param(ctx, 'options', index, {});
 				const answer = await send(ctx, {
 					method: 'POST',
 					url,
@@ -235,11 +243,11 @@ async function execute(
 		case 'naimarGet': {
 			const credentials = await ctx.getCredentials(NAIMAR);
 			const ids = items.flatMap((_item, index) =>
-				String(ctx.getNodeParameter('messageIds', index))
+				String(param(ctx, 'messageIds', index))
 					.split(/[\s,]+/)
 					.filter(Boolean),
 			);
-			ctx.getNodeParameter('options', 0, {});
+			param(ctx, 'options', 0, {});
 			const batches: string[][] = [];
 			for (let start = 0; start < ids.length; start += NAIMAR_BATCH)
 				batches.push(ids.slice(start, start + NAIMAR_BATCH));
@@ -267,8 +275,8 @@ async function execute(
 			const token = await araraToken(ctx, credentials);
 			const method = job === 'araraGet' ? 'GET' : 'DELETE';
 			const answers = await mapWithConcurrency(items, concurrency, async (_item, index) => {
-				const id = String(ctx.getNodeParameter('deliveryId', index));
-				ctx.getNodeParameter('options', index, {});
+				const id = String(param(ctx, 'deliveryId', index));
+				param(ctx, 'options', index, {});
 				return await send(ctx, {
 					method,
 					url: `${base}/send/${encodeURIComponent(id)}`,
@@ -281,16 +289,16 @@ async function execute(
 			const credentials = await ctx.getCredentials(ARARA);
 			const base = araraBase(credentials);
 			const deliveries = items.map((_item, index) => ({
-				'mailing-list': [{ to: { address: String(ctx.getNodeParameter('toAddress', index)) } }],
+				'mailing-list': [{ to: { address: String(param(ctx, 'toAddress', index)) } }],
 				contents: {
-					subject: ctx.getNodeParameter('subject', index),
-					body: { text: ctx.getNodeParameter('text', index) },
+					subject: param(ctx, 'subject', index),
+					body: { text: param(ctx, 'text', index) },
 				},
 				settings: {
 					send_time: 'now',
 					from: {
-						address: ctx.getNodeParameter('fromAddress', index),
-						name: ctx.getNodeParameter('fromName', index),
+						address: param(ctx, 'fromAddress', index),
+						name: param(ctx, 'fromName', index),
 					},
 				},
 			}));
@@ -313,8 +321,8 @@ async function execute(
 		}
 		case 'araraGetAll': {
 			const credentials = await ctx.getCredentials(ARARA);
-			const from = Date.parse(String(ctx.getNodeParameter('timeMin', 0)));
-			const to = Date.parse(String(ctx.getNodeParameter('timeMax', 0)));
+			const from = Date.parse(String(param(ctx, 'timeMin', 0)));
+			const to = Date.parse(String(param(ctx, 'timeMax', 0)));
 			const token = await araraToken(ctx, credentials);
 			return await araraPeriod(ctx, araraBase(credentials), token, from, to, concurrency);
 		}
@@ -322,11 +330,11 @@ async function execute(
 			const credentials = await ctx.getCredentials(CMC);
 			const url = `${trimmed(credentials.host)}/transaction/v2/deliveries/list.json`;
 			const serverComposition = String(
-				ctx.getNodeParameter('serverComposition', 0) || credentials.serverComposition,
+				param(ctx, 'serverComposition', 0) || credentials.serverComposition,
 			);
-			const date = String(ctx.getNodeParameter('date', 0));
-			ctx.getNodeParameter('returnAll', 0, true);
-			ctx.getNodeParameter('filters', 0, {});
+			const date = String(param(ctx, 'date', 0));
+			param(ctx, 'returnAll', 0, true);
+			param(ctx, 'filters', 0, {});
 			const pages = await fetchPagesUntilShort(
 				{ pageSize: CMC_PAGE, concurrency },
 				async (page) => {
@@ -351,8 +359,8 @@ async function execute(
 		case 'araraLookup': {
 			const credentials = await ctx.getCredentials(ARARA);
 			const base = araraBase(credentials);
-			const addresses = items.map((_item, index) => String(ctx.getNodeParameter('address', index)));
-			ctx.getNodeParameter('options', 0, {});
+			const addresses = items.map((_item, index) => String(param(ctx, 'address', index)));
+			param(ctx, 'options', 0, {});
 			const unique = [
 				...new Map(addresses.map((address) => [address.toLowerCase(), address])).values(),
 			];
@@ -379,7 +387,7 @@ async function execute(
 			});
 		}
 		case 'readParameters':
-			// No request: what reading Message IDs per item costs (n8n's expression evaluation).
+			// No request: what n8n's getNodeParameter costs reading Message IDs per item (the nodes skip it).
 			return [
 				{ read: items.map((_item, index) => ctx.getNodeParameter('messageIds', index)).length },
 			];

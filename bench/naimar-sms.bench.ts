@@ -98,21 +98,21 @@ export async function main(): Promise<void> {
 			note: spec.note,
 		};
 		recordJob(result);
-		// What any node pays before its first request: n8n evaluates the Message IDs expression for every item.
+		// What n8n's getNodeParameter costs before the first request: it evaluates Message IDs for every item.
 		const reading = {
 			...spec.floor,
 			parameters: { job: 'readParameters', messageIds: '={{ $json.id }}' },
 		};
 		recordJob({
 			benchmark: spec.benchmark,
-			job: `Reading Message IDs of ${IDS.toLocaleString('en')} items, no request (n8n's expression per item; the floor's share of the job above)`,
+			job: `n8n's getNodeParameter reading Message IDs of ${IDS.toLocaleString('en')} items, no request (what the node and the floor no longer pay: they read {{ $json.id }} directly)`,
 			where: 'engine',
 			node: await measureJob(child, async () => {
 				const out = await runContender(reading, spec.credentialType, credentials, items);
 				if (out[0]?.json.read !== IDS)
 					throw new Error('the parameter reader did not read every item');
 			}),
-			note: 'no node of this package: the cost every node pays to read one parameter per item',
+			note: 'no node of this package: what n8n costs reading one parameter per item',
 		});
 	} finally {
 		child.send('stop');

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, IPollFunctions } 
 
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 import type { TransportSettings } from '../transport/request';
+import { readItemParameter } from './itemParameter';
 
 /** Pages and batches: each request carries many records, so a few in flight keep up. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -119,7 +120,7 @@ function operationOptionsFrom(options: IDataObject): OperationOptions {
 /** One item's `options` collection. */
 export function readOperationOptions(ctx: IExecuteFunctions, itemIndex: number): OperationOptions {
 	return operationOptionsFrom(
-		(ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject,
+		(readItemParameter(ctx, 'options', itemIndex, {}) ?? {}) as IDataObject,
 	);
 }
 

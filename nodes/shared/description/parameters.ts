@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { invalidInput } from '../transport/errors';
+import { readItemParameter } from './itemParameter';
 
 /**
  * Refuses a list or an object where one value is wanted: String() would turn it into "a,b" or
@@ -38,7 +39,7 @@ export function readText(
 	itemIndex: number,
 	{ label, expected }: TextLabel,
 ): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '');
+	const value = readItemParameter(ctx, name, itemIndex);
 	refuseListOrObject(ctx, value, label, itemIndex, expected);
 	return String(value ?? '').trim();
 }

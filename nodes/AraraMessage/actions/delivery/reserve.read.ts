@@ -14,6 +14,7 @@ import {
 	checkSubstitutionKey,
 	japanClock,
 } from '../../helpers/reservation';
+import { readItemParameter } from '../../../shared/description/itemParameter';
 
 export interface ReadContext {
 	ctx: IExecuteFunctions;
@@ -67,7 +68,7 @@ export function readRecipient(read: ReadContext, itemIndex: number): IDataObject
 	const address = checkedAddress(
 		ctx,
 		'To',
-		String(ctx.getNodeParameter('toAddress', itemIndex, '') ?? '').trim(),
+		String(readItemParameter(ctx, 'toAddress', itemIndex) ?? '').trim(),
 		itemIndex,
 	);
 	const extra = additional(read, itemIndex);
@@ -130,7 +131,7 @@ export async function readContents(read: ReadContext, itemIndex: number): Promis
 		['text', 'Text'],
 		['html', 'HTML'],
 	] as const) {
-		const raw = ctx.getNodeParameter(name, itemIndex, '');
+		const raw = readItemParameter(ctx, name, itemIndex);
 		refuseListOrObject(ctx, raw, label, itemIndex);
 		// Not trimmed: a body's leading and trailing white space is the sender's to choose.
 		const value = String(raw ?? '');

@@ -10,6 +10,7 @@ import { invalidInput } from '../../../shared/transport/errors';
 import { runBatched } from '../../../shared/execution/batched';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { MAX_LOOKUP_BATCH, errorFilterApi } from '../../transport/errorFilter';
+import { readItemParameter } from '../../../shared/description/itemParameter';
 
 const properties: INodeProperties[] = [
 	{
@@ -44,7 +45,7 @@ export const description = updateDisplayOptions(
 );
 
 function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	const value = ctx.getNodeParameter('address', itemIndex, '') as unknown;
+	const value = readItemParameter(ctx, 'address', itemIndex);
 	const values = Array.isArray(value) ? value : [value];
 	const addresses: string[] = [];
 	for (const entry of values) {

@@ -10,6 +10,7 @@ import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
 import { askBatch, askInBatches, chunk, recordAnswers } from '../../helpers/reportBatches';
 import { loginProblem } from '../../transport/login';
 import { naimarProfile } from '../../transport/profile';
+import { readItemParameter } from '../../../shared/description/itemParameter';
 
 export const DEFAULT_BATCH_SIZE = 100;
 export const MAX_BATCH_SIZE = 1000;
@@ -140,7 +141,7 @@ interface IdBatch {
 }
 
 function readItemIds(ctx: IExecuteFunctions, itemIndex: number): string[] {
-	const read = readMessageIds(ctx.getNodeParameter('messageIds', itemIndex, ''));
+	const read = readMessageIds(readItemParameter(ctx, 'messageIds', itemIndex));
 	if ('problem' in read) throw invalidInput(ctx.getNode(), read.problem, read.hint, itemIndex);
 	return read.ids;
 }
