@@ -11,8 +11,8 @@ export const DEFAULT_CONCURRENCY = 4;
  * One request per item (get, cancel, unblock, send): each waits a whole round trip for one item,
  * so more in flight hide the latency. No provider publishes a rate limit; a 429 is retried.
  */
-export const DEFAULT_ITEM_CONCURRENCY = 32;
-export const MAX_CONCURRENCY = 64;
+export const DEFAULT_ITEM_CONCURRENCY = 64;
+export const MAX_CONCURRENCY = 128;
 
 export const requestOptionFields: INodeProperties[] = [
 	{

@@ -1,4 +1,5 @@
 /** Block → Unblock Permanently (delete) and Unblock Once (cancel). */
+import { DEFAULT_ITEM_CONCURRENCY } from '../../../nodes/shared/description/options';
 import type { CustomersMailCloudFake } from '../../fakes/customers-mail-cloud';
 import { formsTo, runCmc, serializeError, useFakePerFile } from '../setup';
 
@@ -31,6 +32,30 @@ describe.each(['delete', 'cancel'])('%s', (operation) => {
 			expect.arrayContaining(emails),
 		);
 	});
+
+	it.each([
+		[undefined, DEFAULT_ITEM_CONCURRENCY],
+		[5, 5],
+	])(
+		'Parallel Requests %s: 200 addresses with at most %i requests in flight, every one lifted',
+		async (concurrency, bound) => {
+			const blocks = fake.seed(200);
+			// Slow answers make the requests in flight visible to the fake.
+			fake.server.inject({ kind: 'delay', ms: 30 }, { times: 200 });
+			const { items, error } = await runCmc(
+				fake,
+				{
+					operation,
+					email: '={{ $json.email }}',
+					options: concurrency === undefined ? {} : { concurrency },
+				},
+				{ input: blocks.map((block) => ({ email: block.email })) },
+			);
+			expect(error).toBeUndefined();
+			expect(items.map((item) => item.json.result)).toEqual(blocks.map(() => 'success'));
+			expect(fake.server.maxInFlight).toBe(bound);
+		},
+	);
 
 	it('12-001 (not in the list) is an error by default, with code, field and message', async () => {
 		const { error } = await runCmc(fake, { operation, email: 'nobody@example.com' });
