@@ -1,8 +1,10 @@
 /**
  * One job, one contender, for `node --cpu-prof`: where the node's time goes against the floor's.
  *
- *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor|httpRequest> <list|unblock|araraGet|naimar|lookup> [in flight]
+ *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor|floorAuth|httpRequest> <list|unblock|araraGet|naimar|lookup> [in flight] [ms per answer]
  *   node .build/bench/profile.js --summary .build/profiles/<file>.cpuprofile
+ *
+ * PROFILE_ROUNDS (default 3) sets how many times the job runs in one process.
  *
  * The fake runs in its own process (the job's benchmark's), so the profile holds the client only.
  */
@@ -181,15 +183,14 @@ async function setUp(
 
 async function main(): Promise<void> {
 	if (process.argv[2] === '--summary') return summarize(process.argv[3]);
-	const [who = 'node', job = 'unblock', concurrency = '4'] = process.argv.slice(2) as [
-		'node' | 'floor' | 'httpRequest',
-		Job,
-		string,
-	];
+	const [who = 'node', job = 'unblock', concurrency = '4', latencyMs = '0'] = process.argv.slice(
+		2,
+	) as ['node' | 'floor' | 'floorAuth' | 'httpRequest', Job, string, string];
 	usePackageRoot(repoRoot());
 	const { child, spec, store, items } = await setUp(job, Number(concurrency));
+	if (Number(latencyMs) > 0 && job !== 'naimar') await askFake(child, `latency:${latencyMs}`);
 	try {
-		for (let round = 0; round < 3; round++) {
+		for (let round = 0; round < Number(process.env.PROFILE_ROUNDS ?? 3); round++) {
 			const input = await items();
 			const contender = who === 'httpRequest' ? spec.httpRequest! : spec[who];
 			const { ms, result } = await timeIt(() =>

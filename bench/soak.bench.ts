@@ -9,7 +9,7 @@
  *
  * Exits 1 when an event was lost or doubled, or an item came out unpaired; never on time.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -607,21 +607,21 @@ async function main(): Promise<void> {
 		await Promise.all([cmc.close(), naimar.close(), arara.close()]);
 	}
 
-	console.log(
-		`\nsoak: ${POLLS} polls/pushes per trigger, ${ITEMS} items per operation (at most ${SECONDS_PER_JOB} s each), ${FAULT_RATE * 100} % of requests faulted${gc ? '' : ' (run with --expose-gc for heap after GC)'}`,
-	);
-	console.log(
+	const table = [
+		`soak: ${POLLS} polls/pushes per trigger, ${ITEMS} items per operation (at most ${SECONDS_PER_JOB} s each), ${FAULT_RATE * 100} % of requests faulted${gc ? '' : ' (run with --expose-gc for heap after GC)'}`,
 		'(heap includes the in-process fakes: the Arara store keeps every delivery reserved or cancelled, about 1 KiB each)',
-	);
-	console.log(
+		'',
 		'| job | done | time | requests | faults | errors | peak heap | peak RSS | heap after GC start → end | memory | static data | lost / doubled |',
-	);
-	console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-	for (const report of reports) {
-		console.log(
-			`| ${report.job} | ${report.done} | ${report.seconds.toFixed(0)} s | ${report.requests} | ${report.faults} | ${report.errors} | ${mib(report.peakHeap)} | ${mib(report.peakRss)} | ${mib(report.heapStart)} → ${mib(report.heapEnd)} | ${grew(report) ? 'GREW' : 'flat'} | ${report.staticData ?? '—'} | ${report.problems.length ? report.problems.join('; ') : 'none'} |${report.sampleError ? ` e.g. "${report.sampleError.slice(0, 100)}"` : ''}`,
-		);
-	}
+		'| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+		...reports.map(
+			(report) =>
+				`| ${report.job} | ${report.done} | ${report.seconds.toFixed(0)} s | ${report.requests} | ${report.faults} | ${report.errors} | ${mib(report.peakHeap)} | ${mib(report.peakRss)} | ${mib(report.heapStart)} → ${mib(report.heapEnd)} | ${grew(report) ? 'GREW' : 'flat'} | ${report.staticData ?? '—'} | ${report.problems.length ? report.problems.join('; ') : 'none'} |${report.sampleError ? ` e.g. "${report.sampleError.slice(0, 100)}"` : ''}`,
+		),
+	];
+	console.log(`\n${table.join('\n')}`);
+	// Under `npm run bench` the table goes into bench/RESULTS.md with the other results.
+	if (process.env.BENCH_RESULTS)
+		writeFileSync(`${process.env.BENCH_RESULTS}.soak.md`, table.join('\n'));
 	const failed = reports.filter((report) => report.problems.length);
 	if (failed.length) {
 		console.error(`\nsoak: problems in ${failed.map((report) => report.job).join(', ')}`);
