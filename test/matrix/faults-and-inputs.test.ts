@@ -336,7 +336,7 @@ const BAD_DATES: Array<[string, { start?: string; end?: string } | 'swap']> = [
 
 const baselines = new Map<string, string[][]>();
 
-/** An answer with an empty body (after the retries) that the row reads as no records. */
+/** An answer with an empty body that the row reads as no records. */
 const readsAsNoRecords = (row: { emptyBodyMeansNoRecords?: boolean }, fault: FaultCase) =>
 	Boolean(
 		row.emptyBodyMeansNoRecords &&

@@ -54,7 +54,7 @@ export interface OperationRow {
 	/** Whether the operation downloads a ZIP (the truncated-ZIP fault applies). */
 	zip?: boolean;
 	/**
-	 * Whether an answer with an empty body, after the retries, reads as no records (the Ruby SDK's
+	 * Whether an answer with an empty body reads as no records (the Ruby SDK's
 	 * reading for the mail lists): then a run that meets one on every request may output nothing
 	 * for an item instead of an error.
 	 */

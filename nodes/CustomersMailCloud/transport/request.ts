@@ -13,7 +13,7 @@ import type { ApiResponse, RequestContext } from '../../shared/transport/request
 import type { DownloadedFile } from './download';
 import { downloadedFile } from './download';
 import { CREDENTIAL_TYPE, customersMailCloudProfile } from './profile';
-import { emptyAnswerAsNoRecords, recordsOf } from './records';
+import { recordsOf } from './records';
 
 export type TransactionResource = 'blocks' | 'deliveries' | 'bounces';
 export type TransactionOperation = 'list' | 'download' | 'delete' | 'cancel';
@@ -102,9 +102,13 @@ export class TransactionApi {
 		pageSize: number,
 		spec: ListSpec,
 	): Promise<IDataObject[]> {
-		const list = async () =>
-			recordsOf((await this.post('list', { ...form, p: page, r: pageSize })).body, spec.envelope);
-		return spec.emptyMeansNone ? await emptyAnswerAsNoRecords(list) : await list();
+		const answer = await this.post(
+			'list',
+			{ ...form, p: page, r: pageSize },
+			// What the SDKs do for Deliveries and Bounces: HTTP 200 or 204 with an empty body is no records.
+			spec.emptyMeansNone ? { emptyBody: {} } : {},
+		);
+		return recordsOf(answer.body, spec.envelope);
 	}
 
 	/** The ZIP of all records matching the form. */

@@ -61,6 +61,11 @@ export interface ApiRequest {
 	/** 'binary' returns the body as a Buffer (downloads). */
 	responseFormat?: 'json' | 'binary';
 	/**
+	 * What an empty 2xx answer stands for, e.g. `{}` where a provider leaves a list with no
+	 * records empty. Without it an empty body is a broken answer: retried, then an error.
+	 */
+	emptyBody?: IDataObject;
+	/**
 	 * Whether sending it twice does no harm. Only idempotent requests are retried after a
 	 * 5xx or a dropped connection; any request is retried after a 429, which the provider did
 	 * not process.
@@ -461,6 +466,12 @@ function judgeAnswer<T>(
 			return {
 				outcome: 'done',
 				response: { status: answer.status, headers: answer.headers, body: parsed as T },
+			};
+		}
+		if (request.emptyBody !== undefined && bodyAsText(answer.body).trim() === '') {
+			return {
+				outcome: 'done',
+				response: { status: answer.status, headers: answer.headers, body: request.emptyBody as T },
 			};
 		}
 		// 2xx but not JSON: a truncated answer (worth another try) or a proxy's HTML page.

@@ -356,12 +356,20 @@ describe('provider errors and faults', () => {
 		expect(error?.message).toBe('Customers Mail Cloud sent an answer that is not valid JSON');
 	});
 
-	it('HTTP 204 with an empty body is an empty list', async () => {
-		fake.server.inject({ kind: 'status', status: 204, body: '' }, { times: 10 });
-		const { items, error } = await runCmc(fake, { ...base, returnAll: true, options: FAST_RETRY });
-		expect(error).toBeUndefined();
-		expect(items).toEqual([]);
-	});
+	it.each([200, 204])(
+		'HTTP %i with an empty body is an empty list, read from one request (not retried)',
+		async (status) => {
+			fake.server.inject({ kind: 'status', status, body: '' }, { times: 10 });
+			const { items, error } = await runCmc(fake, {
+				...base,
+				returnAll: true,
+				options: FAST_RETRY,
+			});
+			expect(error).toBeUndefined();
+			expect(items).toEqual([]);
+			expect(fake.server.requests).toHaveLength(1);
+		},
+	);
 
 	it('a wrong API key never shows in the error or in Continue On Fail items', async () => {
 		const secret = 'wrong-key-delivery-77';
