@@ -114,6 +114,8 @@ export async function runBatched<Read, B extends Batch, R>(
 			continue;
 		}
 		if (!reads.has(itemIndex)) continue;
+		// Already an error of the item's own (the transport's or a check's): kept as it is.
+		let outputFailure: { error: unknown } | undefined;
 		try {
 			const outputs = work.output(
 				itemIndex,
@@ -122,9 +124,11 @@ export async function runBatched<Read, B extends Batch, R>(
 			);
 			output.push(...(outputs instanceof Promise ? await outputs : outputs));
 		} catch (error) {
-			if (!continueOnFail) throw error;
-			output.push(errorItem(ctx, error, itemIndex));
+			outputFailure = { error };
 		}
+		if (!outputFailure) continue;
+		if (!continueOnFail) throw outputFailure.error;
+		output.push(errorItem(ctx, outputFailure.error, itemIndex));
 	}
 	return output;
 }
