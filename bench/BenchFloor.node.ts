@@ -197,35 +197,32 @@ async function cmcListAll(
  * The floor reads its parameters as the nodes do (nodes/shared/description/itemParameter.ts):
  * a fixed value or `{{ $json.field }}` without n8n evaluating it per item, anything else through n8n.
  */
-const param = (ctx: IExecuteFunctions, name: string, itemIndex: number, fallback?: unknown) =>
-	readItemParameter(ctx, name, itemIndex, fallback);
-
 async function execute(
 	ctx: IExecuteFunctions,
 	job: FloorJob,
 	items: INodeExecutionData[],
 ): Promise<IDataObject[]> {
-	const concurrency = concurrencyOf(param(ctx, 'options', 0, {}));
+	const concurrency = concurrencyOf(readItemParameter(ctx, 'options', 0, {}));
 	switch (job) {
 		case 'cmcList': {
 			const credentials = await ctx.getCredentials(CMC);
 			return await cmcListAll(
 				ctx,
 				credentials,
-				param(ctx, 'serverComposition', 0),
+				readItemParameter(ctx, 'serverComposition', 0),
 				{},
 				concurrency,
 			);
 		}
 		case 'cmcUnblock': {
 			const credentials = await ctx.getCredentials(CMC);
-			const operation = param(ctx, 'operation', 0) as string;
+			const operation = readItemParameter(ctx, 'operation', 0) as string;
 			const url = `${trimmed(credentials.host)}/transaction/v2/blocks/${operation}.json`;
 			return await mapWithConcurrency(items, concurrency, async (_item, index) => {
 				const serverComposition =
-					param(ctx, 'serverComposition', index) || credentials.serverComposition;
-				const email = param(ctx, 'email', index) as string;
-				param(ctx, 'options', index, {});
+					readItemParameter(ctx, 'serverComposition', index) || credentials.serverComposition;
+				const email = readItemParameter(ctx, 'email', index) as string;
+				readItemParameter(ctx, 'options', index, {});
 				const answer = await send(ctx, {
 					method: 'POST',
 					url,
@@ -243,11 +240,11 @@ async function execute(
 		case 'naimarGet': {
 			const credentials = await ctx.getCredentials(NAIMAR);
 			const ids = items.flatMap((_item, index) =>
-				String(param(ctx, 'messageIds', index))
+				String(readItemParameter(ctx, 'messageIds', index))
 					.split(/[\s,]+/)
 					.filter(Boolean),
 			);
-			param(ctx, 'options', 0, {});
+			readItemParameter(ctx, 'options', 0, {});
 			const batches: string[][] = [];
 			for (let start = 0; start < ids.length; start += NAIMAR_BATCH)
 				batches.push(ids.slice(start, start + NAIMAR_BATCH));
@@ -275,8 +272,8 @@ async function execute(
 			const token = await araraToken(ctx, credentials);
 			const method = job === 'araraGet' ? 'GET' : 'DELETE';
 			const answers = await mapWithConcurrency(items, concurrency, async (_item, index) => {
-				const id = String(param(ctx, 'deliveryId', index));
-				param(ctx, 'options', index, {});
+				const id = String(readItemParameter(ctx, 'deliveryId', index));
+				readItemParameter(ctx, 'options', index, {});
 				return await send(ctx, {
 					method,
 					url: `${base}/send/${encodeURIComponent(id)}`,
@@ -289,16 +286,16 @@ async function execute(
 			const credentials = await ctx.getCredentials(ARARA);
 			const base = araraBase(credentials);
 			const deliveries = items.map((_item, index) => ({
-				'mailing-list': [{ to: { address: String(param(ctx, 'toAddress', index)) } }],
+				'mailing-list': [{ to: { address: String(readItemParameter(ctx, 'toAddress', index)) } }],
 				contents: {
-					subject: param(ctx, 'subject', index),
-					body: { text: param(ctx, 'text', index) },
+					subject: readItemParameter(ctx, 'subject', index),
+					body: { text: readItemParameter(ctx, 'text', index) },
 				},
 				settings: {
 					send_time: 'now',
 					from: {
-						address: param(ctx, 'fromAddress', index),
-						name: param(ctx, 'fromName', index),
+						address: readItemParameter(ctx, 'fromAddress', index),
+						name: readItemParameter(ctx, 'fromName', index),
 					},
 				},
 			}));
@@ -321,8 +318,8 @@ async function execute(
 		}
 		case 'araraGetAll': {
 			const credentials = await ctx.getCredentials(ARARA);
-			const from = Date.parse(String(param(ctx, 'timeMin', 0)));
-			const to = Date.parse(String(param(ctx, 'timeMax', 0)));
+			const from = Date.parse(String(readItemParameter(ctx, 'timeMin', 0)));
+			const to = Date.parse(String(readItemParameter(ctx, 'timeMax', 0)));
 			const token = await araraToken(ctx, credentials);
 			return await araraPeriod(ctx, araraBase(credentials), token, from, to, concurrency);
 		}
@@ -330,11 +327,11 @@ async function execute(
 			const credentials = await ctx.getCredentials(CMC);
 			const url = `${trimmed(credentials.host)}/transaction/v2/deliveries/list.json`;
 			const serverComposition = String(
-				param(ctx, 'serverComposition', 0) || credentials.serverComposition,
+				readItemParameter(ctx, 'serverComposition', 0) || credentials.serverComposition,
 			);
-			const date = String(param(ctx, 'date', 0));
-			param(ctx, 'returnAll', 0, true);
-			param(ctx, 'filters', 0, {});
+			const date = String(readItemParameter(ctx, 'date', 0));
+			readItemParameter(ctx, 'returnAll', 0, true);
+			readItemParameter(ctx, 'filters', 0, {});
 			const pages = await fetchPagesUntilShort(
 				{ pageSize: CMC_PAGE, concurrency },
 				async (page) => {
@@ -359,8 +356,10 @@ async function execute(
 		case 'araraLookup': {
 			const credentials = await ctx.getCredentials(ARARA);
 			const base = araraBase(credentials);
-			const addresses = items.map((_item, index) => String(param(ctx, 'address', index)));
-			param(ctx, 'options', 0, {});
+			const addresses = items.map((_item, index) =>
+				String(readItemParameter(ctx, 'address', index)),
+			);
+			readItemParameter(ctx, 'options', 0, {});
 			const unique = [
 				...new Map(addresses.map((address) => [address.toLowerCase(), address])).values(),
 			];

@@ -41,6 +41,9 @@ const ITEMS = Number(process.env.SOAK_ITEMS ?? 100_000);
  * operation does 100,000 items in about 2–5 minutes), so a job that hits it is reported as such.
  */
 const SECONDS_PER_JOB = Number(process.env.SOAK_SECONDS_PER_JOB ?? 900);
+/** What a job's "done" says when the time cap stopped it before its count. */
+const capped = (done: number, count: number) =>
+	done < count ? ` (stopped by the ${SECONDS_PER_JOB} s cap)` : '';
 /** Items per execution: the heap is measured between executions. */
 const CHUNK = 1_000;
 /** Share of requests that meet a random fault. */
@@ -178,7 +181,7 @@ async function job(
 		errors: 0,
 		peakHeap: 0,
 		peakRss: 0,
-		heapStart: heapAfterGc(),
+		heapStart: 0,
 		heapEnd: 0,
 		heapSamples: [],
 		problems: [],
@@ -197,8 +200,7 @@ async function job(
 	report.peakRss = rss;
 	report.heapSamples.push(heapAfterGc());
 	const third = Math.max(1, Math.floor(report.heapSamples.length / 3));
-	if (report.heapSamples.length >= 3)
-		report.heapStart = Math.min(...report.heapSamples.slice(0, third));
+	report.heapStart = Math.min(...report.heapSamples.slice(0, third));
 	report.heapEnd = Math.min(...report.heapSamples.slice(-third));
 	server.clearFaults();
 	server.resetLog();
@@ -224,7 +226,6 @@ async function soakPolls(
 		let firstSize = 0;
 		const first = await poll(staticData);
 		if (first.error) report.problems.push(`first poll failed: ${first.error.message}`);
-		report.heapStart = heapAfterGc();
 		for (; polls < POLLS && Date.now() < deadline; polls++) {
 			if (polls % 50 === 0) report.heapSamples.push(heapAfterGc());
 			// A new event only once the previous ones came out, so none is overwritten before a poll sees it.
@@ -263,7 +264,7 @@ async function soakPolls(
 			);
 		const events = [...expected.values()].reduce((sum, count) => sum + count, 0);
 		const emitted = [...seen.values()].reduce((sum, count) => sum + count, 0);
-		report.done = `${polls} polls, ${events} events, ${emitted} emitted${polls < POLLS ? ` (stopped by the ${SECONDS_PER_JOB} s cap)` : ''}`;
+		report.done = `${polls} polls, ${events} events, ${emitted} emitted${capped(polls, POLLS)}`;
 		report.staticData = `${firstSize} → ${JSON.stringify(staticData).length} bytes`;
 	});
 }
@@ -352,7 +353,7 @@ async function soakItems(fakes: Fakes, spec: ItemJob): Promise<Report> {
 			// The first executions warm caches; memory growth is measured from the third one.
 			if (chunks >= 2) report.heapSamples.push(heapAfterGc());
 		}
-		report.done = `${done} items in ${chunks} executions${done < ITEMS ? ` (stopped by the ${SECONDS_PER_JOB} s cap)` : ''}`;
+		report.done = `${done} items in ${chunks} executions${capped(done, ITEMS)}`;
 	});
 }
 
@@ -519,7 +520,6 @@ async function soakWebhook(fakes: Fakes): Promise<Report> {
 			const seen = new Map<string, number>();
 			let expected = 0;
 			let pushes = 0;
-			report.heapStart = heapAfterGc();
 			for (; pushes < POLLS && Date.now() < deadline; pushes++) {
 				if (pushes % 50 === 0) report.heapSamples.push(heapAfterGc());
 				// Random faults of a push: a wrong secret or no report at all; both must start nothing.
@@ -551,7 +551,7 @@ async function soakWebhook(fakes: Fakes): Promise<Report> {
 			if (seen.size !== expected)
 				report.problems.push(`${expected} reports pushed, ${seen.size} emitted`);
 			if (doubled) report.problems.push(`${doubled} reports emitted twice`);
-			report.done = `${pushes} pushes, ${seen.size} emitted once${pushes < POLLS ? ` (stopped by the ${SECONDS_PER_JOB} s cap)` : ''}`;
+			report.done = `${pushes} pushes, ${seen.size} emitted once${capped(pushes, POLLS)}`;
 		},
 	);
 }

@@ -13,6 +13,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { perContext } from '../transport/perContext';
+
 /** `{{ $json.name }}` or `{{ $json["name"] }}`, with or without spaces inside the braces. */
 const OWN_FIELD = /^=\{\{\s*\$json(?:\.([A-Za-z_$][\w$]*)|\[\s*(["'])([^"'\\]*)\2\s*\])\s*\}\}$/;
 
@@ -21,7 +23,7 @@ type Reader =
 	| { kind: 'field'; field: string; items: INodeExecutionData[] }
 	| { kind: 'n8n' };
 
-const readers = new WeakMap<object, Map<string, Reader>>();
+const readers = perContext<Reader>();
 
 /** Whether n8n would evaluate something in it: an expression is a text that starts with "=". */
 function holdsExpression(value: unknown): boolean {
@@ -30,22 +32,13 @@ function holdsExpression(value: unknown): boolean {
 	return Object.values(value).some(holdsExpression);
 }
 
-function readerFor(ctx: IExecuteFunctions, name: string): Reader {
-	let byName = readers.get(ctx);
-	if (!byName) readers.set(ctx, (byName = new Map()));
-	let reader = byName.get(name);
-	if (!reader) {
-		const raw: unknown = ctx.getNode().parameters[name];
-		const field = typeof raw === 'string' ? OWN_FIELD.exec(raw) : null;
-		reader =
-			raw !== undefined && !holdsExpression(raw)
-				? { kind: 'fixed', value: raw }
-				: field
-					? { kind: 'field', field: field[1] ?? field[3], items: ctx.getInputData() }
-					: { kind: 'n8n' };
-		byName.set(name, reader);
-	}
-	return reader;
+/** How a parameter is read in this execution, from its raw form in the workflow. */
+function readerOf(ctx: IExecuteFunctions, name: string): Reader {
+	const raw: unknown = ctx.getNode().parameters[name];
+	const field = typeof raw === 'string' ? OWN_FIELD.exec(raw) : null;
+	if (raw !== undefined && !holdsExpression(raw)) return { kind: 'fixed', value: raw };
+	if (field) return { kind: 'field', field: field[1] ?? field[3], items: ctx.getInputData() };
+	return { kind: 'n8n' };
 }
 
 /**
@@ -58,7 +51,7 @@ export function readItemParameter(
 	itemIndex: number,
 	fallback: unknown = '',
 ): unknown {
-	const reader = readerFor(ctx, name);
+	const reader = readers.get(ctx, name, readerOf);
 	if (reader.kind === 'fixed') return reader.value;
 	if (reader.kind === 'field') {
 		const value = (reader.items[itemIndex]?.json as IDataObject | undefined)?.[reader.field];
