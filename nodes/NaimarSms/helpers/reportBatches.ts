@@ -13,8 +13,8 @@ export interface BatchPlan {
 	batchSize: number;
 	concurrency: number;
 	settings: TransportSettings;
-	/** The first input item that asked for each id, so a batch's error names an item. */
-	firstItemOf: ReadonlyMap<string, number>;
+	/** The first input item that asked for an id, so a batch's error names an item. */
+	firstItemOf: (id: string) => number | undefined;
 }
 
 export interface ReportBook {
@@ -37,7 +37,8 @@ export async function askBatch(
 	plan: BatchPlan,
 	batch: readonly string[],
 ): Promise<DeliveryAnswer[]> {
-	const firstItem = Math.min(...batch.map((id) => plan.firstItemOf.get(id) ?? 0));
+	let firstItem = Infinity;
+	for (const id of batch) firstItem = Math.min(firstItem, plan.firstItemOf(id) ?? 0);
 	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex: firstItem }).fetch(
 		batch,
 	);

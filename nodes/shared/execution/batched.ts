@@ -83,7 +83,9 @@ export async function runBatched<Read, B extends Batch, R>(
 		}
 	});
 	const sent: Array<Sent<B, R>> = [];
-	const sentFor = new Map<number, Array<Sent<B, R>>>();
+	// Per input item, the batches that served it. Most items are in one batch: they share that
+	// batch's one-entry list (tens of thousands of items, not tens of thousands of arrays).
+	const sentFor: Array<ReadonlyArray<Sent<B, R>> | undefined> = new Array(items.length);
 	batches.forEach((batch, index) => {
 		const outcome = outcomes[index];
 		if (!outcome) return;
@@ -93,11 +95,11 @@ export async function runBatched<Read, B extends Batch, R>(
 			return;
 		}
 		const entry = { batch, result: outcome.result };
+		const onlyThis = [entry];
 		sent.push(entry);
 		for (const itemIndex of batch.items) {
-			const list = sentFor.get(itemIndex);
-			if (list) list.push(entry);
-			else sentFor.set(itemIndex, [entry]);
+			const earlier = sentFor[itemIndex];
+			sentFor[itemIndex] = earlier ? [...earlier, entry] : onlyThis;
 		}
 	});
 	if (!continueOnFail && failures.size) {
@@ -108,20 +110,17 @@ export async function runBatched<Read, B extends Batch, R>(
 
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const failure = failures.get(itemIndex);
-		if (failures.has(itemIndex)) {
-			output.push(errorItem(ctx, failure, itemIndex));
+		// One map lookup per item when nothing failed (the usual case, over tens of thousands of items).
+		if (failures.size && failures.has(itemIndex)) {
+			output.push(errorItem(ctx, failures.get(itemIndex), itemIndex));
 			continue;
 		}
-		if (!reads.has(itemIndex)) continue;
+		const read = reads.get(itemIndex);
+		if (read === undefined && !reads.has(itemIndex)) continue;
 		// Already an error of the item's own (the transport's or a check's): kept as it is.
 		let outputFailure: { error: unknown } | undefined;
 		try {
-			const outputs = work.output(
-				itemIndex,
-				reads.get(itemIndex) as Read,
-				sentFor.get(itemIndex) ?? [],
-			);
+			const outputs = work.output(itemIndex, read as Read, sentFor[itemIndex] ?? []);
 			output.push(...(outputs instanceof Promise ? await outputs : outputs));
 		} catch (error) {
 			outputFailure = { error };

@@ -8,6 +8,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { invalidInput } from '../../../shared/transport/errors';
 import { runBatched } from '../../../shared/execution/batched';
+import type { UniqueBatch } from '../../../shared/execution/uniqueBatches';
+import { uniqueBatches } from '../../../shared/execution/uniqueBatches';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { MAX_LOOKUP_BATCH, errorFilterApi } from '../../transport/errorFilter';
 import { readItemParameter } from '../../../shared/description/itemParameter';
@@ -78,11 +80,6 @@ function resultFor(address: string, entry: IDataObject | undefined): IDataObject
 	return { address, registered: true, ...rest, filterAddress };
 }
 
-interface AddressBatch {
-	items: number[];
-	addresses: string[];
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -95,29 +92,11 @@ export async function execute(
 		Math.max(1, Math.floor(Number(options.batchSize ?? MAX_LOOKUP_BATCH)) || MAX_LOOKUP_BATCH),
 	);
 	const api = errorFilterApi(this, { settings });
-	return await runBatched<string[], AddressBatch, Map<string, IDataObject>>(this, items, {
+	return await runBatched<string[], UniqueBatch<string>, Map<string, IDataObject>>(this, items, {
 		read: (itemIndex) => readAddresses(this, itemIndex),
 		// Each address once (case-insensitively), in batches.
-		pack(reads) {
-			const askedBy = new Map<string, { address: string; items: number[] }>();
-			for (const [itemIndex, addresses] of reads) {
-				for (const address of addresses) {
-					const key = address.toLowerCase();
-					const entry = askedBy.get(key) ?? { address, items: [] };
-					if (!askedBy.has(key)) askedBy.set(key, entry);
-					if (entry.items[entry.items.length - 1] !== itemIndex) entry.items.push(itemIndex);
-				}
-			}
-			const unique = [...askedBy.values()];
-			const batches: AddressBatch[] = [];
-			for (let start = 0; start < unique.length; start += batchSize) {
-				const part = unique.slice(start, start + batchSize);
-				const served = [...new Set(part.flatMap((entry) => entry.items))].sort((a, b) => a - b);
-				batches.push({ items: served, addresses: part.map((entry) => entry.address) });
-			}
-			return batches;
-		},
-		send: async (batch) => await api.lookUp(batch.addresses),
+		pack: (reads) => uniqueBatches(reads, batchSize, (address) => address.toLowerCase()).batches,
+		send: async (batch) => await api.lookUp(batch.values),
 		concurrency,
 		output(itemIndex, addresses, sent) {
 			const entryOf = (address: string) => {

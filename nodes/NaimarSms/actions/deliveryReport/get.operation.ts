@@ -2,12 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { runBatched } from '../../../shared/execution/batched';
+import type { UniqueBatch } from '../../../shared/execution/uniqueBatches';
+import { uniqueBatches } from '../../../shared/execution/uniqueBatches';
 import { invalidInput } from '../../../shared/transport/errors';
 import { optionsCollection, readOperationOptions } from '../../../shared/description/options';
 import { WAITING, deliveryReportItem } from '../../helpers/deliveryStatus';
 import { readMessageIds } from '../../helpers/messageIds';
 import type { BatchPlan, ReportBook } from '../../helpers/reportBatches';
-import { askBatch, askInBatches, chunk, recordAnswers } from '../../helpers/reportBatches';
+import { askBatch, askInBatches, recordAnswers } from '../../helpers/reportBatches';
 import { loginProblem } from '../../transport/login';
 import { naimarProfile } from '../../transport/profile';
 import { readItemParameter } from '../../../shared/description/itemParameter';
@@ -135,11 +137,6 @@ async function waitForFinalStatuses(
 	}
 }
 
-interface IdBatch {
-	items: number[];
-	ids: string[];
-}
-
 function readItemIds(ctx: IExecuteFunctions, itemIndex: number): string[] {
 	const read = readMessageIds(readItemParameter(ctx, 'messageIds', itemIndex));
 	if ('problem' in read) throw invalidInput(ctx.getNode(), read.problem, read.hint, itemIndex);
@@ -161,34 +158,23 @@ export async function execute(
 			'Open the Naimar SMS credential and correct the field.',
 		);
 
-	const firstItemOf = new Map<string, number>();
-	const plan: BatchPlan = { batchSize, concurrency, settings, firstItemOf };
+	const plan: BatchPlan = { batchSize, concurrency, settings, firstItemOf: () => undefined };
 	const book: ReportBook = { answers: new Map(), failures: new Map() };
 	let stillWaitingNote: string | undefined;
-	return await runBatched<string[], IdBatch, void>(this, items, {
+	return await runBatched<string[], UniqueBatch<string>, void>(this, items, {
 		read: (itemIndex) => readItemIds(this, itemIndex),
 		// Each id once, in batches; a batch serves every item that asked for one of its ids.
 		pack: (reads) => {
-			const askedBy = new Map<string, number[]>();
-			for (const [itemIndex, ids] of reads) {
-				for (const id of ids) {
-					if (!firstItemOf.has(id)) firstItemOf.set(id, itemIndex);
-					const asking = askedBy.get(id) ?? [];
-					if (asking[asking.length - 1] !== itemIndex) asking.push(itemIndex);
-					askedBy.set(id, asking);
-				}
-			}
-			return chunk([...firstItemOf.keys()], batchSize).map((ids) => ({
-				ids,
-				items: [...new Set(ids.flatMap((id) => askedBy.get(id) ?? []))].sort((a, b) => a - b),
-			}));
+			const unique = uniqueBatches(reads, batchSize, (id) => id);
+			plan.firstItemOf = unique.firstItemOf;
+			return unique.batches;
 		},
 		send: async (batch) => {
-			const answers = await askBatch(this, plan, batch.ids).catch((error: unknown) => {
-				for (const id of batch.ids) book.failures.set(id, error);
+			const answers = await askBatch(this, plan, batch.values).catch((error: unknown) => {
+				for (const id of batch.values) book.failures.set(id, error);
 				throw error;
 			});
-			recordAnswers(book, batch.ids, answers);
+			recordAnswers(book, batch.values, answers);
 		},
 		concurrency,
 		afterSend: async () => {
