@@ -65,6 +65,8 @@ export async function execute(
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
 	const perItem = this.getNodeParameter('deliveryMode', 0, 'oneForAll') === 'perItem';
 	const reserved = new DoneInThisExecution(this, 'reserve');
+	// Per item: its delivery's JSON size, measured once when read (JSON.stringify is the costly part).
+	const sizes = new WeakMap<IDataObject, number>();
 	// One delivery for all items: its contents and settings come from the first item, read once.
 	let shared: Promise<{ contents: IDataObject; settings: IDataObject }> | undefined;
 	const readShared = async () =>
@@ -87,6 +89,7 @@ export async function execute(
 			};
 			const bytes = deliveryBytes(delivery);
 			if (requestBytes([bytes]) > LIMITS.requestBytes) throw tooBig(this, bytes, itemIndex);
+			sizes.set(delivery, bytes);
 			return delivery;
 		},
 		pack: async (reads, reject) => {
@@ -94,7 +97,7 @@ export async function execute(
 				? [...reads].map(([itemIndex, delivery]) => ({
 						itemIndexes: [itemIndex],
 						delivery,
-						bytes: deliveryBytes(delivery),
+						bytes: sizes.get(delivery) ?? deliveryBytes(delivery),
 					}))
 				: planOneForAll(this, reads.size ? await readShared() : undefined, reads, reject);
 			rejectRepeatedRequestIds(this, planned, reject);
