@@ -1,7 +1,7 @@
 /**
  * One job, one contender, for `node --cpu-prof`: where the node's time goes against the floor's.
  *
- *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor|floorAuth|httpRequest> <list|unblock|araraGet|naimar|lookup> [in flight] [ms per answer]
+ *   node --cpu-prof --cpu-prof-dir=.build/profiles .build/bench/profile.js <node|floor|floorAuth|httpRequest> <list|unblock|araraGet|araraSend|naimar|lookup> [in flight] [ms per answer]
  *   node .build/bench/profile.js --summary .build/profiles/<file>.cpuprofile
  *
  * PROFILE_ROUNDS (default 3) sets how many times the job runs in one process.
@@ -25,6 +25,9 @@ import { UNBLOCKED } from './customers-mail-cloud.bench';
 import { askFake, startFakeInChild, timeIt } from './lib';
 import { repoRoot, runContender } from './http-request-node';
 import { jobs, type JobSpec } from './jobs';
+
+/** Deliveries of the araraSend job, as in the Arara benchmark. */
+const SENDS = 1000;
 
 interface ProfileNode {
 	id: number;
@@ -96,7 +99,7 @@ function summarize(file: string): void {
 	);
 }
 
-type Job = 'list' | 'unblock' | 'araraGet' | 'naimar' | 'lookup';
+type Job = 'list' | 'unblock' | 'araraGet' | 'araraSend' | 'naimar' | 'lookup';
 
 /** The fake for a job (a benchmark script's), the credential that works against it, and one round's items. */
 async function setUp(
@@ -108,7 +111,7 @@ async function setUp(
 	store: CredentialStore;
 	items: () => Promise<IDataObject[]>;
 }> {
-	if (job === 'araraGet' || job === 'lookup') {
+	if (job === 'araraGet' || job === 'araraSend' || job === 'lookup') {
 		const { child, ready } = await startFakeInChild<{
 			url: string;
 			credentials: IDataObject;
@@ -135,12 +138,18 @@ async function setUp(
 			spec:
 				job === 'lookup'
 					? jobs.araraLookup(ready.url, 50_000, concurrency)
-					: jobs.araraGet(ready.url, ready.ids.length, concurrency),
+					: job === 'araraSend'
+						? jobs.araraSend(ready.url, SENDS, concurrency)
+						: jobs.araraGet(ready.url, ready.ids.length, concurrency),
 			store: { arara: { type: 'araraMessageOAuth2Api', data } },
 			items: async () =>
 				job === 'lookup'
 					? lookupAddresses().map((email) => ({ email }))
-					: ready.ids.map((id) => ({ id })),
+					: job === 'araraSend'
+						? Array.from({ length: SENDS }, (_, index) => ({
+								email: `customer${index}@example.com`,
+							}))
+						: ready.ids.map((id) => ({ id })),
 		};
 	}
 	if (job === 'naimar') {
