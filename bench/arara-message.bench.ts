@@ -33,7 +33,7 @@ import { floorType, FLOOR_TYPE } from './BenchFloor.node';
 import { executeNode, pollNode } from './engine-runner';
 import {
 	askFake,
-	measureJob,
+	measureContenders,
 	runBenchmark,
 	scaled,
 	serveFakeInChild,
@@ -270,58 +270,84 @@ export async function main(): Promise<void> {
 	const getAll = { timeMin: '2024-05-01T00:00:00+09:00', timeMax: '2024-06-01T00:00:00+09:00' };
 
 	try {
-		// Warm-up: loads the package and the engine once, outside the measurements.
-		await run('araraMessage', {
-			resource: 'delivery',
-			operation: 'getAll',
-			...getAll,
-			returnAll: true,
-			options,
-		});
 		recordJob({
 			benchmark: BENCHMARK,
 			job: `Get Many, Return All over ${DELIVERIES.toLocaleString('en')} deliveries in one month (cap ${STATUS_CAP} per query, ${IN_FLIGHT} in flight)`,
 			where: 'engine',
-			node: await measureJob(child, async () =>
-				check(
-					(
-						await run('araraMessage', {
-							resource: 'delivery',
-							operation: 'getAll',
-							...getAll,
-							returnAll: true,
-							options,
-						})
-					).length,
-					DELIVERIES,
-					'the node',
-				),
-			),
-			floor: await measureJob(child, async () =>
-				check(
-					(await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length,
-					DELIVERIES,
-					'the floor',
-				),
-			),
-			floorAuth: await measureJob(child, async () =>
-				check(
-					(
-						await run(FLOOR_TYPE, {
-							job: 'araraGetAll',
-							...getAll,
-							options,
-							viaAuthentication: true,
-						})
-					).length,
-					DELIVERIES,
-					"the floor via n8n's authentication",
-				),
-			),
-			raw: await measureJob(child, async () =>
-				check(await rawClient(ready, token), DELIVERIES, 'the raw client'),
-			),
+			...(await measureContenders(child, {
+				node: async () =>
+					check(
+						(
+							await run('araraMessage', {
+								resource: 'delivery',
+								operation: 'getAll',
+								...getAll,
+								returnAll: true,
+								options,
+							})
+						).length,
+						DELIVERIES,
+						'the node',
+					),
+				floor: async () =>
+					check(
+						(await run(FLOOR_TYPE, { job: 'araraGetAll', ...getAll, options })).length,
+						DELIVERIES,
+						'the floor',
+					),
+				floorAuth: async () =>
+					check(
+						(
+							await run(FLOOR_TYPE, {
+								job: 'araraGetAll',
+								...getAll,
+								options,
+								viaAuthentication: true,
+							})
+						).length,
+						DELIVERIES,
+						"the floor via n8n's authentication",
+					),
+				raw: async () => check(await rawClient(ready, token), DELIVERIES, 'the raw client'),
+			})),
 			note: `raw client: the perfect split (${ready.windows.length} windows) known in advance`,
+		});
+
+		// Before the jobs below: Send adds deliveries of today, which this poll would then also watch.
+		const parameters = { lookBackHours: 24, statuses: [], options };
+		const nodeStatic = {};
+		const floorStatic = {};
+		const floorAuthStatic = {};
+		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
+			const { items } = await pollNode(
+				{
+					type,
+					parameters: { ...parameters, ...extra },
+					nodeCredentials,
+					credentials: store(),
+					staticData: staticData as never,
+				},
+				[floorType],
+			);
+			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
+		};
+		await pollIt('araraMessageTrigger', {}, nodeStatic)();
+		await pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)();
+		await pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)();
+		recordJob({
+			benchmark: BENCHMARK,
+			job: `Trigger: one poll with nothing new over ${WATCHED.toLocaleString('en')} known deliveries (last 24 hours)`,
+			where: 'engine',
+			...(await measureContenders(child, {
+				node: pollIt('araraMessageTrigger', {}, nodeStatic),
+				floor: pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic),
+				floorAuth: pollIt(
+					FLOOR_TYPE,
+					{ job: 'araraWatch', viaAuthentication: true },
+					floorAuthStatic,
+				),
+			})),
+			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
 
 		const contender =
@@ -345,40 +371,35 @@ export async function main(): Promise<void> {
 					expected,
 					who,
 				);
+		/** `items` makes each run's inputs: the same ones for reads, fresh reserved deliveries for Cancel. */
 		const perItem = async (
 			spec: JobSpec,
 			suffix: string,
 			items: () => Promise<IDataObject[]>,
-			raw: () => Promise<unknown>,
+			raw: (items: IDataObject[]) => Promise<unknown>,
 		) => {
-			const forNode = await items();
-			const forFloor = await items();
-			const forHttp = await items();
-			const forFloorAuth = await items();
+			const each = (role: 'node' | 'floor' | 'floorAuth' | 'httpRequest', who: string) => ({
+				fresh: async () => {
+					const inputs = await items();
+					return contender(spec, role, inputs, inputs.length, who);
+				},
+			});
 			recordJob({
 				benchmark: spec.benchmark,
 				job: spec.job + suffix,
 				where: 'engine',
-				node: await measureJob(child, contender(spec, 'node', forNode, forNode.length, 'the node')),
-				floor: await measureJob(
-					child,
-					contender(spec, 'floor', forFloor, forFloor.length, 'the floor'),
-				),
-				floorAuth: await measureJob(
-					child,
-					contender(
-						spec,
-						'floorAuth',
-						forFloorAuth,
-						forFloorAuth.length,
-						"the floor via n8n's authentication",
-					),
-				),
-				httpRequest: await measureJob(
-					child,
-					contender(spec, 'httpRequest', forHttp, forHttp.length, 'the HTTP Request node'),
-				),
-				raw: await measureJob(child, raw),
+				...(await measureContenders(child, {
+					node: each('node', 'the node'),
+					floor: each('floor', 'the floor'),
+					floorAuth: each('floorAuth', "the floor via n8n's authentication"),
+					httpRequest: each('httpRequest', 'the HTTP Request node'),
+					raw: {
+						fresh: async () => {
+							const inputs = await items();
+							return () => raw(inputs);
+						},
+					},
+				})),
 				note: spec.note,
 			});
 		};
@@ -406,18 +427,22 @@ export async function main(): Promise<void> {
 
 			const reserved = async () =>
 				(await askFake<{ ids: string[] }>(child, `reserved:${PER_ITEM}`)).ids.map((id) => ({ id }));
-			const forRaw = (await reserved()).map(({ id }) => id);
 			await perItem(
 				jobs.araraCancel(ready.url, PER_ITEM, ITEM_IN_FLIGHT),
 				suffix,
 				reserved,
-				async () =>
+				async (items) =>
 					check(
 						(
-							await rawPerItem(ready, token, forRaw, (id) => ({
-								method: 'DELETE',
-								path: `/send/${id}`,
-							}))
+							await rawPerItem(
+								ready,
+								token,
+								items.map(({ id }) => String(id)),
+								(id) => ({
+									method: 'DELETE',
+									path: `/send/${id}`,
+								}),
+							)
 						).length,
 						PER_ITEM,
 						'the raw client',
@@ -460,77 +485,46 @@ export async function main(): Promise<void> {
 					benchmark: spec.benchmark,
 					job: spec.job + suffix,
 					where: 'engine',
-					node: await measureJob(child, contender(spec, 'node', items, LOOKUPS, 'the node')),
-					floor: await measureJob(child, contender(spec, 'floor', items, LOOKUPS, 'the floor')),
-					floorAuth: await measureJob(
-						child,
-						contender(spec, 'floorAuth', items, LOOKUPS, "the floor via n8n's authentication"),
-					),
-					httpRequest: await measureJob(
-						child,
-						contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node'),
-					),
-					raw: await measureJob(child, async () => {
-						const answers = (await rawPerItem(
-							ready,
-							token,
-							lookupBatches,
-							(batch) => ({
-								method: 'POST',
-								path: '/errorfilter',
-								body: { items: batch.map((address) => ({ address })) },
-							}),
-							IN_FLIGHT,
-						)) as Array<{ items: Array<{ address: string }> }>;
-						const found = new Map<string, unknown>();
-						for (const answer of answers)
-							for (const entry of answer.items) found.set(entry.address.toLowerCase(), entry);
-						check(
-							addresses.map(
-								(address) => found.get(address.toLowerCase()) ?? { address, registered: false },
-							).length,
+					...(await measureContenders(child, {
+						node: contender(spec, 'node', items, LOOKUPS, 'the node'),
+						floor: contender(spec, 'floor', items, LOOKUPS, 'the floor'),
+						floorAuth: contender(
+							spec,
+							'floorAuth',
+							items,
 							LOOKUPS,
-							'the raw client',
-						);
-					}),
+							"the floor via n8n's authentication",
+						),
+						httpRequest: contender(spec, 'httpRequest', items, LOOKUPS, 'the HTTP Request node'),
+						raw: async () => {
+							const answers = (await rawPerItem(
+								ready,
+								token,
+								lookupBatches,
+								(batch) => ({
+									method: 'POST',
+									path: '/errorfilter',
+									body: { items: batch.map((address) => ({ address })) },
+								}),
+								IN_FLIGHT,
+							)) as Array<{ items: Array<{ address: string }> }>;
+							const found = new Map<string, unknown>();
+							for (const answer of answers)
+								for (const entry of answer.items) found.set(entry.address.toLowerCase(), entry);
+							check(
+								addresses.map(
+									(address) => found.get(address.toLowerCase()) ?? { address, registered: false },
+								).length,
+								LOOKUPS,
+								'the raw client',
+							);
+						},
+					})),
 					note: spec.note,
 				});
 			}
 		}
 		await askFake(child, 'latency:0');
-
-		const parameters = { lookBackHours: 24, statuses: [], options };
-		const nodeStatic = {};
-		const floorStatic = {};
-		const floorAuthStatic = {};
-		const pollIt = (type: string, extra: IDataObject, staticData: object) => async () => {
-			const { items } = await pollNode(
-				{
-					type,
-					parameters: { ...parameters, ...extra },
-					nodeCredentials,
-					credentials: store(),
-					staticData: staticData as never,
-				},
-				[floorType],
-			);
-			if (items) throw new Error(`${type} found ${items.length} changes, expected none`);
-		};
-		await pollIt('araraMessageTrigger', {}, nodeStatic)();
-		await pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)();
-		await pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic)();
-		recordJob({
-			benchmark: BENCHMARK,
-			job: `Trigger: one poll with nothing new over ${WATCHED.toLocaleString('en')} known deliveries (last 24 hours)`,
-			where: 'engine',
-			node: await measureJob(child, pollIt('araraMessageTrigger', {}, nodeStatic)),
-			floor: await measureJob(child, pollIt(FLOOR_TYPE, { job: 'araraWatch' }, floorStatic)),
-			floorAuth: await measureJob(
-				child,
-				pollIt(FLOOR_TYPE, { job: 'araraWatch', viaAuthentication: true }, floorAuthStatic),
-			),
-			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
-		});
 	} finally {
 		child.send('stop');
 	}

@@ -43,7 +43,7 @@ import { pollNode } from './engine-runner';
 import {
 	askFake,
 	formatBytes,
-	measureJob,
+	measureContenders,
 	scaled,
 	runBenchmark,
 	serveFakeInChild,
@@ -207,22 +207,17 @@ async function benchGetMany(child: ChildProcess, url: string, suffix: string): P
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () =>
-			check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node'),
-		),
-		floor: await measureJob(child, async () =>
-			check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor'),
-		),
-		floorAuth: await measureJob(child, async () =>
-			check(
-				(await run(spec, spec.floorAuth, url)).length,
-				LIST_BLOCKS,
-				"the floor via n8n's authentication",
-			),
-		),
-		raw: await measureJob(child, async () =>
-			check(await rawList(url), LIST_BLOCKS, 'the raw client'),
-		),
+		...(await measureContenders(child, {
+			node: async () => check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node'),
+			floor: async () => check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor'),
+			floorAuth: async () =>
+				check(
+					(await run(spec, spec.floorAuth, url)).length,
+					LIST_BLOCKS,
+					"the floor via n8n's authentication",
+				),
+			raw: async () => check(await rawList(url), LIST_BLOCKS, 'the raw client'),
+		})),
 		note: spec.note,
 	});
 }
@@ -261,25 +256,19 @@ async function benchDeliveries(child: ChildProcess, url: string, suffix: string)
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () =>
-			check((await run(spec, spec.node, url)).length, records, 'the node'),
-		),
-		floor: await measureJob(child, async () =>
-			check((await run(spec, spec.floor, url)).length, records, 'the floor'),
-		),
-		floorAuth: await measureJob(child, async () =>
-			check(
-				(await run(spec, spec.floorAuth, url)).length,
-				records,
-				"the floor via n8n's authentication",
-			),
-		),
-		httpRequest: await measureJob(child, async () =>
-			check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node'),
-		),
-		raw: await measureJob(child, async () =>
-			check(await rawDeliveries(), records, 'the raw client'),
-		),
+		...(await measureContenders(child, {
+			node: async () => check((await run(spec, spec.node, url)).length, records, 'the node'),
+			floor: async () => check((await run(spec, spec.floor, url)).length, records, 'the floor'),
+			floorAuth: async () =>
+				check(
+					(await run(spec, spec.floorAuth, url)).length,
+					records,
+					"the floor via n8n's authentication",
+				),
+			httpRequest: async () =>
+				check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node'),
+			raw: async () => check(await rawDeliveries(), records, 'the raw client'),
+		})),
 		note: spec.note,
 	});
 }
@@ -297,7 +286,7 @@ async function benchUnblock(
 		}));
 	const succeeded = (items: INodeExecutionData[], field: 'result' | 'message', who: string) =>
 		check(items.filter((item) => item.json[field] === 'success').length, UNBLOCKS, who);
-	const raw = (items: Array<{ email: string }>) => async () => {
+	const raw = async (items: Array<{ email: string }>) => {
 		const pool = new Pool(url, { connections: ITEM_IN_FLIGHT });
 		try {
 			const answers = await mapWithConcurrency(items, ITEM_IN_FLIGHT, async ({ email }) => {
@@ -319,36 +308,33 @@ async function benchUnblock(
 			await pool.close();
 		}
 	};
-	const forNode = await fresh();
-	const forFloor = await fresh();
-	const forHttp = await fresh();
-	const forRaw = await fresh();
-	const forFloorAuth = await fresh();
+	/** Every run unblocks addresses blocked for it, untimed, just before. */
+	const onFresh = (job: (items: Array<{ email: string }>) => Promise<unknown>) => ({
+		fresh: async () => {
+			const items = await fresh();
+			return () => job(items);
+		},
+	});
+	const contender =
+		(role: 'node' | 'floor' | 'floorAuth', who: string) => async (items: IDataObject[]) =>
+			succeeded(await run(spec, spec[role], url, items), 'result', who);
 	recordJob({
 		benchmark: spec.benchmark,
 		job: spec.job + suffix,
 		where: 'engine',
-		node: await measureJob(child, async () =>
-			succeeded(await run(spec, spec.node, url, forNode), 'result', 'the node'),
-		),
-		floor: await measureJob(child, async () =>
-			succeeded(await run(spec, spec.floor, url, forFloor), 'result', 'the floor'),
-		),
-		floorAuth: await measureJob(child, async () =>
-			succeeded(
-				await run(spec, spec.floorAuth, url, forFloorAuth),
-				'result',
-				"the floor via n8n's authentication",
+		...(await measureContenders(child, {
+			node: onFresh(contender('node', 'the node')),
+			floor: onFresh(contender('floor', 'the floor')),
+			floorAuth: onFresh(contender('floorAuth', "the floor via n8n's authentication")),
+			httpRequest: onFresh(async (items) =>
+				succeeded(
+					await run(spec, spec.httpRequest!, url, items),
+					'message',
+					'the HTTP Request node',
+				),
 			),
-		),
-		httpRequest: await measureJob(child, async () =>
-			succeeded(
-				await run(spec, spec.httpRequest!, url, forHttp),
-				'message',
-				'the HTTP Request node',
-			),
-		),
-		raw: await measureJob(child, raw(forRaw)),
+			raw: onFresh(raw),
+		})),
 		note: spec.note,
 	});
 }
@@ -428,10 +414,12 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 					? `Trigger, New Block: one poll with nothing new over ${known.toLocaleString('en')} known blocks`
 					: `Trigger, Block Removed: one poll over ${known.toLocaleString('en')} lifted blocks`,
 			where: 'engine',
-			node: await measureJob(child, poll(nodeStatic)),
-			floor: await measureJob(child, pollFloor(floorStatic)),
-			floorAuth: await measureJob(child, pollFloor(floorAuthStatic, true)),
-			raw: await measureJob(child, rawPoll),
+			...(await measureContenders(child, {
+				node: poll(nodeStatic),
+				floor: pollFloor(floorStatic),
+				floorAuth: pollFloor(floorAuthStatic, true),
+				raw: rawPoll,
+			})),
 			note: 'the poll itself (any Minimum Poll Interval decides how often it runs)',
 		});
 	}

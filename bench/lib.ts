@@ -161,6 +161,10 @@ export interface Measure {
 	ms: number;
 	requests?: number;
 	peakBytes?: number;
+	/** Timed runs behind `ms` (their median) when more than one: see measureContenders. */
+	rounds?: number;
+	/** The fastest and slowest of those runs. */
+	rangeMs?: [number, number];
 }
 
 /** Times `job` with peak-memory sampling and reads how many requests the fake served for it. */
@@ -181,4 +185,68 @@ export async function measureJob(
 export function scaled(count: number): number {
 	const scale = Number(process.env.BENCH_SCALE ?? 1);
 	return Math.max(1, Math.round(count * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
+}
+
+/** A job that changes the fake (unblocking, cancelling): `fresh` prepares new inputs, untimed, and returns the run to time. */
+export interface FreshJob {
+	fresh(): Promise<() => Promise<unknown>>;
+}
+export type BenchJob = (() => Promise<unknown>) | FreshJob;
+
+/** BENCH_ROUNDS: timed rounds per contender after the warm-up (5 unless set). */
+export const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 5)) || 5);
+/**
+ * A contender whose warm-up run took longer than this is timed by that run alone: more rounds of
+ * it would cost minutes, and at that length the warm-up's share (loading, JIT) is lost in the noise.
+ */
+const SLOW_MS = 5_000;
+
+const runOf = async (job: BenchJob) => ('fresh' in job ? await job.fresh() : job);
+
+/** Several timed runs of one contender as one Measure: the median run's time and requests, the highest peak. */
+export function summarise(runs: Measure[]): Measure {
+	const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+	const middle = byTime[Math.floor((byTime.length - 1) / 2)];
+	const peaks = runs.flatMap((run) => (run.peakBytes === undefined ? [] : [run.peakBytes]));
+	return {
+		ms: middle.ms,
+		requests: middle.requests,
+		...(peaks.length ? { peakBytes: Math.max(...peaks) } : {}),
+		...(runs.length > 1
+			? { rounds: runs.length, rangeMs: [byTime[0].ms, byTime[byTime.length - 1].ms] }
+			: {}),
+	};
+}
+
+/**
+ * Times every contender of one job fairly: one untimed warm-up run of each (so none pays the
+ * engine's loading and JIT for the others), then ROUNDS rounds with the contenders in an order that
+ * rotates each round (so none always runs first, or right after the heaviest). Each contender's time
+ * is the median of its rounds, its requests those of that run, its peak memory the highest seen.
+ */
+export async function measureContenders<Role extends string>(
+	child: ChildProcess | undefined,
+	contenders: Record<Role, BenchJob>,
+): Promise<Record<Role, Measure>> {
+	const roles = Object.keys(contenders) as Role[];
+	const runs = new Map<Role, Measure[]>();
+	const rounded: Role[] = [];
+	for (const role of roles) {
+		const warmUp = await measureJob(child, await runOf(contenders[role]));
+		if (warmUp.ms > SLOW_MS) runs.set(role, [warmUp]);
+		else {
+			runs.set(role, []);
+			rounded.push(role);
+		}
+	}
+	for (let round = 0; round < ROUNDS; round++) {
+		for (let turn = 0; turn < rounded.length; turn++) {
+			const role = rounded[(round + turn) % rounded.length];
+			runs.get(role)!.push(await measureJob(child, await runOf(contenders[role])));
+		}
+	}
+	return Object.fromEntries(roles.map((role) => [role, summarise(runs.get(role)!)])) as Record<
+		Role,
+		Measure
+	>;
 }

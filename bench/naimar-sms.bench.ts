@@ -17,7 +17,7 @@ import { chunk } from '../nodes/NaimarSms/helpers/reportBatches';
 import { usePackageRoot } from '../test/harness/node-types';
 import { DELIVERY_PATH, SANDBOX_CREDENTIALS, startNaimarSmsFake } from '../test/fakes/naimar-sms';
 import { jobs, type Contender } from './jobs';
-import { measureJob, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
+import { measureContenders, runBenchmark, scaled, serveFakeInChild, startFakeInChild } from './lib';
 import { repoRoot, runContender } from './http-request-node';
 import { recordJob, type JobResult } from './results';
 
@@ -83,18 +83,17 @@ export async function main(): Promise<void> {
 	};
 
 	try {
-		// Warm-up: loads the package and the engine once, outside the measurements.
-		await theNode();
-		await floor();
 		const result: JobResult = {
 			benchmark: spec.benchmark,
 			job: spec.job,
 			where: 'engine',
-			node: await measureJob(child, theNode),
-			floor: await measureJob(child, floor),
-			floorAuth: await measureJob(child, floorAuth),
-			httpRequest: await measureJob(child, httpRequest),
-			raw: await measureJob(child, raw),
+			...(await measureContenders(child, {
+				node: theNode,
+				floor,
+				floorAuth,
+				httpRequest,
+				raw,
+			})),
 			note: spec.note,
 		};
 		recordJob(result);
@@ -107,11 +106,13 @@ export async function main(): Promise<void> {
 			benchmark: spec.benchmark,
 			job: `n8n's getNodeParameter reading Message IDs of ${IDS.toLocaleString('en')} items, no request (what the node and the floor no longer pay: they read {{ $json.id }} directly)`,
 			where: 'engine',
-			node: await measureJob(child, async () => {
-				const out = await runContender(reading, spec.credentialType, credentials, items);
-				if (out[0]?.json.read !== IDS)
-					throw new Error('the parameter reader did not read every item');
-			}),
+			...(await measureContenders(child, {
+				node: async () => {
+					const out = await runContender(reading, spec.credentialType, credentials, items);
+					if (out[0]?.json.read !== IDS)
+						throw new Error('the parameter reader did not read every item');
+				},
+			})),
 			note: 'no node of this package: what n8n costs reading one parameter per item',
 		});
 	} finally {

@@ -28,7 +28,7 @@ import { lookupAddresses } from './arara-message.bench';
 import { FLOOR_TYPE } from './BenchFloor.node';
 import { BUSY_DAY, UNBLOCKED } from './customers-mail-cloud.bench';
 import { jobs as defined, type JobSpec } from './jobs';
-import { askFake, scaled, startFakeInChild } from './lib';
+import { askFake, ROUNDS, scaled, startFakeInChild, summarise, type Measure } from './lib';
 import { repoRoot } from './http-request-node';
 import { recordJob, type JobResult } from './results';
 
@@ -118,20 +118,33 @@ function n8nType(type: string): string {
 
 interface Contender {
 	role: Role;
-	workflow: WorkflowJson;
 	expected: number;
+	/** Timed in the first round only (the HTTP Request node's 10,000 requests take seconds): see lib's measureContenders. */
+	once: boolean;
+	/** A workflow of its own for each run: n8n stores one execution per workflow run. */
+	workflowFor(items: IDataObject[]): WorkflowJson;
+	/** Each run's items: the same ones for reads, freshly blocked addresses for Unblock. */
+	items(): Promise<IDataObject[]>;
 }
 
-function timeOf(result: ExecutionResult, contender: Contender): { ms: number } {
+/** One run of one contender in the batch. */
+interface Run {
+	job: number;
+	contender: Contender;
+	round: number;
+	workflow: WorkflowJson;
+}
+
+function timeOf(result: ExecutionResult, run: Run): Measure {
 	const task = result.runData[NODE]?.[0];
 	if (!task || task.error) {
 		throw new Error(
-			`${contender.workflow.name}: ${task?.error?.message ?? result.error?.message ?? 'did not run'}`,
+			`${run.workflow.name}: ${task?.error?.message ?? result.error?.message ?? 'did not run'}`,
 		);
 	}
 	const count = task.data?.main?.[0]?.length ?? 0;
-	if (count !== contender.expected)
-		throw new Error(`${contender.workflow.name}: ${count} items, expected ${contender.expected}`);
+	if (count !== run.contender.expected)
+		throw new Error(`${run.workflow.name}: ${count} items, expected ${run.contender.expected}`);
 	return { ms: task.executionTime };
 }
 
@@ -190,29 +203,33 @@ export async function main(): Promise<void> {
 			},
 		};
 		const jobs: Array<{ spec: JobSpec; contenders: Contender[] }> = [];
-		/** One workflow per contender of a job; `roles` leaves out those too slow to be worth a run here. */
+		/**
+		 * A job's contenders: `expected` names the roles run here (it leaves out those too slow to be
+		 * worth a run) and the items each returns; `once` those timed in the first round only.
+		 */
 		const add = (
 			spec: JobSpec,
 			credential: CredentialFixture,
-			inputs: IDataObject[][] | IDataObject[],
+			inputs: IDataObject[] | (() => Promise<IDataObject[]>),
 			expected: Partial<Record<Role, number>>,
+			once: Role[] = [],
 		) => {
 			const roles = Object.keys(expected) as Role[];
-			const contenders = roles.map((role, index): Contender => {
+			const contenders = roles.map((role): Contender => {
 				const job = role === 'httpRequest' ? spec.httpRequest! : spec[role];
-				const items = (
-					Array.isArray(inputs[0]) ? (inputs as IDataObject[][])[index] : inputs
-				) as IDataObject[];
 				return {
 					role,
 					expected: expected[role]!,
-					workflow: workflow(`${spec.job} · ${role}`, items, {
-						type: n8nType(job.type),
-						typeVersion: job.typeVersion,
-						parameters: job.parameters,
-						credential:
-							role === 'httpRequest' && !spec.httpRequest!.authenticates ? undefined : credential,
-					}),
+					once: once.includes(role),
+					items: typeof inputs === 'function' ? inputs : async () => inputs,
+					workflowFor: (items) =>
+						workflow(`${spec.job} · ${role}`, items, {
+							type: n8nType(job.type),
+							typeVersion: job.typeVersion,
+							parameters: job.parameters,
+							credential:
+								role === 'httpRequest' && !spec.httpRequest!.authenticates ? undefined : credential,
+						}),
 				};
 			});
 			jobs.push({ spec, contenders });
@@ -229,6 +246,7 @@ export async function main(): Promise<void> {
 				floorAuth: NAIMAR_IDS,
 				httpRequest: NAIMAR_IDS,
 			},
+			['httpRequest'],
 		);
 
 		add(defined.cmcList(CMC_BLOCKS, IN_FLIGHT), credentials.cmc, [{}], {
@@ -241,11 +259,10 @@ export async function main(): Promise<void> {
 			(await askFake<{ emails: string[] }>(cmc.child, `block:${PER_ITEM}`)).emails.map((email) => ({
 				email,
 			}));
-		const toUnblock = [await emails(), await emails(), await emails(), await emails()];
 		add(
 			defined.cmcUnblock(cmc.ready.url, 'cancel', UNBLOCKED, PER_ITEM, ITEM_IN_FLIGHT),
 			credentials.cmc,
-			toUnblock,
+			emails,
 			{
 				node: PER_ITEM,
 				floor: PER_ITEM,
@@ -289,37 +306,41 @@ export async function main(): Promise<void> {
 			},
 		);
 
-		// Warm-up: n8n loads a node's code when a workflow first uses it; one item of every job first.
-		// Reads only (unblocking the warm-up's one address twice would fail), and never a run that
-		// reads every page whatever its limit (the floor, the HTTP Request node's pagination).
-		const reads = jobs
-			.filter((job) => !/unblock/i.test(job.spec.job))
-			.flatMap((job) =>
-				job.contenders
-					.filter((contender) => !(contender.role !== 'node' && /Return All/.test(job.spec.job)))
-					.map((contender) => {
-						const copy = structuredClone(contender.workflow);
-						copy.id = randomId('wf');
-						const items = copy.nodes[1].parameters as IDataObject;
-						items.itemsJson = JSON.stringify(
-							(JSON.parse(String(items.itemsJson)) as IDataObject[]).slice(0, 1),
-						);
-						const node = copy.nodes[2].parameters as IDataObject;
-						if (node.returnAll === true) Object.assign(node, { returnAll: false, limit: 1 });
-						return copy;
-					}),
-			);
-		const all = jobs.flatMap((job) => job.contenders);
-		const ordered = [...reads, ...all.map((contender) => contender.workflow)];
+		// As in the engine (lib's measureContenders): round 0 is the warm-up (n8n loads a node's code
+		// when a workflow first uses it, and the JIT warms), then ROUNDS rounds with each job's
+		// contenders in an order that rotates each round. A `once` contender runs in round 0 only,
+		// and that run is its time.
+		const runs: Run[] = [];
+		for (const [index, job] of jobs.entries()) {
+			for (let round = 0; round <= ROUNDS; round++) {
+				const here = job.contenders.filter((contender) => round === 0 || !contender.once);
+				for (let turn = 0; turn < here.length; turn++) {
+					const contender = here[(round + turn) % here.length];
+					const workflow = contender.workflowFor(await contender.items());
+					workflow.name += ` · round ${round}`;
+					runs.push({ job: index, contender, round, workflow });
+				}
+			}
+		}
 		// execute-batch runs workflows in the database's order: ids that sort (and insert) in run order.
-		ordered.forEach((flow, index) => (flow.id = randomId(`wf${String(index).padStart(3, '0')}`)));
+		runs.forEach(
+			(run, index) => (run.workflow.id = randomId(`wf${String(index).padStart(4, '0')}`)),
+		);
+		const ordered = runs.map((run) => run.workflow);
 		await session.import({ credentials: Object.values(credentials), workflows: ordered });
 		const results = await session.executeMany(ordered.map((flow) => flow.id!));
 		const byWorkflow = new Map(results.map((result) => [result.workflowId, result]));
-		for (const job of jobs) {
-			const measured: Partial<Record<Role, { ms: number }>> = {};
-			for (const contender of job.contenders)
-				measured[contender.role] = timeOf(byWorkflow.get(contender.workflow.id!)!, contender);
+		for (const [index, job] of jobs.entries()) {
+			const measured: Partial<Record<Role, Measure>> = {};
+			for (const contender of job.contenders) {
+				const timed = runs
+					.filter(
+						(run) =>
+							run.job === index && run.contender === contender && (contender.once || run.round > 0),
+					)
+					.map((run) => timeOf(byWorkflow.get(run.workflow.id!)!, run));
+				measured[contender.role] = summarise(timed);
+			}
 			const result: JobResult = {
 				benchmark: job.spec.benchmark,
 				job: `${job.spec.job}, loopback`,

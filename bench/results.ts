@@ -29,7 +29,13 @@ export function ratio(node: Measure, baseline: Measure | undefined): string {
 	return baseline && baseline.ms > 0 ? `${(node.ms / baseline.ms).toFixed(2)}×` : '—';
 }
 
-const ms = (measure: Measure | undefined) => (measure ? `${measure.ms.toFixed(0)} ms` : '—');
+const ms = (measure: Measure | undefined) =>
+	measure
+		? `${measure.ms.toFixed(0)} ms` +
+			(measure.rangeMs
+				? ` (median of ${measure.rounds}: ${measure.rangeMs.map((t) => t.toFixed(0)).join('–')})`
+				: '')
+		: '—';
 
 /** Prints the job and appends it to BENCH_RESULTS. */
 export function recordJob(result: JobResult): void {

@@ -32,6 +32,14 @@ const seconds = (measure: Measure | undefined) =>
 		: measure.ms >= 1000
 			? `${(measure.ms / 1000).toFixed(2)} s`
 			: `${measure.ms.toFixed(0)} ms`;
+/** The fastest–slowest of a median's rounds, both in the slowest one's unit. */
+function spread(measure: Measure): string {
+	if (!measure.rangeMs) return '';
+	const [fastest, slowest] = measure.rangeMs;
+	return slowest >= 1000
+		? ` (${(fastest / 1000).toFixed(2)}–${(slowest / 1000).toFixed(2)} s)`
+		: ` (${fastest.toFixed(0)}–${slowest.toFixed(0)} ms)`;
+}
 const times = (node: Measure, baseline: Measure | undefined) =>
 	baseline && baseline.ms > 0 ? `**${(node.ms / baseline.ms).toFixed(2)}×**` : '—';
 const count = (measure: Measure | undefined) =>
@@ -45,7 +53,7 @@ function row(result: JobResult): string {
 	const requests = [result.node, result.floor, result.httpRequest, result.raw]
 		.map(count)
 		.join(' / ');
-	return `| ${result.where} | ${result.benchmark}: ${result.job} | ${seconds(result.node)} | ${seconds(result.floor)} | ${times(result.node, result.floor)} | ${seconds(result.floorAuth)} | ${times(result.node, result.floorAuth)} | ${seconds(result.httpRequest)} | ${times(result.node, result.httpRequest)} | ${seconds(result.raw)} | ${times(result.node, result.raw)} | ${requests} | ${result.node.peakBytes === undefined ? '—' : formatBytes(result.node.peakBytes)} |`;
+	return `| ${result.where} | ${result.benchmark}: ${result.job} | ${seconds(result.node)}${spread(result.node)} | ${seconds(result.floor)} | ${times(result.node, result.floor)} | ${seconds(result.floorAuth)} | ${times(result.node, result.floorAuth)} | ${seconds(result.httpRequest)} | ${times(result.node, result.httpRequest)} | ${seconds(result.raw)} | ${times(result.node, result.raw)} | ${requests} | ${result.node.peakBytes === undefined ? '—' : formatBytes(result.node.peakBytes)} |`;
 }
 
 function resultsMarkdown(results: JobResult[], failed: string[], soak?: string): string {
@@ -67,6 +75,13 @@ function resultsMarkdown(results: JobResult[], failed: string[], soak?: string):
 		"  authentication per request; the node's gap to it is the node's own cost.",
 		"- **HTTP Request**: n8n's HTTP Request node 4.2 doing the same job per item, as a user would build it.",
 		'- **raw**: a raw undici client (keep-alive Pool) sending the same requests at the same concurrency.',
+		'',
+		`**How each time is taken** (bench/lib.ts \`measureContenders\`): every contender of a job runs once untimed (the`,
+		"warm-up: none pays the engine's loading and JIT for the others), then in rounds, the contenders' order rotating",
+		"each round so none always runs first. A time is the median of the rounds; the package's own time shows the",
+		'fastest–slowest of its rounds beside it. A contender whose warm-up took over 5 s (the HTTP Request node sending',
+		'10,000 or 50,000 requests) is timed by that one run. Jobs that change the fake (Unblock, Cancel) get fresh',
+		'inputs, prepared untimed, for every run. The real-n8n jobs are run the same way, as one `n8n execute-batch`.',
 		'',
 		`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, shared with other work while it ran (numbers vary by ±30–40 % between runs; compare ratios, not times).`,
 		`Node ${process.version}. Engine runs: n8n-core ${versionOf(path.join(root, 'node_modules/n8n-core/package.json'))}, n8n-workflow ${versionOf(path.join(root, 'node_modules/n8n-workflow/package.json'))}, HTTP Request node from n8n-nodes-base ${versionOf(path.join(runtime, 'node_modules/n8n-nodes-base/package.json'))}. Real runs: n8n ${versionOf(path.join(runtime, 'node_modules/n8n/package.json'))} (time read from the execution's node run data).`,
