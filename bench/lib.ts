@@ -196,10 +196,13 @@ export type BenchJob = (() => Promise<unknown>) | FreshJob;
 /** BENCH_ROUNDS: timed rounds per contender after the warm-up (5 unless set). */
 export const ROUNDS = Math.max(1, Math.round(Number(process.env.BENCH_ROUNDS ?? 5)) || 5);
 /**
- * A contender whose warm-up run took longer than this is timed by that run alone: more rounds of
- * it would cost minutes, and at that length the warm-up's share (loading, JIT) is lost in the noise.
+ * A contender whose warm-up took longer than this, and several times the job's quickest warm-up,
+ * is timed by that run alone: it sends another job's worth of requests (the HTTP Request node's
+ * 10,000 or 50,000), more rounds of it would cost minutes, and at that length the warm-up's share
+ * (loading, JIT) is lost in the noise. Contenders doing the same requests always get rounds.
  */
-const SLOW_MS = 5_000;
+const SLOW_MS = 10_000;
+const SLOWER_THAN_QUICKEST = 3;
 
 const runOf = async (job: BenchJob) => ('fresh' in job ? await job.fresh() : job);
 
@@ -229,11 +232,16 @@ export async function measureContenders<Role extends string>(
 	contenders: Record<Role, BenchJob>,
 ): Promise<Record<Role, Measure>> {
 	const roles = Object.keys(contenders) as Role[];
+	const warmUps = new Map<Role, Measure>();
+	for (const role of roles)
+		warmUps.set(role, await measureJob(child, await runOf(contenders[role])));
+	const quickest = Math.min(...[...warmUps.values()].map((warmUp) => warmUp.ms));
 	const runs = new Map<Role, Measure[]>();
 	const rounded: Role[] = [];
 	for (const role of roles) {
-		const warmUp = await measureJob(child, await runOf(contenders[role]));
-		if (warmUp.ms > SLOW_MS) runs.set(role, [warmUp]);
+		const warmUp = warmUps.get(role)!;
+		if (warmUp.ms > SLOW_MS && warmUp.ms > SLOWER_THAN_QUICKEST * quickest)
+			runs.set(role, [warmUp]);
 		else {
 			runs.set(role, []);
 			rounded.push(role);

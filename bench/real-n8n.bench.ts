@@ -328,8 +328,14 @@ export async function main(): Promise<void> {
 		);
 		const ordered = runs.map((run) => run.workflow);
 		await session.import({ credentials: Object.values(credentials), workflows: ordered });
-		const results = await session.executeMany(ordered.map((flow) => flow.id!));
-		const byWorkflow = new Map(results.map((result) => [result.workflowId, result]));
+		// Each run is kept as its time only: a hundred runs' items would not fit in memory.
+		const runOf = new Map(runs.map((run) => [run.workflow.id!, run]));
+		const timeById = new Map(
+			await session.executeManyAndRead(
+				ordered.map((flow) => flow.id!),
+				(result) => [result.workflowId, timeOf(result, runOf.get(result.workflowId)!)] as const,
+			),
+		);
 		for (const [index, job] of jobs.entries()) {
 			const measured: Partial<Record<Role, Measure>> = {};
 			for (const contender of job.contenders) {
@@ -338,7 +344,7 @@ export async function main(): Promise<void> {
 						(run) =>
 							run.job === index && run.contender === contender && (contender.once || run.round > 0),
 					)
-					.map((run) => timeOf(byWorkflow.get(run.workflow.id!)!, run));
+					.map((run) => timeById.get(run.workflow.id!)!);
 				measured[contender.role] = summarise(timed);
 			}
 			const result: JobResult = {
