@@ -28,7 +28,7 @@ function additional(read: ReadContext, itemIndex: number): IDataObject {
 	read.additionalFields ??= new Map();
 	let fields = read.additionalFields.get(itemIndex);
 	if (!fields) {
-		fields = (read.ctx.getNodeParameter('additionalFields', itemIndex, {}) ?? {}) as IDataObject;
+		fields = (readItemParameter(read.ctx, 'additionalFields', itemIndex, {}) ?? {}) as IDataObject;
 		read.additionalFields.set(itemIndex, fields);
 	}
 	return fields;
@@ -76,7 +76,7 @@ export function readRecipient(read: ReadContext, itemIndex: number): IDataObject
 	if (extra.device !== undefined) to.device = Number(extra.device);
 	const entry: IDataObject = { to };
 
-	const pairs = ((ctx.getNodeParameter('substitutions', itemIndex, {}) as IDataObject).values ??
+	const pairs = ((readItemParameter(ctx, 'substitutions', itemIndex, {}) as IDataObject).values ??
 		[]) as IDataObject[];
 	if (pairs.length) {
 		const substitutions: IDataObject = {};
@@ -235,8 +235,8 @@ export function readSettings(read: ReadContext, itemIndex: number): IDataObject 
 }
 
 function readSendTime(ctx: IExecuteFunctions, nowMs: number, itemIndex: number): string {
-	if (ctx.getNodeParameter('sendTime', itemIndex, 'now') !== 'at') return 'now';
-	const value = ctx.getNodeParameter('sendAt', itemIndex, '');
+	if (readItemParameter(ctx, 'sendTime', itemIndex, 'now') !== 'at') return 'now';
+	const value = readItemParameter(ctx, 'sendAt', itemIndex, '');
 	const ms = parseDateTime(value, ctx.getTimezone());
 	if (ms === undefined) {
 		throw fieldError(
