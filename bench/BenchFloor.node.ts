@@ -285,6 +285,9 @@ async function execute(
 		case 'araraSend': {
 			const credentials = await ctx.getCredentials(ARARA);
 			const base = araraBase(credentials);
+			// The same requests as the node's: it gives each delivery a request ID (43 characters) when
+			// n8n runs it as an execution, so a rerun cannot mail twice; the floor names them by index.
+			const withIds = ctx.getExecutionId() !== undefined;
 			const deliveries = items.map((_item, index) => ({
 				'mailing-list': [{ to: { address: String(readItemParameter(ctx, 'toAddress', index)) } }],
 				contents: {
@@ -293,6 +296,7 @@ async function execute(
 				},
 				settings: {
 					send_time: 'now',
+					...(withIds ? { request_id: `n8n${index.toString(16).padStart(40, '0')}` } : {}),
 					from: {
 						address: readItemParameter(ctx, 'fromAddress', index),
 						name: readItemParameter(ctx, 'fromName', index),

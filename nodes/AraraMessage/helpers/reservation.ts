@@ -102,18 +102,18 @@ export function requestBytes(deliverySizes: readonly number[]): number {
 export function packRequests<T extends { bytes: number }>(deliveries: readonly T[]): T[][] {
 	const requests: T[][] = [];
 	let current: T[] = [];
-	let currentSizes: number[] = [];
+	// requestBytes of `current`, kept as it grows: the envelope, the deliveries and a comma between each two.
+	let currentBytes = requestBytes([]);
 	for (const delivery of deliveries) {
-		const fits =
-			current.length < LIMITS.deliveriesPerRequest &&
-			requestBytes([...currentSizes, delivery.bytes]) <= LIMITS.requestBytes;
+		const withIt = currentBytes + delivery.bytes + (current.length ? 1 : 0);
+		const fits = current.length < LIMITS.deliveriesPerRequest && withIt <= LIMITS.requestBytes;
 		if (!fits && current.length) {
 			requests.push(current);
 			current = [];
-			currentSizes = [];
+			currentBytes = requestBytes([]);
 		}
+		currentBytes += delivery.bytes + (current.length ? 1 : 0);
 		current.push(delivery);
-		currentSizes.push(delivery.bytes);
 	}
 	if (current.length) requests.push(current);
 	return requests;
