@@ -50,8 +50,9 @@ export function readMessageIds(value: unknown): MessageIdsResult {
 			hint: 'Enter the id of at least one sent SMS, or an expression that gives one (e.g. {{ $json.id }}).',
 		};
 	}
-	const tooLong = ids.filter((id) => id.length > MAX_MESSAGE_ID_LENGTH);
-	if (tooLong.length) {
+	// Checked without a new array per item (most items hold one good id).
+	if (ids.some((id) => id.length > MAX_MESSAGE_ID_LENGTH)) {
+		const tooLong = ids.filter((id) => id.length > MAX_MESSAGE_ID_LENGTH);
 		const shown = tooLong
 			.slice(0, 3)
 			.map((id) => `"${id.length > 40 ? `${id.slice(0, 40)}…` : id}"`);

@@ -31,17 +31,20 @@ export function chunk<T>(values: readonly T[], size: number): T[][] {
 	return chunks;
 }
 
-/** Asks for one batch: the request's errors name the first input item that asked for one of its ids. */
+/**
+ * Asks for one batch: the request's errors name `firstItem`, else the first input item that asked
+ * for one of its ids.
+ */
 export async function askBatch(
 	ctx: IExecuteFunctions,
 	plan: BatchPlan,
 	batch: readonly string[],
+	firstItem?: number,
 ): Promise<DeliveryAnswer[]> {
-	let firstItem = Infinity;
-	for (const id of batch) firstItem = Math.min(firstItem, plan.firstItemOf(id) ?? 0);
-	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex: firstItem }).fetch(
-		batch,
-	);
+	let itemIndex = firstItem ?? Infinity;
+	if (firstItem === undefined)
+		for (const id of batch) itemIndex = Math.min(itemIndex, plan.firstItemOf(id) ?? 0);
+	return await deliveryReportsApi(ctx, { settings: plan.settings, itemIndex }).fetch(batch);
 }
 
 /** Records a batch's answers; an id nobody asked for in this batch is ignored. */

@@ -39,7 +39,7 @@ export const naimarApi: ProviderApi = {
 };
 
 const DELIVERY_LIST = {
-	holds: (body: unknown) => readDeliveries(body) !== undefined,
+	holds: (body: unknown) => Array.isArray((body as { delivery?: unknown } | null)?.delivery),
 	message: 'Naimar SMS answered without a "delivery" list',
 	description: () =>
 		'The answer was JSON but not a delivery report. Check the Base URL in the credential.',

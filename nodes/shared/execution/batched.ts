@@ -121,7 +121,7 @@ export async function runBatched<Read, B extends Batch, R>(
 		let outputFailure: { error: unknown } | undefined;
 		try {
 			const outputs = work.output(itemIndex, read as Read, sentFor[itemIndex] ?? []);
-			output.push(...(outputs instanceof Promise ? await outputs : outputs));
+			for (const out of outputs instanceof Promise ? await outputs : outputs) output.push(out);
 		} catch (error) {
 			outputFailure = { error };
 		}

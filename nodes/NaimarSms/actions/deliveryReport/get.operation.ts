@@ -170,10 +170,12 @@ export async function execute(
 			return unique.batches;
 		},
 		send: async (batch) => {
-			const answers = await askBatch(this, plan, batch.values).catch((error: unknown) => {
-				for (const id of batch.values) book.failures.set(id, error);
-				throw error;
-			});
+			const answers = await askBatch(this, plan, batch.values, batch.items[0]).catch(
+				(error: unknown) => {
+					for (const id of batch.values) book.failures.set(id, error);
+					throw error;
+				},
+			);
 			recordAnswers(book, batch.values, answers);
 		},
 		concurrency,
