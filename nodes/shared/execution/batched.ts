@@ -21,12 +21,19 @@ export interface Sent<B, R> {
 	result: R;
 }
 
-export interface BatchedWork<Read, B extends Batch, R> {
+/**
+ * Each input item's read, by item index; `undefined` for an item whose read failed (or was
+ * rejected). An array, not a map: over tens of thousands of items the map was a cost of its own.
+ */
+export type ItemReads<Read> = ReadonlyArray<Read | undefined>;
+
+// `Read` is never undefined: undefined marks an item without a read.
+export interface BatchedWork<Read extends object, B extends Batch, R> {
 	/** Reads and checks one item's input; throws when it is bad (before any request). */
 	read(itemIndex: number): Promise<Read> | Read;
 	/** Packs the good items into batches; `reject` fails an item that cannot go out (e.g. too big together). */
 	pack(
-		reads: ReadonlyMap<number, Read>,
+		reads: ItemReads<Read>,
 		reject: (itemIndex: number, error: unknown) => void,
 	): Promise<B[]> | B[];
 	send(batch: B): Promise<R>;
@@ -44,7 +51,7 @@ export interface BatchedWork<Read, B extends Batch, R> {
 	changedAnyway?(error: unknown, sent: ReadonlyArray<Sent<B, R>>): unknown;
 }
 
-export async function runBatched<Read, B extends Batch, R>(
+export async function runBatched<Read extends object, B extends Batch, R>(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	work: BatchedWork<Read, B, R>,
@@ -56,19 +63,19 @@ export async function runBatched<Read, B extends Batch, R>(
 		if (!failures.has(itemIndex)) failures.set(itemIndex, error);
 	};
 
-	const reads = new Map<number, Read>();
+	const reads: Array<Read | undefined> = new Array<Read | undefined>(items.length);
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			// Reading is mostly synchronous: only a promise is awaited (10,000 awaits of plain values
 			// would each cost a trip through the microtask queue).
 			const read = work.read(itemIndex);
-			reads.set(itemIndex, read instanceof Promise ? await read : read);
+			reads[itemIndex] = read instanceof Promise ? await read : read;
 		} catch (error) {
 			fail(itemIndex, error);
 		}
 	}
 	const batches = await work.pack(reads, (itemIndex, error) => {
-		reads.delete(itemIndex);
+		reads[itemIndex] = undefined;
 		fail(itemIndex, error);
 	});
 
@@ -115,12 +122,12 @@ export async function runBatched<Read, B extends Batch, R>(
 			output.push(errorItem(ctx, failures.get(itemIndex), itemIndex));
 			continue;
 		}
-		const read = reads.get(itemIndex);
-		if (read === undefined && !reads.has(itemIndex)) continue;
+		const read = reads[itemIndex];
+		if (read === undefined) continue;
 		// Already an error of the item's own (the transport's or a check's): kept as it is.
 		let outputFailure: { error: unknown } | undefined;
 		try {
-			const outputs = work.output(itemIndex, read as Read, sentFor[itemIndex] ?? []);
+			const outputs = work.output(itemIndex, read, sentFor[itemIndex] ?? []);
 			for (const out of outputs instanceof Promise ? await outputs : outputs) output.push(out);
 		} catch (error) {
 			outputFailure = { error };

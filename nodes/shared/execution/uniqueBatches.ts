@@ -17,9 +17,12 @@ export interface UniqueValues<V> {
 	firstItemOf(key: string): number | undefined;
 }
 
-/** `reads` in input order; `keyOf` says when two values are the same one (e.g. case-insensitively). */
+/**
+ * `reads` by input item (`undefined`: the item asks for nothing); `keyOf` says when two values are
+ * the same one (e.g. case-insensitively).
+ */
 export function uniqueBatches<V>(
-	reads: ReadonlyMap<number, readonly V[]>,
+	reads: ReadonlyArray<readonly V[] | undefined>,
 	batchSize: number,
 	keyOf: (value: V) => string,
 ): UniqueValues<V> {
@@ -27,7 +30,9 @@ export function uniqueBatches<V>(
 	const unique: V[] = [];
 	// Per unique value: the one item that asked for it, or the items that did.
 	const askers: Array<number | number[]> = [];
-	for (const [itemIndex, values] of reads) {
+	for (let itemIndex = 0; itemIndex < reads.length; itemIndex++) {
+		const values = reads[itemIndex];
+		if (values === undefined) continue;
 		for (const value of values) {
 			const key = keyOf(value);
 			const position = positionOf.get(key);

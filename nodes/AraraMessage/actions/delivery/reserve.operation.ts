@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DoneInThisExecution, noteChangedAnyway } from '../../../shared/execution/items';
-import { runBatched } from '../../../shared/execution/batched';
+import { runBatched, type ItemReads } from '../../../shared/execution/batched';
 import { mapWithConcurrency } from '../../../shared/transport/limiter';
 import { itemPoolConcurrency } from '../../../shared/description/options';
 import { httpCodeOf, invalidInput, providerErrorsOf } from '../../../shared/transport/errors';
@@ -94,12 +94,18 @@ export async function execute(
 		},
 		pack: async (reads, reject) => {
 			const planned = perItem
-				? [...reads].map(([itemIndex, delivery]) => ({
-						itemIndexes: [itemIndex],
-						delivery,
-						bytes: sizes.get(delivery) ?? deliveryBytes(delivery),
-					}))
-				: planOneForAll(this, reads.size ? await readShared() : undefined, reads, reject);
+				? reads.flatMap((delivery, itemIndex) =>
+						delivery
+							? [
+									{
+										itemIndexes: [itemIndex],
+										delivery,
+										bytes: sizes.get(delivery) ?? deliveryBytes(delivery),
+									},
+								]
+							: [],
+					)
+				: planOneForAll(this, reads.some(Boolean) ? await readShared() : undefined, reads, reject);
 			rejectRepeatedRequestIds(this, planned, reject);
 			const valid = planned.filter((entry) => entry.itemIndexes.length);
 			assignRequestIds(this, valid);
@@ -258,16 +264,14 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 function planOneForAll(
 	ctx: IExecuteFunctions,
 	shared: { contents: IDataObject; settings: IDataObject } | undefined,
-	reads: ReadonlyMap<number, IDataObject>,
+	reads: ItemReads<IDataObject>,
 	fail: (itemIndex: number, error: unknown) => void,
 ): PlannedDelivery[] {
-	if (!shared || !reads.size) return [];
+	const recipients = reads.flatMap((entry, itemIndex) =>
+		entry ? [{ itemIndex, entry, bytes: deliveryBytes(entry) }] : [],
+	);
+	if (!shared || !recipients.length) return [];
 	const { contents, settings } = shared;
-	const recipients = [...reads].map(([itemIndex, entry]) => ({
-		itemIndex,
-		entry,
-		bytes: deliveryBytes(entry),
-	}));
 	const baseBytes = deliveryBytes({ 'mailing-list': [], contents, settings });
 	const ranges = splitMailingList(
 		baseBytes,
