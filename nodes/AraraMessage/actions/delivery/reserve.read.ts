@@ -111,8 +111,11 @@ export function readRecipient(read: ReadContext, itemIndex: number): IDataObject
 	return entry;
 }
 
-/** Subject, body, encoding, attachments, cc and bcc. */
-export async function readContents(read: ReadContext, itemIndex: number): Promise<IDataObject> {
+/** Subject, body, encoding, attachments, cc and bcc; a promise only when there are attachments to read. */
+export function readContents(
+	read: ReadContext,
+	itemIndex: number,
+): IDataObject | Promise<IDataObject> {
 	const { ctx } = read;
 	// Checked as sent: surrounding spaces are dropped rather than counted against the 500 bytes.
 	const subject = readText(ctx, 'subject', itemIndex, { label: 'Subject' });
@@ -159,9 +162,12 @@ export async function readContents(read: ReadContext, itemIndex: number): Promis
 		const value = String(extra[name] ?? '').trim();
 		if (value) contents[name] = checkedAddress(ctx, label, value, itemIndex);
 	}
-	const attachments = await readAttachments(ctx, String(extra.attachments ?? ''), itemIndex);
-	if (attachments.length) contents['attachments-list'] = attachments;
-	return contents;
+	const names = String(extra.attachments ?? '');
+	if (!names.trim()) return contents;
+	return readAttachments(ctx, names, itemIndex).then((attachments) => {
+		if (attachments.length) contents['attachments-list'] = attachments;
+		return contents;
+	});
 }
 
 async function readAttachments(
