@@ -337,29 +337,25 @@ async function sendWithRetries<T>({
 }
 
 function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttpRequestOptions {
-	return {
+	const form = request.bodyFormat === 'form';
+	// Only the fields a request has: n8n copies and inspects every option it is given, per request.
+	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: request.url,
-		qs: request.qs,
-		headers: {
-			...(request.bodyFormat === 'form'
-				? { 'Content-Type': 'application/x-www-form-urlencoded' }
-				: {}),
-			...request.headers,
-		},
-		body:
-			request.body === undefined
-				? undefined
-				: request.bodyFormat === 'form'
-					? { ...request.body }
-					: request.body,
+		// A copy: n8n adds the credential's headers to the object it is given.
+		headers: form
+			? { 'Content-Type': 'application/x-www-form-urlencoded', ...request.headers }
+			: { ...request.headers },
 		json: request.responseFormat !== 'binary',
-		encoding: request.responseFormat === 'binary' ? 'arraybuffer' : undefined,
 		returnFullResponse: true,
 		// Statuses come back as answers, so Retry-After and the provider's error body stay readable.
 		ignoreHttpStatusErrors: true,
 		timeout: settings.timeoutMs,
 	};
+	if (request.qs !== undefined) options.qs = request.qs;
+	if (request.body !== undefined) options.body = form ? { ...request.body } : request.body;
+	if (request.responseFormat === 'binary') options.encoding = 'arraybuffer';
+	return options;
 }
 
 const decryptedCache = oncePerContext<IAdditionalCredentialOptions>();

@@ -45,8 +45,9 @@ export async function execute(
 				itemIndex,
 				'Enter the ID Arara Message issued when the delivery was reserved, e.g. map delivery_id from a "Send" step.',
 			);
-			const { options } = readOperationOptions(this, itemIndex);
-			const answer = await deliveriesApi(this, itemIndex).getById(deliveryId, {
+			// Options read once: the client takes the settings rather than reading them again.
+			const { options, settings } = readOperationOptions(this, itemIndex);
+			const answer = await deliveriesApi(this, { settings, itemIndex }).getById(deliveryId, {
 				404:
 					options.ignoreNotFound === true
 						? ANSWERS_NOTHING

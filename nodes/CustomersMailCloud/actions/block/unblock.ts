@@ -72,9 +72,10 @@ export async function executeUnblock(
 		async (itemIndex) => {
 			const serverComposition = await readServerComposition(this, itemIndex);
 			const email = readEmail(this, itemIndex);
-			const { options } = readOperationOptions(this, itemIndex);
+			// Options read once: the client takes the settings rather than reading them again.
+			const { options, settings } = readOperationOptions(this, itemIndex);
 			const target = `${serverComposition}\u0000${email.toLowerCase()}`;
-			const result = await blocksApi(this, itemIndex, serverComposition)
+			const result = await blocksApi(this, { settings, itemIndex }, serverComposition)
 				.unblock(kind, email)
 				.then(
 					() => 'success',
