@@ -130,26 +130,48 @@ export async function collectPeriod(
 	return { deliveries, overflows, requests };
 }
 
-/** One entry per delivery id, in send-time order (then by id, for a stable output). */
+/**
+ * One entry per delivery id (the later answer kept), in send-time order, then by id for a stable
+ * output. The windows come in time order and usually each in order too: sorted only when they
+ * are not. A delivery that two windows both returned has one send time, so its copies end up side
+ * by side, where they are merged.
+ */
 export function mergeDeliveries(deliveries: IDataObject[]): IDataObject[] {
-	const byId = new Map<string, IDataObject>();
-	const withoutId: IDataObject[] = [];
-	for (const delivery of deliveries) {
+	const count = deliveries.length;
+	const times = new Float64Array(count);
+	const ids: string[] = new Array<string>(count);
+	let ordered = true;
+	// Send times are whole minutes, shared by neighbours: each text is parsed once per run of it.
+	let lastText: unknown;
+	let lastTime = Number.POSITIVE_INFINITY;
+	for (let index = 0; index < count; index++) {
+		const delivery = deliveries[index];
 		const id = delivery.delivery_id;
-		if (typeof id === 'string' || typeof id === 'number') byId.set(String(id), delivery);
-		else withoutId.push(delivery);
+		const text = (delivery.settings as IDataObject | undefined)?.send_time;
+		if (text !== lastText) {
+			lastText = text;
+			lastTime = parseApiTime(text) ?? Number.POSITIVE_INFINITY;
+		}
+		times[index] = lastTime;
+		ids[index] = typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+		if (ordered && index && compareAt(times, ids, index - 1, index) > 0) ordered = false;
 	}
-	const keyed = [...byId.values(), ...withoutId].map((delivery) => ({
-		delivery,
-		time: sendTimeOf(delivery) ?? Number.POSITIVE_INFINITY,
-		id: String(delivery.delivery_id ?? ''),
-	}));
-	keyed.sort((a, b) => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-	return keyed.map((entry) => entry.delivery);
+	const order = Array.from({ length: count }, (_unused, index) => index);
+	if (!ordered) order.sort((a, b) => compareAt(times, ids, a, b) || a - b);
+	const merged: IDataObject[] = [];
+	let previousId = '';
+	for (const index of order) {
+		const id = ids[index];
+		// Without an id a delivery cannot be matched: each is kept.
+		if (id && id === previousId) merged[merged.length - 1] = deliveries[index];
+		else merged.push(deliveries[index]);
+		previousId = id;
+	}
+	return merged;
 }
 
-export function sendTimeOf(delivery: IDataObject): number | undefined {
-	return parseApiTime((delivery.settings as IDataObject | undefined)?.send_time);
+function compareAt(times: Float64Array, ids: readonly string[], a: number, b: number): number {
+	return times[a] - times[b] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0);
 }
 
 export function describeOverflow(overflow: PeriodOverflow): string {
