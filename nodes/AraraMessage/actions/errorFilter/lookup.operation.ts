@@ -76,8 +76,24 @@ function readAddresses(ctx: IExecuteFunctions, itemIndex: number): string[] {
 function resultFor(address: string, entry: IDataObject | undefined): IDataObject {
 	if (!entry)
 		return { address, registered: false, count: 0, registered_date: null, update_date: null };
-	const { address: filterAddress, ...rest } = entry;
-	return { address, registered: true, ...rest, filterAddress };
+	// Copied key by key: an object rest and spread per address took V8's slow path (50,000 items).
+	const result: IDataObject = { address, registered: true };
+	for (const key of Object.keys(entry)) if (key !== 'address') result[key] = entry[key];
+	result.filterAddress = entry.address;
+	return result;
+}
+
+/** The service's entry for `address` in the answers of the batches that asked for it. */
+function entryIn(
+	sent: ReadonlyArray<{ result: Map<string, IDataObject> }>,
+	address: string,
+): IDataObject | undefined {
+	const key = address.toLowerCase();
+	for (const { result } of sent) {
+		const entry = result.get(key);
+		if (entry) return entry;
+	}
+	return undefined;
 }
 
 export async function execute(
@@ -98,18 +114,10 @@ export async function execute(
 		pack: (reads) => uniqueBatches(reads, batchSize, (address) => address.toLowerCase()).batches,
 		send: async (batch) => await api.lookUp(batch.values),
 		concurrency,
-		output(itemIndex, addresses, sent) {
-			const entryOf = (address: string) => {
-				for (const { result } of sent) {
-					const entry = result.get(address.toLowerCase());
-					if (entry) return entry;
-				}
-				return undefined;
-			};
-			return addresses.map((address) => ({
-				json: resultFor(address, entryOf(address)),
+		output: (itemIndex, addresses, sent) =>
+			addresses.map((address) => ({
+				json: resultFor(address, entryIn(sent, address)),
 				pairedItem: { item: itemIndex },
-			}));
-		},
+			})),
 	});
 }
