@@ -76,12 +76,16 @@ export function deliveriesApi(ctx: RequestContext, scope: ClientScope) {
 				(await client.send({ method: 'GET', path: '/send', qs, idempotent: true })).body,
 			);
 		},
-		/** Reserves up to 100 deliveries. Not idempotent: the shared transport re-sends it only after a 429. */
-		async reserve(deliveries: IDataObject[]): Promise<IDataObject> {
+		/**
+		 * Reserves up to 100 deliveries, each given as its JSON (Send has serialized each one to
+		 * check its size: the same text is sent, not serialized again). Not idempotent: the shared
+		 * transport re-sends it only after a 429.
+		 */
+		async reserve(deliveriesJson: readonly string[]): Promise<IDataObject> {
 			const { body } = await client.send<IDataObject>({
 				method: 'POST',
 				path: '/send',
-				body: { delivery: deliveries },
+				body: Buffer.from(`{"delivery":[${deliveriesJson.join(',')}]}`, 'utf8'),
 				idempotent: false,
 			});
 			return body && typeof body === 'object' ? body : {};

@@ -54,7 +54,8 @@ export interface ApiRequest {
 	method: IHttpRequestMethods;
 	url: string;
 	qs?: IDataObject;
-	body?: IDataObject | IDataObject[];
+	/** A Buffer is JSON serialized already: it is sent as it is. */
+	body?: IDataObject | IDataObject[] | Buffer;
 	/** Form bodies are URL-encoded; JSON is the default. */
 	bodyFormat?: 'json' | 'form';
 	headers?: IDataObject;
@@ -345,7 +346,9 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 		// A copy: n8n adds the credential's headers to the object it is given.
 		headers: form
 			? { 'Content-Type': 'application/x-www-form-urlencoded', ...request.headers }
-			: { ...request.headers },
+			: Buffer.isBuffer(request.body)
+				? { 'Content-Type': 'application/json', ...request.headers }
+				: { ...request.headers },
 		json: request.responseFormat !== 'binary',
 		returnFullResponse: true,
 		// Statuses come back as answers, so Retry-After and the provider's error body stay readable.
@@ -353,7 +356,8 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 		timeout: settings.timeoutMs,
 	};
 	if (request.qs !== undefined) options.qs = request.qs;
-	if (request.body !== undefined) options.body = form ? { ...request.body } : request.body;
+	if (request.body !== undefined)
+		options.body = form && !Buffer.isBuffer(request.body) ? { ...request.body } : request.body;
 	if (request.responseFormat === 'binary') options.encoding = 'arraybuffer';
 	return options;
 }

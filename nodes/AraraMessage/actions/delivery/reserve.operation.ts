@@ -15,6 +15,7 @@ import type { DeliveriesApi } from '../../transport/deliveries';
 import { deliveriesApi, normalizeDelivery } from '../../transport/deliveries';
 import {
 	LIMITS,
+	byteLength,
 	deliveryBytes,
 	generatedRequestId,
 	packRequests,
@@ -33,10 +34,15 @@ interface PlannedDelivery {
 	/** Input items this delivery covers, in input order. */
 	itemIndexes: number[];
 	delivery: IDataObject;
+	/** The delivery's JSON, serialized once: its size is checked and the same text is sent. */
+	json: string;
 	bytes: number;
 	/** Whether the node chose the request ID (so only this execution can have used it). */
 	generatedRequestId?: boolean;
 }
+
+/** What one item reads: its own delivery, or its recipient of the one delivery for all items. */
+type SendRead = PlannedDelivery | { recipient: IDataObject };
 
 interface Outcome {
 	firstItem: number;
@@ -65,8 +71,7 @@ export async function execute(
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
 	const perItem = this.getNodeParameter('deliveryMode', 0, 'oneForAll') === 'perItem';
 	const reserved = new DoneInThisExecution(this, 'reserve');
-	// Per item: its delivery's JSON size, measured once when read (JSON.stringify is the costly part).
-	const sizes = new WeakMap<IDataObject, number>();
+	const plan = planner(this);
 	// One delivery for all items: its contents and settings come from the first item, read once.
 	let shared: Promise<{ contents: IDataObject; settings: IDataObject }> | undefined;
 	let sharedRead = false;
@@ -78,25 +83,24 @@ export async function execute(
 			return { contents, settings };
 		})());
 	const perItemDelivery = (itemIndex: number, recipient: IDataObject, contents: IDataObject) => {
-		const delivery: IDataObject = {
-			'mailing-list': [recipient],
-			contents,
-			settings: readSettings(read, itemIndex),
-		};
-		const bytes = deliveryBytes(delivery);
-		if (requestBytes([bytes]) > LIMITS.requestBytes) throw tooBig(this, bytes, itemIndex);
-		sizes.set(delivery, bytes);
-		return delivery;
+		const planned = plan(
+			{ 'mailing-list': [recipient], contents, settings: readSettings(read, itemIndex) },
+			[itemIndex],
+		);
+		if (requestBytes([planned.bytes]) > LIMITS.requestBytes)
+			throw tooBig(this, planned.bytes, itemIndex);
+		return planned;
 	};
+	const recipientOf = (itemIndex: number) => ({ recipient: readRecipient(read, itemIndex) });
 
-	return await runBatched<IDataObject, DeliveryRequest, Outcome[]>(this, items, {
+	return await runBatched<SendRead, DeliveryRequest, Outcome[]>(this, items, {
 		// A promise only where one is needed (attachments, the shared contents' first read): runBatched
 		// awaits nothing else, so a thousand items are read without a thousand trips through the queue.
 		read: (itemIndex) => {
 			if (!perItem) {
 				// The shared contents are broken: every item fails with the same reason.
-				if (sharedRead) return readRecipient(read, itemIndex);
-				return readShared().then(() => readRecipient(read, itemIndex));
+				if (sharedRead) return recipientOf(itemIndex);
+				return readShared().then(() => recipientOf(itemIndex));
 			}
 			const recipient = readRecipient(read, itemIndex);
 			const contents = readContents(read, itemIndex);
@@ -106,21 +110,16 @@ export async function execute(
 		},
 		pack: async (reads, reject) => {
 			const planned = perItem
-				? reads.flatMap((delivery, itemIndex) =>
-						delivery
-							? [
-									{
-										itemIndexes: [itemIndex],
-										delivery,
-										bytes: sizes.get(delivery) ?? deliveryBytes(delivery),
-									},
-								]
-							: [],
-					)
-				: planOneForAll(this, reads.some(Boolean) ? await readShared() : undefined, reads, reject);
+				? reads.filter((read): read is PlannedDelivery => read !== undefined && 'json' in read)
+				: planOneForAll(
+						this,
+						plan,
+						reads.some(Boolean) ? await readShared() : undefined,
+						reads,
+						reject,
+					);
 			rejectRepeatedRequestIds(this, planned, reject);
 			const valid = planned.filter((entry) => entry.itemIndexes.length);
-			assignRequestIds(this, valid);
 			return packRequests(valid).map((request) => ({
 				items: request.flatMap((entry) => entry.itemIndexes),
 				deliveries: request,
@@ -164,29 +163,40 @@ function reportReservedAnyway(error: unknown, reserved: Outcome[]): unknown {
 	});
 }
 
+type Planner = (delivery: IDataObject, itemIndexes: number[]) => PlannedDelivery;
+
 /**
- * Every delivery without a Request ID of the user's gets one derived from the execution, the
- * node, its run and the delivery's first item: a Retry On Fail (which reruns the whole node)
- * sends the same IDs, and Arara Message refuses a used one instead of mailing twice.
+ * Makes a delivery ready to send. One without a Request ID of the user's gets one derived from
+ * the execution, the node, its run and the delivery's first item: a Retry On Fail (which reruns
+ * the whole node) sends the same IDs, and Arara Message refuses a used one instead of mailing
+ * twice. It is given before the delivery is serialized, so the JSON that is measured is the JSON
+ * that is sent.
  */
-function assignRequestIds(ctx: IExecuteFunctions, planned: PlannedDelivery[]): void {
+function planner(ctx: IExecuteFunctions): Planner {
 	const executionId = ctx.getExecutionId();
-	if (!executionId) return;
-	const node = ctx.getNode();
-	const runIndex = ctx.getWorkflowDataProxy(0).$runIndex;
-	for (const entry of planned) {
-		const settings = entry.delivery.settings as IDataObject;
-		if (settings.request_id !== undefined) continue;
-		const requestId = generatedRequestId([
-			executionId,
-			node.id ?? node.name,
-			String(runIndex),
-			String(entry.itemIndexes[0]),
-		]);
-		// Split deliveries share one settings object: each gets its own copy.
-		entry.delivery = { ...entry.delivery, settings: { ...settings, request_id: requestId } };
-		entry.generatedRequestId = true;
-	}
+	let idParts: string[] | undefined;
+	return (delivery, itemIndexes) => {
+		const settings = delivery.settings as IDataObject;
+		let generated = false;
+		if (executionId && settings.request_id === undefined) {
+			if (!idParts) {
+				const node = ctx.getNode();
+				idParts = [
+					executionId,
+					node.id ?? node.name,
+					String(ctx.getWorkflowDataProxy(0).$runIndex),
+				];
+			}
+			const requestId = generatedRequestId([...idParts, String(itemIndexes[0])]);
+			// Split deliveries share one settings object: each gets its own copy.
+			delivery.settings = { ...settings, request_id: requestId };
+			generated = true;
+		}
+		const json = JSON.stringify(delivery);
+		const planned: PlannedDelivery = { itemIndexes, delivery, json, bytes: byteLength(json) };
+		if (generated) planned.generatedRequestId = true;
+		return planned;
+	};
 }
 
 /** The provider's word for a refused request that names the request ID (wording unconfirmed: matched loosely). */
@@ -211,7 +221,7 @@ async function reserveOnce(
 ): Promise<Outcome[]> {
 	const requestIdOf = (entry: PlannedDelivery) =>
 		(entry.delivery.settings as IDataObject).request_id as string | undefined;
-	const sent = await api.reserve(request.map((entry) => entry.delivery)).then(
+	const sent = await api.reserve(request.map((entry) => entry.json)).then(
 		(answer) => ({ answer }) as const,
 		(error: unknown) => ({ error }) as const,
 	);
@@ -275,12 +285,15 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
 function planOneForAll(
 	ctx: IExecuteFunctions,
+	plan: Planner,
 	shared: { contents: IDataObject; settings: IDataObject } | undefined,
-	reads: ItemReads<IDataObject>,
+	reads: ItemReads<SendRead>,
 	fail: (itemIndex: number, error: unknown) => void,
 ): PlannedDelivery[] {
-	const recipients = reads.flatMap((entry, itemIndex) =>
-		entry ? [{ itemIndex, entry, bytes: deliveryBytes(entry) }] : [],
+	const recipients = reads.flatMap((read, itemIndex) =>
+		read && 'recipient' in read
+			? [{ itemIndex, entry: read.recipient, bytes: deliveryBytes(read.recipient) }]
+			: [],
 	);
 	if (!shared || !recipients.length) return [];
 	const { contents, settings } = shared;
@@ -306,16 +319,10 @@ function planOneForAll(
 	}
 	return ranges.map(([start, end]) => {
 		const part = recipients.slice(start, end);
-		const delivery: IDataObject = {
-			'mailing-list': part.map((recipient) => recipient.entry),
-			contents,
-			settings,
-		};
-		return {
-			itemIndexes: part.map((recipient) => recipient.itemIndex),
-			delivery,
-			bytes: deliveryBytes(delivery),
-		};
+		return plan(
+			{ 'mailing-list': part.map((recipient) => recipient.entry), contents, settings },
+			part.map((recipient) => recipient.itemIndex),
+		);
 	});
 }
 
