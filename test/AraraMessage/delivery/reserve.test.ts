@@ -115,6 +115,11 @@ describe('Arara Message: send (reserve) and cancel', () => {
 				.map((body) => body.delivery.length)
 				.sort(),
 		).toEqual([100, 100, 50]);
+		// Each delivery's JSON is sent as it was measured: still declared as JSON.
+		const posts = fake.apiRequests().filter((request) => request.method === 'POST');
+		expect(posts.map((request) => String(request.headers['content-type']))).toEqual(
+			posts.map(() => expect.stringMatching(/^application\/json/)),
+		);
 		expect(items).toHaveLength(250);
 		expect(items.map((item) => item.pairedItem)).toEqual(input.map((_, item) => [{ item }]));
 		expect(items.map((item) => item.json.request_id)).toEqual(input.map((entry) => entry.rid));
