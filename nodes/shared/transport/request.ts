@@ -339,6 +339,8 @@ async function sendWithRetries<T>({
 
 function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttpRequestOptions {
 	const form = request.bodyFormat === 'form';
+	// A Buffer is JSON the caller has already serialized (and measured): sent as it is.
+	const serialized = Buffer.isBuffer(request.body);
 	// Only the fields a request has: n8n copies and inspects every option it is given, per request.
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -346,7 +348,7 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 		// A copy: n8n adds the credential's headers to the object it is given.
 		headers: form
 			? { 'Content-Type': 'application/x-www-form-urlencoded', ...request.headers }
-			: Buffer.isBuffer(request.body)
+			: serialized
 				? { 'Content-Type': 'application/json', ...request.headers }
 				: { ...request.headers },
 		json: request.responseFormat !== 'binary',
@@ -357,7 +359,7 @@ function httpOptionsFor(request: ApiRequest, settings: TransportSettings): IHttp
 	};
 	if (request.qs !== undefined) options.qs = request.qs;
 	if (request.body !== undefined)
-		options.body = form && !Buffer.isBuffer(request.body) ? { ...request.body } : request.body;
+		options.body = form && !serialized ? { ...request.body } : request.body;
 	if (request.responseFormat === 'binary') options.encoding = 'arraybuffer';
 	return options;
 }
