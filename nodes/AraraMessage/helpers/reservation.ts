@@ -81,8 +81,14 @@ export function japanClock(value: string): string | undefined {
 	return match ? `${match[1]}:${match[2]}+09:00` : undefined;
 }
 
+/** A delivery's JSON and its size: the text that is measured against the limits is the text sent. */
+export function serializedDelivery(delivery: IDataObject): { json: string; bytes: number } {
+	const json = JSON.stringify(delivery);
+	return { json, bytes: byteLength(json) };
+}
+
 export function deliveryBytes(delivery: IDataObject): number {
-	return byteLength(JSON.stringify(delivery));
+	return serializedDelivery(delivery).bytes;
 }
 
 /** Bytes of `{"delivery":[d1,d2,…]}` given the sizes of its deliveries. */

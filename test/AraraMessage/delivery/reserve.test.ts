@@ -387,6 +387,69 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(withRequestId.error?.message).toContain('cannot share the "Request ID"');
 	}, 60_000);
 
+	it('a mailing list split near 6 MB counts the request ID the node gives each part', async () => {
+		const withNote = { substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] } };
+		const input = (lastNote: number) => [
+			{ email: 'a@example.com', note: 'n'.repeat(3_000_000) },
+			{ email: 'b@example.com', note: 'n'.repeat(lastNote) },
+		];
+		// A small run gives the body's size; it grows byte for byte with the last note.
+		const small = await runArara({
+			parameters: { ...base, ...withNote },
+			input: input(1),
+			credentials: credentialStore(fake),
+		});
+		expect(small.error).toBeUndefined();
+		const [sizing] = fake.apiRequests().filter((request) => request.method === 'POST');
+		const generated = (JSON.parse(sizing.body) as { delivery: Array<{ settings: IDataObject }> })
+			.delivery[0].settings.request_id as string;
+		expect(generated).toMatch(/^n8n[0-9a-f]{40}$/);
+		// 30 bytes over 6 MB with the request ID, under it without: only the ID's bytes decide the split.
+		const lastNote = 1 + 6_000_030 - Buffer.byteLength(sizing.body);
+		expect(6_000_030 - generated.length - ',"request_id":""'.length).toBeLessThan(6_000_000);
+		fake.server.resetLog();
+
+		const { items, error } = await runArara({
+			parameters: { ...base, ...withNote },
+			input: input(lastNote),
+			credentials: credentialStore(fake),
+		});
+		expect(error).toBeUndefined();
+		const posts = fake.apiRequests().filter((request) => request.method === 'POST');
+		expect(posts.map((request) => Buffer.byteLength(request.body) <= 6_000_000)).toEqual([
+			true,
+			true,
+		]);
+		expect(items.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }]]);
+	}, 60_000);
+
+	it('a recipient too big for a request on its own fails its item; Continue On Fail sends the others', async () => {
+		const { items, error } = await runArara({
+			parameters: {
+				...base,
+				substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] },
+			},
+			input: [
+				{ email: 'a@example.com', note: 'short' },
+				{ email: 'b@example.com', note: 'n'.repeat(6_000_000) },
+				{ email: 'c@example.com', note: 'short' },
+			],
+			credentials: credentialStore(fake),
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.error ?? item.json.recipients)).toEqual([
+			1,
+			'The delivery is 6.0 MB; a request may carry at most 6 MB',
+			1,
+		]);
+		expect(items[1].json.description).toBe(
+			'Shorten this recipient\'s "Substitutions" (or its other fields).',
+		);
+		expect(bodies(fake).every((body) => JSON.stringify(body).length <= 6_000_000)).toBe(true);
+		expect(bodies(fake).flatMap((body) => body.delivery)).toHaveLength(2);
+	}, 60_000);
+
 	it('a reservation is re-sent after a 429 but never after a 500 (it is not idempotent)', async () => {
 		fake.server.inject({ kind: 'rateLimit', retryAfterSeconds: 0 }, { pathPrefix: '/send' });
 		const limited = await runArara({

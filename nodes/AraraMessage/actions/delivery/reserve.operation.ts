@@ -15,11 +15,11 @@ import type { DeliveriesApi } from '../../transport/deliveries';
 import { deliveriesApi, normalizeDelivery } from '../../transport/deliveries';
 import {
 	LIMITS,
-	byteLength,
 	deliveryBytes,
 	generatedRequestId,
 	packRequests,
 	requestBytes,
+	serializedDelivery,
 	splitMailingList,
 } from '../../helpers/reservation';
 import { reserveProperties } from './reserve.fields';
@@ -49,11 +49,16 @@ interface Outcome {
 	items: INodeExecutionData[];
 }
 
-function tooBig(ctx: IExecuteFunctions, bytes: number, itemIndex: number) {
+function tooBig(
+	ctx: IExecuteFunctions,
+	bytes: number,
+	itemIndex: number,
+	fix = 'Attach smaller files (see "Attachments") or shorten the body.',
+) {
 	return invalidInput(
 		ctx.getNode(),
 		`The delivery is ${(bytes / 1_000_000).toFixed(1)} MB; a request may carry at most 6 MB`,
-		'Attach smaller files (see "Attachments") or shorten the body.',
+		fix,
 		itemIndex,
 	);
 }
@@ -71,7 +76,7 @@ export async function execute(
 	const read: ReadContext = { ctx: this, nowMs: Date.now() };
 	const perItem = this.getNodeParameter('deliveryMode', 0, 'oneForAll') === 'perItem';
 	const reserved = new DoneInThisExecution(this, 'reserve');
-	const plan = planner(this);
+	const planning = planner(this);
 	// One delivery for all items: its contents and settings come from the first item, read once.
 	let shared: Promise<{ contents: IDataObject; settings: IDataObject }> | undefined;
 	let sharedRead = false;
@@ -83,7 +88,7 @@ export async function execute(
 			return { contents, settings };
 		})());
 	const perItemDelivery = (itemIndex: number, recipient: IDataObject, contents: IDataObject) => {
-		const planned = plan(
+		const planned = planning.plan(
 			{ 'mailing-list': [recipient], contents, settings: readSettings(read, itemIndex) },
 			[itemIndex],
 		);
@@ -113,7 +118,7 @@ export async function execute(
 				? reads.filter((read): read is PlannedDelivery => read !== undefined && 'json' in read)
 				: planOneForAll(
 						this,
-						plan,
+						planning,
 						reads.some(Boolean) ? await readShared() : undefined,
 						reads,
 						reject,
@@ -163,39 +168,46 @@ function reportReservedAnyway(error: unknown, reserved: Outcome[]): unknown {
 	});
 }
 
-type Planner = (delivery: IDataObject, itemIndexes: number[]) => PlannedDelivery;
+interface Planner {
+	/** Makes a delivery ready to send: its request ID given, serialized and measured. */
+	plan(delivery: IDataObject, itemIndexes: number[]): PlannedDelivery;
+	/**
+	 * The settings as they will be sent, with a stand-in of the generated request ID's length:
+	 * a delivery is sized by them before it is known which item comes first.
+	 */
+	settingsAsSent(settings: IDataObject): IDataObject;
+}
 
 /**
- * Makes a delivery ready to send. One without a Request ID of the user's gets one derived from
- * the execution, the node, its run and the delivery's first item: a Retry On Fail (which reruns
- * the whole node) sends the same IDs, and Arara Message refuses a used one instead of mailing
- * twice. It is given before the delivery is serialized, so the JSON that is measured is the JSON
- * that is sent.
+ * Deliveries without a Request ID of the user's get one derived from the execution, the node, its
+ * run and the delivery's first item: a Retry On Fail (which reruns the whole node) sends the same
+ * IDs, and Arara Message refuses a used one instead of mailing twice. It is given before the
+ * delivery is serialized, so the JSON that is measured is the JSON that is sent.
  */
 function planner(ctx: IExecuteFunctions): Planner {
 	const executionId = ctx.getExecutionId();
+	const generates = (settings: IDataObject) =>
+		executionId !== undefined && executionId !== '' && settings.request_id === undefined;
 	let idParts: string[] | undefined;
-	return (delivery, itemIndexes) => {
-		const settings = delivery.settings as IDataObject;
-		let generated = false;
-		if (executionId && settings.request_id === undefined) {
-			if (!idParts) {
-				const node = ctx.getNode();
-				idParts = [
-					executionId,
-					node.id ?? node.name,
-					String(ctx.getWorkflowDataProxy(0).$runIndex),
-				];
-			}
-			const requestId = generatedRequestId([...idParts, String(itemIndexes[0])]);
-			// Split deliveries share one settings object: each gets its own copy.
-			delivery.settings = { ...settings, request_id: requestId };
-			generated = true;
+	const idFor = (firstItem: number) => {
+		if (!idParts) {
+			const node = ctx.getNode();
+			idParts = [executionId, node.id ?? node.name, String(ctx.getWorkflowDataProxy(0).$runIndex)];
 		}
-		const json = JSON.stringify(delivery);
-		const planned: PlannedDelivery = { itemIndexes, delivery, json, bytes: byteLength(json) };
-		if (generated) planned.generatedRequestId = true;
-		return planned;
+		return generatedRequestId([...idParts, String(firstItem)]);
+	};
+	return {
+		plan(delivery, itemIndexes) {
+			const settings = delivery.settings as IDataObject;
+			const generated = generates(settings);
+			// Split deliveries share one settings object: each gets its own copy.
+			if (generated) delivery.settings = { ...settings, request_id: idFor(itemIndexes[0]) };
+			const planned: PlannedDelivery = { itemIndexes, delivery, ...serializedDelivery(delivery) };
+			if (generated) planned.generatedRequestId = true;
+			return planned;
+		},
+		settingsAsSent: (settings) =>
+			generates(settings) ? { ...settings, request_id: generatedRequestId([]) } : settings,
 	};
 }
 
@@ -285,7 +297,7 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 /** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
 function planOneForAll(
 	ctx: IExecuteFunctions,
-	plan: Planner,
+	planning: Planner,
 	shared: { contents: IDataObject; settings: IDataObject } | undefined,
 	reads: ItemReads<SendRead>,
 	fail: (itemIndex: number, error: unknown) => void,
@@ -297,7 +309,11 @@ function planOneForAll(
 	);
 	if (!shared || !recipients.length) return [];
 	const { contents, settings } = shared;
-	const baseBytes = deliveryBytes({ 'mailing-list': [], contents, settings });
+	const baseBytes = deliveryBytes({
+		'mailing-list': [],
+		contents,
+		settings: planning.settingsAsSent(settings),
+	});
 	const ranges = splitMailingList(
 		baseBytes,
 		recipients.map((recipient) => recipient.bytes),
@@ -317,12 +333,22 @@ function planOneForAll(
 		for (const recipient of recipients) fail(recipient.itemIndex, error);
 		return [];
 	}
-	return ranges.map(([start, end]) => {
+	return ranges.flatMap(([start, end]) => {
 		const part = recipients.slice(start, end);
-		return plan(
+		const planned = planning.plan(
 			{ 'mailing-list': part.map((recipient) => recipient.entry), contents, settings },
 			part.map((recipient) => recipient.itemIndex),
 		);
+		if (requestBytes([planned.bytes]) <= LIMITS.requestBytes) return [planned];
+		// Only a recipient too big on its own (long substitutions) ends up here, alone in its part.
+		const error = tooBig(
+			ctx,
+			planned.bytes,
+			part[0].itemIndex,
+			'Shorten this recipient\'s "Substitutions" (or its other fields).',
+		);
+		for (const recipient of part) fail(recipient.itemIndex, error);
+		return [];
 	});
 }
 
