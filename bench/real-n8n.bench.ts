@@ -6,6 +6,9 @@
  * own `executionTime` from the stored execution, so n8n's start-up does not count.
  *
  *   npm run build && npm run build:tools && N8N_RUNTIME_DIR=… node .build/bench/real-n8n.bench.js
+ *
+ * `BENCH_ONLY=<regular expression>` runs only the jobs whose "benchmark: job" it matches, e.g. to
+ * profile one job inside n8n without waiting for all the others.
  */
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +41,7 @@ const NAIMAR_IDS = scaled(10_000);
 const CMC_BLOCKS = scaled(100_000);
 const PER_ITEM = scaled(1_000);
 const IN_FLIGHT = DEFAULT_CONCURRENCY;
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
 const ITEM_IN_FLIGHT = DEFAULT_ITEM_CONCURRENCY;
 const NODE = 'Job';
 
@@ -214,6 +218,7 @@ export async function main(): Promise<void> {
 			expected: Partial<Record<Role, number>>,
 			once: Role[] = [],
 		) => {
+			if (ONLY && !ONLY.test(`${spec.benchmark}: ${spec.job}`)) return;
 			const roles = Object.keys(expected) as Role[];
 			const contenders = roles.map((role): Contender => {
 				const job = role === 'httpRequest' ? spec.httpRequest! : spec[role];

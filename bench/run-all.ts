@@ -183,12 +183,13 @@ function main(): number {
 				.map((line) => JSON.parse(line) as JobResult)
 		: [];
 	rmSync(folder, { recursive: true, force: true });
-	if (
-		process.env.BENCH_SCALE &&
-		process.env.BENCH_SCALE !== '1' &&
-		process.env.BENCH_WRITE !== '1'
-	) {
-		console.log('\nBENCH_SCALE is set: bench/RESULTS.md and the README are left as they are.');
+	const partial =
+		Boolean(process.env.BENCH_ONLY) ||
+		(Boolean(process.env.BENCH_SCALE) && process.env.BENCH_SCALE !== '1');
+	if (partial && process.env.BENCH_WRITE !== '1') {
+		console.log(
+			'\nBENCH_SCALE or BENCH_ONLY is set: bench/RESULTS.md and the README are left as they are.',
+		);
 		return failed.length ? 1 : 0;
 	}
 	writeFileSync(path.join(root, 'bench', 'RESULTS.md'), resultsMarkdown(results, failed, soak));
