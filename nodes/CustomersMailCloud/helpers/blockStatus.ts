@@ -29,12 +29,19 @@ export function knownStatusText(status: unknown): string | undefined {
 export const ERROR_STATUS_NAMES: ReadonlyArray<[code: string, name: string]> =
 	Object.entries(STATUS_TEXT);
 
+/*
+ * The record is completed in place, not copied: it is the caller's own, fresh from one answer or
+ * CSV row, and a copy per record was most of the node's own cost on 100,000 blocks.
+ */
+
 /** One output item per block: the API's fields as given, plus `statusText`. */
 export function toBlockItem(block: IDataObject): IDataObject {
-	return { ...block, statusText: statusTextOf(block.status) };
+	block.statusText = statusTextOf(block.status);
+	return block;
 }
 
 /** A bounce as the API gives it, plus `statusText` (null for a code not in the provider's list). */
 export function toBounceItem(bounce: IDataObject): IDataObject {
-	return { ...bounce, statusText: knownStatusText(bounce.status) ?? null };
+	bounce.statusText = knownStatusText(bounce.status) ?? null;
+	return bounce;
 }
