@@ -423,31 +423,44 @@ describe('Arara Message: send (reserve) and cancel', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([[{ item: 0 }], [{ item: 1 }]]);
 	}, 60_000);
 
-	it('a recipient too big for a request on its own fails its item; Continue On Fail sends the others', async () => {
+	it('a recipient too big for a request on its own fails its item; Continue On Fail sends the others as one delivery', async () => {
+		const input = [
+			{ email: 'a@example.com', note: 'short' },
+			{ email: 'b@example.com', note: 'n'.repeat(6_000_000) },
+			{ email: 'c@example.com', note: 'short' },
+		];
+		const parameters = {
+			...base,
+			substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] },
+		};
 		const { items, error } = await runArara({
-			parameters: {
-				...base,
-				substitutions: { values: [{ key: 'note', value: '={{ $json.note }}' }] },
-			},
-			input: [
-				{ email: 'a@example.com', note: 'short' },
-				{ email: 'b@example.com', note: 'n'.repeat(6_000_000) },
-				{ email: 'c@example.com', note: 'short' },
-			],
+			parameters,
+			input,
 			credentials: credentialStore(fake),
 			continueOnFail: true,
 		});
 		expect(error).toBeUndefined();
 		expect(items.map((item) => item.json.error ?? item.json.recipients)).toEqual([
-			1,
+			2,
 			'The delivery is 6.0 MB; a request may carry at most 6 MB',
-			1,
 		]);
+		expect(items.map((item) => item.pairedItem)).toEqual([[{ item: 0 }, { item: 2 }], { item: 1 }]);
 		expect(items[1].json.description).toBe(
 			'Shorten this recipient\'s "Substitutions" (or its other fields).',
 		);
-		expect(bodies(fake).every((body) => JSON.stringify(body).length <= 6_000_000)).toBe(true);
-		expect(bodies(fake).flatMap((body) => body.delivery)).toHaveLength(2);
+		const sent = bodies(fake).flatMap((body) => body.delivery);
+		expect(sent).toHaveLength(1);
+		expect(
+			(sent[0]['mailing-list'] as Array<{ to: { address: string } }>).map(
+				(recipient) => recipient.to.address,
+			),
+		).toEqual(['a@example.com', 'c@example.com']);
+		fake.server.resetLog();
+
+		// Without Continue On Fail the node stops before anything is sent.
+		const stopped = await runArara({ parameters, input, credentials: credentialStore(fake) });
+		expect(stopped.error?.message).toBe('The delivery is 6.0 MB; a request may carry at most 6 MB');
+		expect(fake.apiRequests().filter((request) => request.method === 'POST')).toHaveLength(0);
 	}, 60_000);
 
 	it('a reservation is re-sent after a 429 but never after a 500 (it is not idempotent)', async () => {

@@ -294,7 +294,10 @@ function alreadyReservedOutcome(entry: PlannedDelivery, found: IDataObject): Out
 	};
 }
 
-/** One delivery for all items; split into several only when its mailing list exceeds 6 MB. */
+/**
+ * One delivery for all items; split into several only when its mailing list exceeds 6 MB. A
+ * recipient too big for a request on its own fails alone, before the split: the others stay together.
+ */
 function planOneForAll(
 	ctx: IExecuteFunctions,
 	planning: Planner,
@@ -302,27 +305,37 @@ function planOneForAll(
 	reads: ItemReads<SendRead>,
 	fail: (itemIndex: number, error: unknown) => void,
 ): PlannedDelivery[] {
-	const recipients = reads.flatMap((read, itemIndex) =>
-		read && 'recipient' in read
-			? [{ itemIndex, entry: read.recipient, bytes: deliveryBytes(read.recipient) }]
-			: [],
-	);
-	if (!shared || !recipients.length) return [];
+	if (!shared || !reads.some(Boolean)) return [];
 	const { contents, settings } = shared;
+	// Measured with the request ID as it will be sent, so a part sized here is the part sent.
 	const baseBytes = deliveryBytes({
 		'mailing-list': [],
 		contents,
 		settings: planning.settingsAsSent(settings),
 	});
+	if (requestBytes([baseBytes]) > LIMITS.requestBytes) {
+		const error = tooBig(ctx, baseBytes, 0);
+		reads.forEach((read, itemIndex) => {
+			if (read) fail(itemIndex, error);
+		});
+		return [];
+	}
+	const recipients: Array<{ itemIndex: number; entry: IDataObject; bytes: number }> = [];
+	reads.forEach((read, itemIndex) => {
+		if (!read || !('recipient' in read)) return;
+		const bytes = deliveryBytes(read.recipient);
+		if (requestBytes([baseBytes + bytes]) <= LIMITS.requestBytes) {
+			recipients.push({ itemIndex, entry: read.recipient, bytes });
+			return;
+		}
+		const fix = 'Shorten this recipient\'s "Substitutions" (or its other fields).';
+		fail(itemIndex, tooBig(ctx, baseBytes + bytes, itemIndex, fix));
+	});
+	if (!recipients.length) return [];
 	const ranges = splitMailingList(
 		baseBytes,
 		recipients.map((recipient) => recipient.bytes),
 	);
-	if (requestBytes([baseBytes]) > LIMITS.requestBytes) {
-		const error = tooBig(ctx, baseBytes, 0);
-		for (const recipient of recipients) fail(recipient.itemIndex, error);
-		return [];
-	}
 	if (ranges.length > 1 && settings.request_id !== undefined) {
 		const error = invalidInput(
 			ctx.getNode(),
@@ -333,22 +346,12 @@ function planOneForAll(
 		for (const recipient of recipients) fail(recipient.itemIndex, error);
 		return [];
 	}
-	return ranges.flatMap(([start, end]) => {
+	return ranges.map(([start, end]) => {
 		const part = recipients.slice(start, end);
-		const planned = planning.plan(
+		return planning.plan(
 			{ 'mailing-list': part.map((recipient) => recipient.entry), contents, settings },
 			part.map((recipient) => recipient.itemIndex),
 		);
-		if (requestBytes([planned.bytes]) <= LIMITS.requestBytes) return [planned];
-		// Only a recipient too big on its own (long substitutions) ends up here, alone in its part.
-		const error = tooBig(
-			ctx,
-			planned.bytes,
-			part[0].itemIndex,
-			'Shorten this recipient\'s "Substitutions" (or its other fields).',
-		);
-		for (const recipient of part) fail(recipient.itemIndex, error);
-		return [];
 	});
 }
 
