@@ -97,6 +97,9 @@ export async function execute(
 		return planned;
 	};
 	const recipientOf = (itemIndex: number) => ({ recipient: readRecipient(read, itemIndex) });
+	// An output item stands at the first input item of the delivery it reports: indexed as requests
+	// succeed, not searched for per item (a request reports up to 100 deliveries).
+	const outputsAt: INodeExecutionData[][] = new Array<INodeExecutionData[]>(items.length);
 
 	return await runBatched<SendRead, DeliveryRequest, Outcome[]>(this, items, {
 		// A promise only where one is needed (attachments, the shared contents' first read): runBatched
@@ -130,16 +133,18 @@ export async function execute(
 				deliveries: request,
 			}));
 		},
-		send: async (request) =>
-			await reserveOnce(deliveriesApi(this, request.items[0]), request.deliveries, reserved),
+		send: async (request) => {
+			const outcomes = await reserveOnce(
+				deliveriesApi(this, request.items[0]),
+				request.deliveries,
+				reserved,
+			);
+			for (const { firstItem, items: reported } of outcomes)
+				(outputsAt[firstItem] ??= []).push(...reported);
+			return outcomes;
+		},
 		concurrency: itemPoolConcurrency(this, items.length),
-		// An output item stands at the first input item of the delivery it reports.
-		output: (itemIndex, _read, sent) =>
-			sent.flatMap(({ result }) =>
-				result
-					.filter((outcome) => outcome.firstItem === itemIndex)
-					.flatMap((outcome) => outcome.items),
-			),
+		output: (itemIndex) => outputsAt[itemIndex] ?? [],
 		changedAnyway: (error, sent) =>
 			reportReservedAnyway(
 				error,
