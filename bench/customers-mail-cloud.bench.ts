@@ -177,7 +177,12 @@ const listForm = (page: number, extra: Record<string, string> = {}) =>
 	}).toString();
 
 /** Raw undici: the same pages in the same order and concurrency as the node (slow start, until a short page). */
-async function rawList(url: string, extra: Record<string, string> = {}): Promise<number> {
+/** A list's records through a raw client: Return All, page after page until a short one. */
+async function rawRecords(
+	url: string,
+	list: 'blocks' | 'deliveries',
+	extra: Record<string, string> = {},
+): Promise<IDataObject[]> {
 	const pool = new Pool(url, { connections: IN_FLIGHT });
 	try {
 		const pages = await fetchPagesUntilShort(
@@ -185,14 +190,14 @@ async function rawList(url: string, extra: Record<string, string> = {}): Promise
 			async (page) => {
 				const response = await pool.request({
 					method: 'POST',
-					path: '/transaction/v2/blocks/list.json',
+					path: `/transaction/v2/${list}/list.json`,
 					headers: { 'content-type': 'application/x-www-form-urlencoded' },
 					body: listForm(page, extra),
 				});
-				return ((await response.body.json()) as { blocks: unknown[] }).blocks;
+				return ((await response.body.json()) as Record<string, IDataObject[]>)[list];
 			},
 		);
-		return pages.flat().length;
+		return pages.flat();
 	} finally {
 		await pool.close();
 	}
@@ -201,6 +206,20 @@ async function rawList(url: string, extra: Record<string, string> = {}): Promise
 const run = (spec: JobSpec, contender: Contender, url: string, items: IDataObject[] = [{}]) =>
 	runContender(contender, spec.credentialType, credentials(url), items);
 
+/** The node and both floors over a list, each checked to output every record. */
+function listContenders(spec: JobSpec, url: string, records: number) {
+	return {
+		node: async () => check((await run(spec, spec.node, url)).length, records, 'the node'),
+		floor: async () => check((await run(spec, spec.floor, url)).length, records, 'the floor'),
+		floorAuth: async () =>
+			check(
+				(await run(spec, spec.floorAuth, url)).length,
+				records,
+				"the floor via n8n's authentication",
+			),
+	};
+}
+
 async function benchGetMany(child: ChildProcess, url: string, suffix: string): Promise<void> {
 	const spec = jobs.cmcList(LIST_BLOCKS, IN_FLIGHT);
 	recordJob({
@@ -208,15 +227,9 @@ async function benchGetMany(child: ChildProcess, url: string, suffix: string): P
 		job: spec.job + suffix,
 		where: 'engine',
 		...(await measureContenders(child, {
-			node: async () => check((await run(spec, spec.node, url)).length, LIST_BLOCKS, 'the node'),
-			floor: async () => check((await run(spec, spec.floor, url)).length, LIST_BLOCKS, 'the floor'),
-			floorAuth: async () =>
-				check(
-					(await run(spec, spec.floorAuth, url)).length,
-					LIST_BLOCKS,
-					"the floor via n8n's authentication",
-				),
-			raw: async () => check(await rawList(url), LIST_BLOCKS, 'the raw client'),
+			...listContenders(spec, url, LIST_BLOCKS),
+			raw: async () =>
+				check((await rawRecords(url, 'blocks')).length, LIST_BLOCKS, 'the raw client'),
 		})),
 		note: spec.note,
 	});
@@ -226,26 +239,6 @@ async function benchGetMany(child: ChildProcess, url: string, suffix: string): P
 async function benchDeliveries(child: ChildProcess, url: string, suffix: string): Promise<void> {
 	const records = (await askFake<{ records: number }>(child, 'deliveries')).records;
 	const spec = jobs.cmcDeliveries(url, BUSY_DAY, records, IN_FLIGHT);
-	const rawDeliveries = async () => {
-		const pool = new Pool(url, { connections: IN_FLIGHT });
-		try {
-			const pages = await fetchPagesUntilShort(
-				{ pageSize: PAGE, concurrency: IN_FLIGHT },
-				async (page) => {
-					const response = await pool.request({
-						method: 'POST',
-						path: '/transaction/v2/deliveries/list.json',
-						headers: { 'content-type': 'application/x-www-form-urlencoded' },
-						body: listForm(page, { date: BUSY_DAY }),
-					});
-					return ((await response.body.json()) as { deliveries: unknown[] }).deliveries;
-				},
-			);
-			return pages.flat().length;
-		} finally {
-			await pool.close();
-		}
-	};
 	// The HTTP Request node outputs one item per page: the records are in each page's `deliveries`.
 	const recordsIn = (items: INodeExecutionData[]) =>
 		items.reduce(
@@ -257,17 +250,15 @@ async function benchDeliveries(child: ChildProcess, url: string, suffix: string)
 		job: spec.job + suffix,
 		where: 'engine',
 		...(await measureContenders(child, {
-			node: async () => check((await run(spec, spec.node, url)).length, records, 'the node'),
-			floor: async () => check((await run(spec, spec.floor, url)).length, records, 'the floor'),
-			floorAuth: async () =>
-				check(
-					(await run(spec, spec.floorAuth, url)).length,
-					records,
-					"the floor via n8n's authentication",
-				),
+			...listContenders(spec, url, records),
 			httpRequest: async () =>
 				check(recordsIn(await run(spec, spec.httpRequest!, url)), records, 'the HTTP Request node'),
-			raw: async () => check(await rawDeliveries(), records, 'the raw client'),
+			raw: async () =>
+				check(
+					(await rawRecords(url, 'deliveries', { date: BUSY_DAY })).length,
+					records,
+					'the raw client',
+				),
 		})),
 		note: spec.note,
 	});
@@ -387,25 +378,8 @@ async function benchTrigger(child: ChildProcess, url: string): Promise<void> {
 		const extra: Record<string, string> =
 			event === 'newBlock' ? { start_date: startDate } : { removed: 'true' };
 		const rawPoll = async () => {
-			const pool = new Pool(url, { connections: IN_FLIGHT });
-			try {
-				const pages = await fetchPagesUntilShort(
-					{ pageSize: PAGE, concurrency: IN_FLIGHT },
-					async (page) => {
-						const response = await pool.request({
-							method: 'POST',
-							path: '/transaction/v2/blocks/list.json',
-							headers: { 'content-type': 'application/x-www-form-urlencoded' },
-							body: listForm(page, { ...extra, server_composition: WATCHED }),
-						});
-						return ((await response.body.json()) as { blocks: Array<{ id: string }> }).blocks;
-					},
-				);
-				const seen = new Set(pages.flat().map((block) => block.id));
-				check(seen.size, known, 'the raw client');
-			} finally {
-				await pool.close();
-			}
+			const blocks = await rawRecords(url, 'blocks', { ...extra, server_composition: WATCHED });
+			check(new Set(blocks.map((block) => block.id)).size, known, 'the raw client');
 		};
 		recordJob({
 			benchmark: BENCHMARK,
